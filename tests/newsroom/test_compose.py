@@ -1,0 +1,51 @@
+"""Docker cannot run here, so check that the compose stack names real entry points."""
+
+import importlib
+import importlib.util
+import shlex
+from pathlib import Path
+
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((PROJECT_DIR / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+
+
+def module_exists(dotted: str) -> bool:
+    return importlib.util.find_spec(dotted) is not None
+
+
+def test_compose_has_every_service_of_the_stack():
+    assert {"db", "redis", "web", "worker", "beat", "mailpit"} <= set(SERVICES)
+    assert SERVICES["db"]["image"].startswith("postgres:16")
+    assert "healthcheck" in SERVICES["db"]
+
+
+def test_web_worker_and_beat_share_one_image_and_one_env_file():
+    app_services = [SERVICES[name] for name in ("web", "worker", "beat")]
+    assert len({s.get("image") for s in app_services}) == 1
+    assert len({str(s.get("env_file")) for s in app_services}) == 1
+    build = SERVICES["web"]["build"]
+    context = build["context"] if isinstance(build, dict) else build
+    assert (PROJECT_DIR / context / "Dockerfile").exists()
+    for env_file in SERVICES["web"]["env_file"]:
+        assert (PROJECT_DIR / env_file).exists()
+
+
+def test_web_command_names_an_existing_wsgi_application():
+    args = shlex.split(SERVICES["web"]["command"])
+    assert args[0] == "gunicorn"
+    module, _, attribute = next(a for a in args if ":" in a and not a.startswith("-")).partition(
+        ":"
+    )
+    assert module_exists(module)
+    assert hasattr(importlib.import_module(module), attribute)
+
+
+def test_worker_and_beat_commands_name_the_celery_app():
+    for name, subcommand in (("worker", "worker"), ("beat", "beat")):
+        args = shlex.split(SERVICES[name]["command"])
+        assert args[:3] == ["celery", "-A", "newsroom"]
+        assert subcommand in args
+    assert module_exists("newsroom.celery")

@@ -1,0 +1,76 @@
+"""Start and stop the real processes some tests need (a Celery worker, beat)."""
+
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def test_database_url() -> str:
+    """Return a DATABASE_URL naming the database the test run is using."""
+    db = settings.DATABASES["default"]
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] or ""
+    if db.get("PASSWORD"):
+        auth += f":{db['PASSWORD']}"
+    host = db["HOST"] or "127.0.0.1"
+    return f"postgres://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "PYTHONUNBUFFERED": "1",
+        "TESTING": "1",
+    }
+    env.pop("DEBUG", None)
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def running(args: list[str], log_path: Path, env: dict[str, str]):
+    """Run a child process for the length of the block, then stop it."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            args, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def celery_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "celery", "-A", "newsroom", *args]
+
+
+def wait_for_result(result, proc, timeout: float = 60):
+    """Return a task's result, failing fast if the worker process died."""
+    import time
+
+    from celery.exceptions import TimeoutError as CeleryTimeout
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise AssertionError(f"worker exited with {proc.returncode}; see its log")
+        try:
+            return result.get(timeout=1)
+        except CeleryTimeout:
+            if time.monotonic() > deadline:
+                raise
