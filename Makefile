@@ -41,7 +41,7 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 migrations-check: install-dev
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
 	rm -rf $(VENV) var

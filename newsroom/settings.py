@@ -19,6 +19,15 @@ Every variable read here (one-line meanings in .env.example):
   TRUST_X_FORWARDED_PROTO  trust X-Forwarded-Proto from a TLS-terminating proxy
   CSRF_TRUSTED_ORIGINS  comma-separated origins allowed to POST
   LOG_LEVEL             root log level
+  STRIPE_SECRET_KEY     sk_test_... (or the local test server's key); sk_live_ needs STRIPE_ALLOW_LIVE
+  STRIPE_WEBHOOK_SECRET whsec_... that signs webhook events
+  STRIPE_API_BASE       base URL of a local Stripe test-mode server; empty means Stripe itself
+  STRIPE_ALLOW_LIVE     allow live keys (off by default)
+  STRIPE_TIMEOUT        seconds before a Stripe call gives up
+  DONATION_CURRENCY     ISO currency of gifts (usd)
+  DONATION_MIN_AMOUNT   smallest gift accepted
+  DONATION_MAX_AMOUNT   largest gift accepted
+  CHECKOUT_RATE_LIMIT   checkout sessions allowed per IP, e.g. 10/h
 """
 
 import sys
@@ -55,6 +64,14 @@ else:
 
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Reader pages (articles app).
+SITE_NAME = "Newsroom"
+# Dotted path of a function(request) -> str; cached reader pages are kept per variant.
+PAGE_CACHE_VARIANT = "articles.caching.no_variant"
+PAGE_CACHE_SECONDS = 600  # server-side page cache; edits invalidate it at once
+PAGE_MAX_AGE = 60  # Cache-Control max-age for browsers and proxies
+ARTICLE_PREVIEW_MAX_AGE = 3 * 24 * 3600  # lifetime of a signed draft preview link
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -199,6 +216,16 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+STRIPE_ALLOW_LIVE = env.bool("STRIPE_ALLOW_LIVE", default=False)
+STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=10.0)
+DONATION_CURRENCY = env("DONATION_CURRENCY", default="usd").lower()
+DONATION_MIN_AMOUNT = env.int("DONATION_MIN_AMOUNT", default=2)
+DONATION_MAX_AMOUNT = env.int("DONATION_MAX_AMOUNT", default=10_000)
+CHECKOUT_RATE_LIMIT = env("CHECKOUT_RATE_LIMIT", default="10/h")
 
 LOGGING = {
     "version": 1,

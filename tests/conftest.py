@@ -21,3 +21,26 @@ def celery_worker_process(transactional_db, tmp_path):
     )
     with running(args, ARTIFACTS / "celery-worker.log", child_env()) as proc:
         yield proc
+
+
+@pytest.fixture(autouse=True)
+def celery_runs_tasks_inline(request):
+    """Run tasks in-process unless the test starts a real worker."""
+    from newsroom.celery import app
+
+    if "celery_worker_process" in request.fixturenames:
+        yield
+        return
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield

@@ -1,13 +1,40 @@
 from django import template
 
+from support.appeals import SHOWN, appeal_bundle, appeal_state
+from support.models import Placement
+from support.services import goal_progress
+
 register = template.Library()
+
+
+def _appeal_context(context, placement: str, article=None) -> dict:
+    request = context.get("request")
+    if request is None or appeal_state(request) != SHOWN:
+        return {"appeal": None}
+    bundle = appeal_bundle()
+    appeal = bundle["appeals"].get(placement)
+    if appeal is None:
+        return {"appeal": None}
+    return {
+        "appeal": appeal,
+        "article": article,
+        "settings": bundle["settings"],
+        "goal": goal_progress(),
+        "placement": placement,
+        "return_to": request.get_full_path(),
+    }
 
 
 @register.inclusion_tag("support/includes/top_banner.html", takes_context=True)
 def top_banner(context):
-    return {"request": context.get("request")}
+    return _appeal_context(context, Placement.TOP_BANNER)
 
 
 @register.inclusion_tag("support/includes/end_of_article_appeal.html", takes_context=True)
 def end_of_article_appeal(context, article=None):
-    return {"request": context.get("request"), "article": article}
+    return _appeal_context(context, Placement.END_OF_ARTICLE, article)
+
+
+@register.inclusion_tag("support/includes/goal_meter.html")
+def goal_meter(goal):
+    return {"goal": goal}

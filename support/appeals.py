@@ -1,0 +1,87 @@
+"""Who sees an appeal: one signed cookie holds the reader's appeal state."""
+
+from datetime import date, timedelta
+
+from django.core.cache import cache
+
+from support.models import Appeal, SupportSettings
+
+COOKIE = "appeal_state"
+SALT = "support.appeal-state"
+GIVEN_DAYS = 30
+SHOWN, SNOOZED, GIVEN = "shown", "snoozed", "given"
+BUNDLE_KEY = "support:appeal-bundle"
+
+
+def appeal_state(request) -> str:
+    """Return "shown", "snoozed" or "given" for this browser; a bad cookie counts as none."""
+    raw = request.get_signed_cookie(COOKIE, default=None, salt=SALT)
+    if not raw:
+        return SHOWN
+    if raw == GIVEN:
+        return GIVEN
+    kind, _, until = raw.partition(":")
+    try:
+        if kind == SNOOZED and date.fromisoformat(until) > date.today():
+            return SNOOZED
+    except ValueError:
+        pass
+    return SHOWN
+
+
+def mark_given(response) -> None:
+    response.set_signed_cookie(
+        COOKIE, GIVEN, salt=SALT, max_age=GIVEN_DAYS * 86400, httponly=True, samesite="Lax"
+    )
+
+
+def mark_snoozed(response, *, until: date) -> None:
+    max_age = max(1, (until - date.today()).days) * 86400
+    response.set_signed_cookie(
+        COOKIE,
+        f"{SNOOZED}:{until.isoformat()}",
+        salt=SALT,
+        max_age=max_age,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def snooze_until(request) -> date | None:
+    raw = request.get_signed_cookie(COOKIE, default="", salt=SALT)
+    kind, _, until = raw.partition(":")
+    try:
+        return date.fromisoformat(until) if kind == SNOOZED else None
+    except ValueError:
+        return None
+
+
+def appeal_bundle() -> dict:
+    """Return the active appeals by placement and the support settings, cached."""
+    bundle = cache.get(BUNDLE_KEY)
+    if bundle is None:
+        bundle = {
+            "appeals": {a.placement: a for a in Appeal.objects.filter(active=True)},
+            "settings": SupportSettings.load(),
+        }
+        cache.set(BUNDLE_KEY, bundle, 600)
+    return bundle
+
+
+def appeal_bundle_invalidate() -> None:
+    cache.delete(BUNDLE_KEY)
+
+
+def default_snooze_dates(today: date | None = None) -> dict[str, date]:
+    today = today or date.today()
+    return {"week": today + timedelta(days=7), "month": _next_month(today)}
+
+
+def _next_month(today: date) -> date:
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    for day in (today.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

@@ -1,0 +1,39 @@
+import logging
+
+from celery import shared_task
+
+from support import emails, webhooks
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, max_retries=5, retry_backoff=True, retry_backoff_max=600)
+def process_stripe_event(self, event_pk: int) -> None:
+    try:
+        webhooks.stripe_event_process(event_pk=event_pk)
+    except Exception as exc:
+        logger.warning("Stripe event %s not applied yet: %s", event_pk, exc)
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(bind=True, max_retries=5, retry_backoff=True, retry_backoff_max=600)
+def send_outbound_email(self, outbound_id: int) -> None:
+    try:
+        emails.outbound_email_send(outbound_id=outbound_id)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            emails.outbound_email_mark_failed(outbound_id=outbound_id)
+            raise
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task
+def sweep_support_work() -> dict:
+    """Re-enqueue what a broker outage may have dropped: unprocessed events, owed emails."""
+    events = webhooks.unprocessed_event_ids()
+    for pk in events:
+        process_stripe_event.delay(pk)
+    owed = emails.pending_outbound_ids()
+    for pk in owed:
+        send_outbound_email.delay(pk)
+    return {"events": len(events), "emails": len(owed)}

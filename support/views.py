@@ -1,0 +1,138 @@
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from support import appeals, emails, ratelimit, services, stripe_gateway, webhooks
+from support.forms import GiveForm
+from support.models import Donation, Donor, SupportSettings
+from support.money import describe_gift
+from support.tasks import process_stripe_event
+
+logger = logging.getLogger(__name__)
+
+
+def _article_or_none(article_id):
+    from articles.models import Article
+
+    if article_id is None:
+        return None
+    return Article.objects.published().filter(pk=article_id).first()
+
+
+@never_cache
+def give(request):
+    support_settings = SupportSettings.load()
+    presets = support_settings.presets
+    if request.method != "POST":
+        form = GiveForm(presets=presets, initial=_initial(request, support_settings))
+        return _render_give(request, form, support_settings)
+    if ratelimit.hit("checkout", ratelimit.client_ip(request), settings.CHECKOUT_RATE_LIMIT):
+        return rate_limited(request)
+    form = GiveForm(request.POST, presets=presets)
+    if not form.is_valid():
+        return _render_give(request, form, support_settings, status=400)
+    data = form.cleaned_data
+    donation = services.donation_create_pending(
+        amount=data["amount_value"],
+        frequency=data["frequency"],
+        email=data["email"],
+        placement=data["placement"],
+        article=_article_or_none(form.article_id()),
+    )
+    thanks = settings.SITE_URL + reverse("support:thanks") + "?session_id={CHECKOUT_SESSION_ID}"
+    cancel = settings.SITE_URL + (data["next"] or reverse("support:give"))
+    try:
+        url = services.checkout_session_start(
+            donation=donation, success_url=thanks, cancel_url=cancel
+        )
+    except stripe_gateway.PaymentServiceUnavailable:
+        return render(request, "support/unavailable.html", {"donation": donation}, status=503)
+    return HttpResponseRedirect(url, status=303)
+
+
+def _initial(request, support_settings):
+    initial = {
+        "frequency": request.GET.get("frequency", support_settings.default_frequency),
+        "amount": request.GET.get("amount", str(support_settings.default_amount.normalize())),
+        "placement": request.GET.get("placement", "support_page"),
+        "article": request.GET.get("article", ""),
+        "next": request.GET.get("next", ""),
+    }
+    return {key: value[:200] for key, value in initial.items()}
+
+
+def _render_give(request, form, support_settings, status=200):
+    context = {
+        "form": form,
+        "support_settings": support_settings,
+        "goal": services.goal_progress(),
+        "currency": settings.DONATION_CURRENCY.upper(),
+    }
+    return render(request, "support/give.html", context, status=status)
+
+
+@never_cache
+def thanks(request):
+    session_id = request.GET.get("session_id", "")
+    if not session_id.startswith("cs_") or len(session_id) > 255:
+        raise Http404("No such checkout.")
+    try:
+        donation, session = services.donation_for_checkout_session(session_id=session_id)
+    except Donation.DoesNotExist as exc:
+        raise Http404("No such checkout.") from exc
+    except stripe_gateway.PaymentServiceUnavailable:
+        raise Http404("No such checkout.") from None
+    paid = session.get("status") == "complete"
+    response = render(
+        request,
+        "support/thanks.html",
+        {
+            "donation": donation,
+            "gift": describe_gift(donation.amount, donation.frequency),
+            "paid": paid,
+        },
+    )
+    if paid:
+        appeals.mark_given(response)
+    return response
+
+
+@never_cache
+def manage(request, token):
+    try:
+        donor = Donor.objects.get(pk=emails.donor_id_from_manage_token(token))
+    except (signing.BadSignature, Donor.DoesNotExist, KeyError, ValueError):
+        return render(request, "support/manage_invalid.html", status=400)
+    try:
+        url = services.portal_url_for(donor=donor, return_url=settings.SITE_URL + "/")
+    except stripe_gateway.PaymentServiceUnavailable:
+        return render(request, "support/unavailable.html", status=503)
+    return HttpResponseRedirect(url, status=303)
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    try:
+        event = stripe_gateway.verified_event(request.body, request.headers.get("Stripe-Signature"))
+    except stripe_gateway.InvalidWebhook as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain")
+    record = webhooks.stripe_event_record(event=event)
+    if record is None:
+        return HttpResponse("duplicate", content_type="text/plain")
+    if record.type in webhooks.HANDLERS:
+        webhooks.enqueue_processing(record, process_stripe_event)
+    else:
+        webhooks.mark_ignored(record)
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def rate_limited(request):
+    return render(request, "support/rate_limited.html", status=429)

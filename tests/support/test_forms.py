@@ -1,0 +1,75 @@
+from decimal import Decimal
+
+import pytest
+
+from support.forms import GiveForm
+
+PRESETS = [Decimal("2"), Decimal("5"), Decimal("10"), Decimal("25")]
+
+
+def give_form(**data):
+    return GiveForm({"frequency": "monthly", "amount": "2", **data}, presets=PRESETS)
+
+
+def test_the_default_two_dollar_monthly_gift_is_valid():
+    form = give_form()
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount_value"] == Decimal("2.00")
+    assert form.cleaned_data["frequency"] == "monthly"
+
+
+def test_a_custom_amount_is_taken_from_the_other_field():
+    form = give_form(amount="other", custom_amount="$7.50")
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount_value"] == Decimal("7.50")
+
+
+@pytest.mark.parametrize(
+    ("custom", "message"),
+    [
+        ("1.99", "The smallest gift we can take is $2."),
+        ("10000.01", "The largest gift we can take online is $10,000."),
+        ("ten", "Enter the amount as a number"),
+        ("1e999", "Enter the amount as a number"),
+        ("NaN", "Enter the amount in dollars and cents"),
+        ("2.001", "Enter the amount in dollars and cents"),
+        ("", "Enter an amount."),
+    ],
+)
+def test_a_bad_custom_amount_is_refused_with_a_clear_message(custom, message):
+    form = give_form(amount="other", custom_amount=custom)
+
+    assert not form.is_valid()
+    assert message in " ".join(form.errors["custom_amount"])
+
+
+def test_an_amount_that_is_not_offered_is_refused():
+    form = give_form(amount="3")
+
+    assert not form.is_valid()
+    assert "amount" in form.errors
+
+
+def test_an_unknown_frequency_is_refused():
+    form = give_form(frequency="weekly")
+
+    assert not form.is_valid()
+    assert "frequency" in form.errors
+
+
+def test_unknown_placements_and_offsite_return_urls_are_dropped():
+    form = give_form(placement="<script>", next="https://evil.example/")
+
+    assert form.is_valid()
+    assert form.cleaned_data["placement"] == ""
+    assert form.cleaned_data["next"] == ""
+
+
+def test_a_local_return_url_and_known_placement_are_kept():
+    form = give_form(placement="end_of_article", next="/2024/06/12/story/")
+
+    assert form.is_valid()
+    assert form.cleaned_data["placement"] == "end_of_article"
+    assert form.cleaned_data["next"] == "/2024/06/12/story/"

@@ -1,0 +1,16 @@
+from decimal import Decimal
+
+from support.money import describe_gift, format_amount, from_cents, to_cents
+
+
+def test_amounts_convert_between_decimal_and_cents_exactly():
+    assert to_cents(Decimal("2")) == 200
+    assert to_cents(Decimal("7.50")) == 750
+    assert from_cents(1999) == Decimal("19.99")
+
+
+def test_gifts_are_described_the_way_donors_read_them():
+    assert describe_gift(Decimal("2.00"), "monthly") == "$2 every month"
+    assert describe_gift(Decimal("7.50"), "annual") == "$7.50 every year"
+    assert describe_gift(Decimal("25"), "once") == "$25 once"
+    assert format_amount(Decimal("10000")) == "$10,000"
