@@ -73,6 +73,14 @@ PAGE_CACHE_SECONDS = 600  # server-side page cache; edits invalidate it at once
 PAGE_MAX_AGE = 60  # Cache-Control max-age for browsers and proxies
 ARTICLE_PREVIEW_MAX_AGE = 3 * 24 * 3600  # lifetime of a signed draft preview link
 
+# Reader pages (articles app).
+SITE_NAME = "Newsroom"
+# Dotted path of a function(request) -> str; cached reader pages are kept per variant.
+PAGE_CACHE_VARIANT = "articles.caching.no_variant"
+PAGE_CACHE_SECONDS = 600  # server-side page cache; edits invalidate it at once
+PAGE_MAX_AGE = 60  # Cache-Control max-age for browsers and proxies
+ARTICLE_PREVIEW_MAX_AGE = 3 * 24 * 3600  # lifetime of a signed draft preview link
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,0 +1,5 @@
+from articles.models.articles import Article, Byline, Correction, Status
+from articles.models.photos import Photo
+from articles.models.taxonomy import Author, Section, Tag
+
+__all__ = ["Article", "Author", "Byline", "Correction", "Photo", "Section", "Status", "Tag"]

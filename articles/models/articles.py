@@ -1,0 +1,169 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.querysets import ArticleQuerySet
+from articles.sanitize import clean_body, html_to_text
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
+
+
+# A scheduled article is live once its time has come: no job has to flip its status.
+LIVE_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
+# Statuses only someone with the publish permission may set.
+PUBLISHING_STATUSES = (Status.SCHEDULED, Status.PUBLISHED, Status.UNPUBLISHED)
+
+
+class Article(models.Model):
+    headline = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=255, unique=True)
+    kicker = models.CharField("kicker / label", max_length=80, blank=True)
+    dek = models.TextField("dek (standfirst)", blank=True)
+    body = models.TextField(blank=True, help_text="HTML; scripts and unsafe markup are removed.")
+    body_text = models.TextField(blank=True, editable=False)
+    section = models.ForeignKey("articles.Section", models.PROTECT, related_name="articles")
+    tags = models.ManyToManyField("articles.Tag", blank=True, related_name="articles")
+    authors = models.ManyToManyField(
+        "articles.Author", through="articles.Byline", blank=True, related_name="articles"
+    )
+    agency = models.CharField(
+        max_length=120, blank=True, help_text="For wire copy, e.g. AFP. Shown when no byline."
+    )
+    hero_photo = models.ForeignKey(
+        "articles.Photo",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hero_articles",
+    )
+    hero_caption = models.TextField(
+        "hero caption override", blank=True, help_text="Leave empty to use the photo's caption."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField("publish at", null=True, blank=True)
+    updated_at = models.DateTimeField(
+        "updated for readers",
+        null=True,
+        blank=True,
+        help_text='Shown to readers as "Updated" when later than the publication time.',
+    )
+    seo_title = models.CharField("SEO title", max_length=110, blank=True)
+    seo_description = models.CharField("SEO description", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-publish_at"], name="article_status_publish")]
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = clean_body(self.body)
+        self.body_text = html_to_text(self.body)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.publish_at is None:
+            return None
+        day = self.publish_at.astimezone(datetime.UTC)
+        return reverse(
+            "articles:article",
+            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+        )
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status in LIVE_STATUSES
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def caption(self) -> str:
+        if self.hero_caption:
+            return self.hero_caption
+        return self.hero_photo.caption if self.hero_photo else ""
+
+    @property
+    def reader_updated_at(self) -> datetime.datetime | None:
+        """Return the update time worth telling readers about, if any."""
+        if self.updated_at and self.publish_at and self.updated_at > self.publish_at:
+            return self.updated_at
+        return None
+
+    @property
+    def title_for_search_engines(self) -> str:
+        return self.seo_title or self.headline
+
+    @property
+    def description(self) -> str:
+        if self.seo_description:
+            return self.seo_description
+        text = self.dek or self.body_text.split("\n", 1)[0]
+        return text if len(text) <= 300 else text[:297].rsplit(" ", 1)[0] + "…"
+
+    def publication_problems(self, *, at: datetime.datetime | None = None) -> list[str]:
+        """Return why the article may not go live at the given time (empty when it may)."""
+        photo = self.hero_photo
+        if photo is None:
+            return []
+        problems = []
+        if not photo.credit_line:
+            problems.append(
+                "The hero photo has no credit: add its photographer or agency before publishing."
+            )
+        when = timezone.localdate(at) if at else timezone.localdate()
+        if photo.rights_expired(on=max(when, timezone.localdate())):
+            problems.append(
+                f"The rights to the hero photo expired on {photo.rights_expire_on:%d %B %Y}"
+                + (" (before the scheduled time)" if at and when > timezone.localdate() else "")
+                + ": choose another photo."
+            )
+        return problems
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, models.CASCADE, related_name="bylines")
+    author = models.ForeignKey("articles.Author", models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_author_once")
+        ]
+
+    def __str__(self):
+        return self.author.name
+
+
+class Correction(models.Model):
+    article = models.ForeignKey(Article, models.CASCADE, related_name="corrections")
+    noted_at = models.DateTimeField("date", default=timezone.now)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["noted_at", "pk"]
+
+    def __str__(self):
+        return f"Correction of {self.noted_at:%d %B %Y}"

@@ -1,0 +1,94 @@
+import datetime
+
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+
+
+class PhotoQuerySet(models.QuerySet):
+    def rights_expired(self, *, on: datetime.date | None = None):
+        """Return photos whose usage rights ended before the given day (default today)."""
+        return self.filter(rights_expire_on__lt=on or timezone.localdate())
+
+    def rights_expiring(self, *, within_days: int, on: datetime.date | None = None):
+        today = on or timezone.localdate()
+        return self.filter(
+            rights_expire_on__gte=today,
+            rights_expire_on__lte=today + datetime.timedelta(days=within_days),
+        )
+
+    def with_usage_count(self):
+        return self.annotate(usage_count=Count("hero_articles", distinct=True))
+
+
+class Photo(models.Model):
+    image = models.ImageField(upload_to="photos/%Y/%m/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    alt_text = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the photo shows, for readers who cannot see it.",
+    )
+    is_decorative = models.BooleanField(
+        "decorative",
+        default=False,
+        help_text="Tick only if the photo adds no information; it then gets empty alt text.",
+    )
+    caption = models.TextField(blank=True)
+    photographer = models.CharField(
+        max_length=120, blank=True, help_text='A name, or "Stringer" when unnamed.'
+    )
+    agency = models.CharField("agency or organisation", max_length=120, blank=True)
+    source_url = models.URLField("source URL", blank=True)
+    usage_terms = models.TextField("licence or usage terms", blank=True)
+    licence_url = models.URLField("licence URL", blank=True)
+    rights_expire_on = models.DateField(
+        "rights expire on",
+        null=True,
+        blank=True,
+        help_text="Last day the photo may be shown. Leave empty if the rights do not expire.",
+    )
+    syndication_allowed = models.BooleanField("may be syndicated", default=False)
+    is_placeholder = models.BooleanField(default=False, editable=False)
+    notes = models.TextField(blank=True, help_text="For editors only; never shown to readers.")
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_decorative=True) | ~Q(alt_text=""),
+                name="photo_alt_text_or_decorative",
+                violation_error_message=(
+                    'Write alt text for the photo, or tick "decorative" if it adds no information.'
+                ),
+            )
+        ]
+
+    def __str__(self):
+        label = self.caption or self.alt_text or self.image.name
+        credit = self.credit_line
+        return f"{label[:60]} ({credit})" if credit else label[:60]
+
+    @property
+    def credit_line(self) -> str:
+        """Return the credit as readers see it, e.g. "Stringer / AFP"."""
+        return " / ".join(p for p in (self.photographer.strip(), self.agency.strip()) if p)
+
+    @property
+    def copyright_notice(self) -> str:
+        holder = self.agency.strip() or self.photographer.strip()
+        return f"© {holder}" if holder else ""
+
+    @property
+    def reader_alt_text(self) -> str:
+        return "" if self.is_decorative else self.alt_text
+
+    def rights_expired(self, on: datetime.date | None = None) -> bool:
+        today = on or timezone.localdate()
+        return self.rights_expire_on is not None and self.rights_expire_on < today

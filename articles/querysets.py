@@ -1,0 +1,87 @@
+import datetime
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, models
+from django.db.models import Case, Prefetch, Q, Value, When
+from django.utils import timezone
+
+SEARCH_CONFIG = "english"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, *, at: datetime.datetime | None = None):
+        """Return the articles a reader may see: live status and publication time passed."""
+        from articles.models.articles import LIVE_STATUSES
+
+        return self.filter(status__in=LIVE_STATUSES, publish_at__lte=at or timezone.now())
+
+    def for_listing(self):
+        """Load what a list of articles shows, in a fixed number of queries."""
+        from articles.models import Byline
+
+        return self.select_related("section", "hero_photo").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def page_with_read_more(self, *, day: datetime.date, slug: str, read_more: int = 4):
+        """Return the published article at this date and slug, and its related articles.
+
+        One query finds both: the article sorts first, then the articles sharing a
+        tag with it, then the rest of its section, newest first.
+        """
+        from articles.models import Byline
+
+        start = datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+        live = self.published()
+        target = Q(slug=slug, publish_at__gte=start, publish_at__lt=start + datetime.timedelta(1))
+        target_ids = live.filter(target).values("pk")
+        article_tags = self.model.tags.through.objects
+        shares_tag = Q(
+            pk__in=article_tags.filter(
+                tag_id__in=article_tags.filter(article_id__in=target_ids).values("tag_id")
+            ).values("article_id")
+        )
+        same_section = Q(section_id__in=live.filter(target).values("section_id"))
+        rows = list(
+            live.filter(target | shares_tag | same_section)
+            .annotate(
+                rank=Case(When(target, then=Value(2)), When(shares_tag, then=Value(1)), default=0)
+            )
+            .select_related("section", "hero_photo")
+            .order_by("-rank", "-publish_at", "-pk")[: read_more + 1]
+        )
+        if not rows or rows[0].rank != 2:
+            return None, []
+        article = rows[0]
+        models.prefetch_related_objects(
+            [article],
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "tags",
+            "corrections",
+        )
+        return article, rows[1:]
+
+    def search(self, text: str):
+        """Return articles matching the text, best first (full-text on PostgreSQL)."""
+        text = " ".join(text.split())
+        if not text:
+            return self.none()
+        if connection.vendor == "postgresql":
+            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            vector = (
+                SearchVector("headline", weight="A", config=SEARCH_CONFIG)
+                + SearchVector("kicker", "dek", weight="B", config=SEARCH_CONFIG)
+                + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
+            )
+            return (
+                self.annotate(search=vector, search_rank=SearchRank(vector, query))
+                .filter(search=query)
+                .order_by("-search_rank", "-publish_at")
+            )
+        words = text.split()[:8]
+        matches = Q()
+        for word in words:
+            matches &= (
+                Q(headline__icontains=word) | Q(dek__icontains=word) | Q(body_text__icontains=word)
+            )
+        return self.filter(matches).order_by("-publish_at")

@@ -1,0 +1,34 @@
+"""The one place that decides which HTML an article body may contain."""
+
+import html
+import re
+
+import nh3
+
+BODY_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "a", "em", "strong", "b", "i", "u", "s", "small",
+    "sub", "sup", "abbr", "cite", "q", "code", "pre", "blockquote", "ul", "ol", "li",
+}  # fmt: skip
+BODY_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "q": {"cite"}, "blockquote": {"cite"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+_BLOCK_END = re.compile(r"</(p|h[2-4]|li|blockquote|pre)\s*>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
+
+
+def clean_body(value: str) -> str:
+    """Return the body with every tag, attribute and URL scheme not allowed removed."""
+    return nh3.clean(
+        value or "",
+        tags=BODY_TAGS,
+        attributes=BODY_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    ).strip()
+
+
+def html_to_text(value: str) -> str:
+    """Return plain text, one line per block, for search, feeds and descriptions."""
+    marked = _BLOCK_END.sub(lambda m: m.group(0) + "\n", value or "")
+    text = html.unescape(nh3.clean(marked, tags=set()))
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,155 @@
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.db import IntegrityError
+from django.utils import timezone
+
+from articles.models import Article, Photo, Status
+from tests.articles.factories import ArticleFactory, PhotoFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_includes_only_live_statuses_whose_time_has_passed():
+    past = timezone.now() - datetime.timedelta(minutes=5)
+    future = timezone.now() + datetime.timedelta(hours=2)
+    visible = ArticleFactory(status=Status.PUBLISHED, publish_at=past)
+    due = ArticleFactory(status=Status.SCHEDULED, publish_at=past)
+    ArticleFactory(status=Status.SCHEDULED, publish_at=future)
+    ArticleFactory(status=Status.PUBLISHED, publish_at=future)
+    ArticleFactory(status=Status.DRAFT, publish_at=past)
+    ArticleFactory(status=Status.IN_REVIEW, publish_at=past)
+    ArticleFactory(status=Status.UNPUBLISHED, publish_at=past)
+    ArticleFactory(status=Status.PUBLISHED, publish_at=None)
+
+    assert set(Article.objects.published()) == {visible, due}
+
+
+def test_a_scheduled_article_appears_when_its_time_comes_without_any_job():
+    publish_at = datetime.datetime(2030, 1, 1, 9, 0, tzinfo=datetime.UTC)
+    article = ArticleFactory(status=Status.SCHEDULED, publish_at=publish_at)
+
+    with time_machine.travel(publish_at - datetime.timedelta(seconds=1), tick=False):
+        assert not Article.objects.published().exists()
+        assert not article.is_live
+    with time_machine.travel(publish_at, tick=False):
+        assert list(Article.objects.published()) == [article]
+        assert article.is_live
+
+
+def test_body_is_sanitised_on_save_so_no_script_or_event_handler_survives():
+    article = ArticleFactory(
+        body=(
+            '<p onclick="steal()">Hello <a href="javascript:alert(1)">x</a></p>'
+            "<script>alert('xss')</script><img src=x onerror=alert(1)>"
+            '<iframe src="https://evil.example"></iframe><p style="color:red">Bye</p>'
+        )
+    )
+
+    article.refresh_from_db()
+    assert article.body == '<p>Hello <a rel="noopener noreferrer">x</a></p><p>Bye</p>'
+    assert "script" not in article.body and "onerror" not in article.body
+
+
+def test_body_keeps_editorial_markup_and_links():
+    body = (
+        '<h2>Context</h2><p>Read <a href="https://example.org/report">the report</a>, '
+        "<em>now</em>.</p><blockquote><p>A quote.</p></blockquote>"
+    )
+    article = ArticleFactory(body=body)
+
+    assert '<a href="https://example.org/report" rel="noopener noreferrer">' in article.body
+    assert "<h2>Context</h2>" in article.body and "<blockquote><p>A quote.</p></blockquote>" in (
+        article.body
+    )
+
+
+def test_plain_text_of_the_body_keeps_one_line_per_paragraph():
+    article = ArticleFactory(body="<p>Fish &amp; chips</p><p>Azerbaijan’s <b>army</b></p>")
+
+    assert article.body_text == "Fish & chips\nAzerbaijan’s army"
+
+
+def test_photo_credit_line_joins_photographer_and_agency():
+    assert PhotoFactory.build(photographer="Stringer", agency="AFP").credit_line == "Stringer / AFP"
+    assert PhotoFactory.build(photographer="", agency="Reuters").credit_line == "Reuters"
+    assert PhotoFactory.build(photographer=" ", agency="").credit_line == ""
+
+
+def test_a_photo_needs_alt_text_unless_marked_decorative():
+    with pytest.raises(IntegrityError):
+        PhotoFactory(alt_text="", is_decorative=False)
+
+
+def test_a_decorative_photo_gets_empty_alt_text_for_readers():
+    photo = PhotoFactory(alt_text="", is_decorative=True)
+
+    assert photo.reader_alt_text == ""
+
+
+def test_publication_is_refused_when_the_hero_photo_has_no_credit():
+    article = ArticleFactory(hero_photo=PhotoFactory(photographer="", agency=""))
+
+    assert article.publication_problems() == [
+        "The hero photo has no credit: add its photographer or agency before publishing."
+    ]
+
+
+@time_machine.travel(datetime.datetime(2025, 3, 10, 12, tzinfo=datetime.UTC), tick=False)
+def test_publication_is_refused_when_the_hero_photo_rights_have_expired():
+    photo = PhotoFactory(rights_expire_on=datetime.date(2025, 3, 9))
+    article = ArticleFactory(hero_photo=photo)
+
+    assert article.publication_problems() == [
+        "The rights to the hero photo expired on 09 March 2025: choose another photo."
+    ]
+
+
+@time_machine.travel(datetime.datetime(2025, 3, 10, 12, tzinfo=datetime.UTC), tick=False)
+def test_rights_are_valid_through_their_last_day():
+    photo = PhotoFactory(rights_expire_on=datetime.date(2025, 3, 10))
+
+    assert ArticleFactory(hero_photo=photo).publication_problems() == []
+
+
+@time_machine.travel(datetime.datetime(2025, 3, 10, 12, tzinfo=datetime.UTC), tick=False)
+def test_scheduling_is_refused_when_the_rights_end_before_the_scheduled_day():
+    photo = PhotoFactory(rights_expire_on=datetime.date(2025, 3, 12))
+    article = ArticleFactory(hero_photo=photo)
+
+    problems = article.publication_problems(
+        at=datetime.datetime(2025, 3, 14, 8, tzinfo=datetime.UTC)
+    )
+
+    assert problems == [
+        "The rights to the hero photo expired on 12 March 2025 (before the scheduled time): "
+        "choose another photo."
+    ]
+
+
+def test_an_article_without_a_hero_photo_may_be_published():
+    assert ArticleFactory(hero_photo=None).publication_problems() == []
+
+
+def test_expiring_photos_are_found_within_the_window():
+    today = timezone.localdate()
+    soon = PhotoFactory(rights_expire_on=today + datetime.timedelta(days=30))
+    PhotoFactory(rights_expire_on=today + datetime.timedelta(days=31))
+    PhotoFactory(rights_expire_on=today - datetime.timedelta(days=1))
+    PhotoFactory(rights_expire_on=None)
+
+    assert list(Photo.objects.rights_expiring(within_days=30)) == [soon]
+
+
+def test_the_data_migration_creates_writers_and_editors_with_distinct_powers():
+    writers = Group.objects.get(name="Writers")
+    editors = Group.objects.get(name="Editors")
+    writer_codenames = set(writers.permissions.values_list("codename", flat=True))
+    editor_codenames = set(editors.permissions.values_list("codename", flat=True))
+
+    assert {"add_article", "change_article", "view_article"} <= writer_codenames
+    assert "publish_article" not in writer_codenames
+    assert "delete_article" not in writer_codenames
+    assert {"publish_article", "delete_article", "change_photo"} <= editor_codenames
