@@ -1,0 +1,64 @@
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from support.models import Donation, Frequency, Payment, SupportSettings
+from support.services import attribution_report, goal_progress, goal_progress_invalidate
+from tests.support.factories import DonationFactory, PaymentFactory
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_goal_meter_adds_recurring_revenue_and_this_months_net_one_time_gifts():
+    DonationFactory(amount=Decimal("2"))  # active monthly
+    DonationFactory(amount=Decimal("120"), frequency=Frequency.ANNUAL)  # $10 a month
+    DonationFactory(amount=Decimal("50"), status=Donation.Status.CANCELLED)
+    DonationFactory(amount=Decimal("9"), status=Donation.Status.PENDING)
+    once = DonationFactory(amount=Decimal("25"), frequency=Frequency.ONCE, status="paid")
+    PaymentFactory(donation=once, kind=Payment.Kind.ONE_TIME, refunded_amount=Decimal("5"))
+    last_month = DonationFactory(amount=Decimal("100"), frequency=Frequency.ONCE, status="paid")
+    PaymentFactory(
+        donation=last_month, kind=Payment.Kind.ONE_TIME, paid_at=datetime(2026, 10, 31, tzinfo=UTC)
+    )
+
+    progress = goal_progress()
+
+    assert progress["recurring"] == Decimal("12.00")
+    assert progress["one_time"] == Decimal("20.00")
+    assert progress["raised"] == Decimal("32.00")
+    assert progress["goal"] == Decimal("10000")
+    assert progress["percent"] == 0
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_goal_meter_is_cached_until_the_ledger_changes():
+    SupportSettings.objects.update(monthly_goal=Decimal("100"))
+    DonationFactory(amount=Decimal("50"))
+    assert goal_progress()["percent"] == 50
+
+    DonationFactory(amount=Decimal("50"))
+    assert goal_progress()["percent"] == 50
+
+    goal_progress_invalidate()
+    assert goal_progress()["percent"] == 100
+
+
+def test_attribution_groups_gifts_by_article_and_placement():
+    a = DonationFactory(placement="end_of_article", amount=Decimal("2"))
+    PaymentFactory(donation=a)
+    b = DonationFactory(
+        placement="top_banner", amount=Decimal("5"), frequency=Frequency.ONCE, status="paid"
+    )
+    PaymentFactory(donation=b, kind=Payment.Kind.ONE_TIME)
+    DonationFactory(placement="top_banner", status=Donation.Status.PENDING)
+
+    rows = {row["placement"]: row for row in attribution_report()}
+
+    assert rows["end_of_article"]["donations"] == 1
+    assert rows["end_of_article"]["recurring_monthly"] == Decimal("2")
+    assert rows["top_banner"]["donations"] == 1
+    assert rows["top_banner"]["net_paid"] == Decimal("5")

@@ -1,0 +1,65 @@
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+
+from support.appeals import COOKIE, GIVEN
+from support.emails import manage_link
+from support.models import Donor
+
+pytestmark = pytest.mark.django_db
+THANKS = reverse("support:thanks")
+
+
+def test_the_thank_you_page_names_the_gift_and_stops_the_appeals(client, give, stripe_server):
+    _, donation = give()
+    stripe_server.pay(donation.stripe_checkout_session_id, "4242424242424242")
+
+    response = client.get(THANKS, {"session_id": donation.stripe_checkout_session_id})
+
+    assert response.status_code == 200
+    assert "$2 every month" in response.content.decode()
+    assert "manage" in response.content.decode()
+    cookie = response.cookies[COOKIE]
+    assert (
+        signing.get_cookie_signer(salt=COOKIE + "support.appeal-state").unsign(cookie.value)
+        == GIVEN
+    )
+
+
+def test_reloading_the_thank_you_page_changes_nothing(client, give, stripe_server):
+    _, donation = give()
+    stripe_server.pay(donation.stripe_checkout_session_id, "4242424242424242")
+
+    first = client.get(THANKS, {"session_id": donation.stripe_checkout_session_id})
+    second = client.get(THANKS, {"session_id": donation.stripe_checkout_session_id})
+
+    donation.refresh_from_db()
+    assert first.status_code == second.status_code == 200
+    assert donation.status == "pending"  # fulfilment comes from the webhook only
+    assert donation.payments.count() == 0
+
+
+@pytest.mark.parametrize("session_id", ["", "cs_test_unknown", "x" * 300, "../../etc"])
+def test_an_unknown_checkout_session_is_a_404(client, stripe_server, session_id):
+    assert client.get(THANKS, {"session_id": session_id}).status_code == 404
+
+
+def test_the_manage_link_opens_a_billing_portal_for_the_donor(client, give, stripe_server, deliver):
+    _, donation = give(email="manage@example.org")
+    stripe_server.pay(donation.stripe_checkout_session_id, "4242424242424242")
+    deliver()
+    donor = Donor.objects.get(email="manage@example.org")
+
+    response = client.get(urlsplit(manage_link(donor.pk)).path)
+
+    assert response.status_code == 303
+    assert response["Location"].startswith(stripe_server.url)
+
+
+def test_a_tampered_manage_link_is_refused(client, give, stripe_server, deliver):
+    response = client.get(reverse("support:manage", args=["tampered-token"]))
+
+    assert response.status_code == 400
+    assert "not valid" in response.content.decode()
