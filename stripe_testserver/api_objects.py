@@ -1,0 +1,239 @@
+"""Customers, subscriptions, invoices, payments, refunds and events under `/v1/`."""
+
+from . import shapes_billing
+from .billing import cancel_subscription, update_subscription
+from .errors import InvalidRequest
+from .listing import LIST_PARAMS, paginate, render
+from .money import format_amount
+from .params import EXPAND, RETRIEVE, Bool, Email, Int, List, Metadata, Obj, Str, validate
+from .routes import route
+from .store import Store
+
+RETRIEVABLE = {
+    "customers": "customer",
+    "subscriptions": "subscription",
+    "invoices": "invoice",
+    "payment_intents": "payment_intent",
+    "charges": "charge",
+    "refunds": "refund",
+    "events": "event",
+    "payment_methods": "payment_method",
+    "prices": "price",
+    "products": "product",
+}
+ID = "(?P<object_id>[^/]+)"
+
+
+def _retrieve(collection: str):
+    kind = RETRIEVABLE[collection]
+
+    def retrieve(store: Store, params: dict, object_id: str) -> dict:
+        params = validate(RETRIEVE, params)
+        return render(store, store.get(kind, object_id), params.get("expand"))
+
+    return retrieve
+
+
+for _collection in RETRIEVABLE:
+    route("GET", f"/v1/{_collection}/{ID}")(_retrieve(_collection))
+
+
+def _lister(kind: str, url: str, filters: dict, select):
+    schema = Obj({**LIST_PARAMS, **filters})
+
+    def list_objects(store: Store, params: dict) -> dict:
+        params = validate(schema, params)
+        wanted = {k: params[k] for k in filters if k in params}
+        objects = select(store, kind, wanted)
+        return paginate(store, objects, params, url)
+
+    return list_objects
+
+
+def _plain(store: Store, kind: str, wanted: dict) -> list[dict]:
+    return store.where(kind, **wanted)
+
+
+def _subscriptions(store: Store, kind: str, wanted: dict) -> list[dict]:
+    status = wanted.pop("status", None)
+    subs = store.where(kind, **wanted)
+    if status == "all":
+        return subs
+    if status:
+        return [s for s in subs if s["status"] == status]
+    return [s for s in subs if s["status"] not in ("canceled", "incomplete_expired")]
+
+
+def _events(store: Store, kind: str, wanted: dict) -> list[dict]:
+    events = [store.objects[event_id] for event_id in store.events]
+    types = set(wanted.get("types", [])) | ({wanted["type"]} if "type" in wanted else set())
+    if types:
+        events = [e for e in events if _type_matches(e["type"], types)]
+    return events
+
+
+def _type_matches(event_type: str, patterns: set[str]) -> bool:
+    return any(
+        event_type == p or (p.endswith(".*") and event_type.startswith(p[:-1])) for p in patterns
+    )
+
+
+SUB_STATUSES = (
+    "active",
+    "all",
+    "canceled",
+    "ended",
+    "incomplete",
+    "past_due",
+    "trialing",
+    "unpaid",
+)
+LISTS = {
+    "customers": ("customer", {"email": Email()}, _plain),
+    "subscriptions": (
+        "subscription",
+        {"customer": Str(), "status": Str(choices=SUB_STATUSES)},
+        _subscriptions,
+    ),
+    "invoices": ("invoice", {"customer": Str(), "status": Str()}, _plain),
+    "charges": ("charge", {"customer": Str(), "payment_intent": Str()}, _plain),
+    "payment_intents": ("payment_intent", {"customer": Str()}, _plain),
+    "refunds": ("refund", {"charge": Str(), "payment_intent": Str()}, _plain),
+    "events": (
+        "event",
+        {"type": Str(), "types": List(Str(), 20), "delivery_success": Bool()},
+        _events,
+    ),
+}
+for _collection, (_kind, _filters, _select) in LISTS.items():
+    route("GET", f"/v1/{_collection}")(_lister(_kind, f"/v1/{_collection}", _filters, _select))
+
+UPDATE_SUBSCRIPTION = Obj(
+    {
+        "cancel_at_period_end": Bool(),
+        "metadata": Metadata(),
+        "description": Str(500),
+        "cancellation_details": Obj(
+            {
+                "comment": Str(5000),
+                "feedback": Str(
+                    choices=(
+                        "customer_service",
+                        "low_quality",
+                        "missing_features",
+                        "other",
+                        "switched_service",
+                        "too_complex",
+                        "too_expensive",
+                        "unused",
+                    )
+                ),
+            }
+        ),
+        "expand": EXPAND,
+    }
+)
+
+
+@route("POST", f"/v1/subscriptions/{ID}")
+def update(store: Store, params: dict, object_id: str) -> dict:
+    params = validate(UPDATE_SUBSCRIPTION, params)
+    sub = store.get("subscription", object_id)
+    return render(store, update_subscription(store, sub, params), params.get("expand"))
+
+
+CANCEL_SUBSCRIPTION = Obj(
+    {
+        "invoice_now": Bool(),
+        "prorate": Bool(),
+        "cancellation_details": UPDATE_SUBSCRIPTION.fields["cancellation_details"],
+        "expand": EXPAND,
+    }
+)
+
+
+@route("DELETE", f"/v1/subscriptions/{ID}")
+def cancel(store: Store, params: dict, object_id: str) -> dict:
+    params = validate(CANCEL_SUBSCRIPTION, params)
+    sub = store.get("subscription", object_id)
+    details = params.get("cancellation_details")
+    cancel_subscription(store, sub, reason="cancellation_requested", details=details)
+    return render(store, sub, params.get("expand"))
+
+
+REFUND = Obj(
+    {
+        "charge": Str(),
+        "payment_intent": Str(),
+        "amount": Int(1),
+        "reason": Str(choices=("duplicate", "fraudulent", "requested_by_customer")),
+        "metadata": Metadata(),
+        "expand": EXPAND,
+    }
+)
+
+
+@route("POST", "/v1/refunds")
+def create_refund(store: Store, params: dict) -> dict:
+    params = validate(REFUND, params)
+    charge = _charge_to_refund(store, params)
+    remaining = charge["amount"] - charge["amount_refunded"]
+    if charge["refunded"] or remaining == 0:
+        raise InvalidRequest(
+            f"Charge {charge['id']} has already been refunded.",
+            code="charge_already_refunded",
+            param="charge",
+        )
+    amount = params.get("amount", remaining)
+    if amount > remaining:
+        raise InvalidRequest(
+            f"Refund amount ({format_amount(amount, charge['currency'])}) is greater than "
+            f"unrefunded amount on charge ({format_amount(remaining, charge['currency'])})",
+            code="amount_too_large",
+            param="amount",
+        )
+    metadata = {k: v for k, v in params.get("metadata", {}).items() if v}
+    refund = store.add(shapes_billing.refund(charge, amount, params.get("reason"), metadata))
+    previous = {"amount_refunded": charge["amount_refunded"]}
+    charge["amount_refunded"] += amount
+    charge["refunds"]["data"].insert(0, refund)
+    if charge["amount_refunded"] == charge["amount"]:
+        previous["refunded"] = False
+        charge["refunded"] = True
+    store.emit("charge.refunded", charge, previous)
+    store.emit("refund.created", refund)
+    return render(store, refund, params.get("expand"))
+
+
+def _charge_to_refund(store: Store, params: dict) -> dict:
+    if "charge" in params and "payment_intent" in params:
+        raise InvalidRequest(
+            "You may only specify one of these parameters: charge, payment_intent.",
+            param="payment_intent",
+        )
+    if "charge" in params:
+        charge = store.get("charge", params["charge"], param="charge", status=400)
+    elif "payment_intent" in params:
+        pi = store.get(
+            "payment_intent", params["payment_intent"], param="payment_intent", status=400
+        )
+        if pi["status"] != "succeeded":
+            raise InvalidRequest(
+                f"This PaymentIntent ({pi['id']}) does not have a successful charge to refund.",
+                code="charge_not_refundable",
+                param="payment_intent",
+            )
+        charge = store.get("charge", pi["latest_charge"])
+    else:
+        raise InvalidRequest(
+            "One of the following params should be provided for this request: "
+            "payment_intent or charge.",
+            code="parameter_missing",
+        )
+    if charge["status"] != "succeeded":
+        raise InvalidRequest(
+            f"Charge {charge['id']} has not succeeded and cannot be refunded.",
+            code="charge_not_refundable",
+            param="charge",
+        )
+    return charge

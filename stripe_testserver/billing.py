@@ -1,0 +1,290 @@
+"""State changes: paying a Checkout Session, renewals, cancellations, refunds, card updates.
+
+Every change emits the events Stripe sends for it, in the order listed in the README of
+this package. Callers hold `store.lock`.
+"""
+
+import calendar
+import copy
+import datetime
+from types import SimpleNamespace
+
+from . import shapes, shapes_billing
+from .errors import CardError, InvalidRequest
+from .money import describe_price
+from .store import Store, now
+
+DAY = 24 * 3600
+
+
+def add_interval(timestamp: int, interval: str, count: int = 1) -> int:
+    if interval in ("day", "week"):
+        return timestamp + count * DAY * (7 if interval == "week" else 1)
+    months = count * (12 if interval == "year" else 1)
+    moment = datetime.datetime.fromtimestamp(timestamp, datetime.UTC)
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return int(moment.replace(year=year, month=month, day=day).timestamp())
+
+
+def expire_if_due(store: Store, session: dict) -> None:
+    if session["status"] == "open" and now() >= session["expires_at"]:
+        expire_session(store, session)
+
+
+def expire_session(store: Store, session: dict) -> dict:
+    if session["status"] != "open":
+        raise InvalidRequest(
+            "Only Checkout Sessions with a status of `open` can be expired.", param="session"
+        )
+    session.update(status="expired", url=None)
+    store.emit("checkout.session.expired", session)
+    return session
+
+
+def complete_checkout(store: Store, session: dict, card, email=None, name=None) -> dict:
+    """Pay an open session with `card`; raise CardError (nothing changed) when declined."""
+    expire_if_due(store, session)
+    if session["status"] == "complete":
+        raise InvalidRequest("This Checkout Session has already been paid.", param="session")
+    if session["status"] != "open":
+        raise InvalidRequest("This Checkout Session is no longer active.", param="session")
+    decline = card.decline()
+    if decline:
+        raise decline
+    card.email = email or session["customer_email"]
+    card.name = name
+    customer = _customer_for(store, session, card)
+    pm = store.add(shapes.payment_method(card, customer_id=customer["id"]))
+    store.emit("payment_method.attached", pm)
+    details = shapes.customer_details(card.email or customer["email"], name)
+    session.update(customer=customer["id"], customer_details=details, url=None)
+    session.update(status="complete", payment_status="paid")
+    if session["mode"] == "payment":
+        _complete_payment(store, session, customer, pm, card)
+    else:
+        _complete_subscription(store, session, customer, pm, card)
+    return session
+
+
+def _customer_for(store: Store, session: dict, card) -> dict:
+    if session["customer"]:
+        return store.get("customer", session["customer"])
+    customer = store.add(shapes.customer(email=card.email, name=card.name))
+    store.emit("customer.created", customer)
+    return customer
+
+
+def _complete_payment(store, session, customer, pm, card) -> None:
+    data = store.checkout_options[session["id"]].get("payment_intent_data", {})
+    pi = shapes_billing.payment_intent(
+        amount=session["amount_total"],
+        currency=session["currency"],
+        customer_id=customer["id"],
+        pm_id=pm["id"],
+        metadata=data.get("metadata", {}),
+        description=data.get("description"),
+        email=card.email,
+    )
+    charge = _charge(store, pi, card, pm, decline=None)
+    session["payment_intent"] = pi["id"]
+    store.emit("checkout.session.completed", session)
+    store.emit("payment_intent.succeeded", pi)
+    store.emit("charge.succeeded", charge)
+
+
+def _complete_subscription(store, session, customer, pm, card) -> None:
+    data = store.checkout_options[session["id"]].get("subscription_data", {})
+    items = store.line_items[session["id"]]
+    recurring = items[0]["price"]["recurring"]
+    start = now()
+    period = (start, add_interval(start, recurring["interval"], recurring["interval_count"]))
+    sub = store.add(
+        shapes_billing.subscription(
+            customer_id=customer["id"],
+            pm_id=pm["id"],
+            items=items,
+            period=period,
+            metadata=data.get("metadata", {}),
+            description=data.get("description"),
+        )
+    )
+    customer["currency"] = sub["currency"]
+    invoice = _new_invoice(store, sub, "subscription_create", (start, start))
+    session.update(subscription=sub["id"], invoice=invoice["id"])
+    store.emit("customer.subscription.created", sub)
+    _pay_invoice(store, invoice, card, pm, decline=None)
+    store.emit("checkout.session.completed", session)
+
+
+def _new_invoice(store: Store, sub: dict, reason: str, period) -> dict:
+    customer = store.get("customer", sub["customer"])
+
+    def describe(item):
+        price = item["price"]
+        name = store.get("product", price["product"])["name"]
+        amount = describe_price(price["unit_amount"], price["currency"], price["recurring"])
+        return f"{item['quantity']} × {name} (at {amount.replace(' per ', ' / ')})"
+
+    invoice = store.add(shapes_billing.invoice(sub, customer, reason, period, describe))
+    sub["latest_invoice"] = invoice["id"]
+    return invoice
+
+
+def _charge(store, pi, card, pm, decline) -> dict:
+    charge = store.add(shapes_billing.charge(pi, card, pm["id"], decline))
+    pi["latest_charge"] = charge["id"]
+    if decline:
+        pi["status"] = "requires_payment_method"
+        pi["last_payment_error"] = {
+            "charge": charge["id"],
+            "code": decline.code,
+            "decline_code": decline.decline_code,
+            "message": decline.message,
+            "payment_method": copy.deepcopy(pm),
+            "type": "card_error",
+        }
+    else:
+        pi.update(status="succeeded", amount_received=pi["amount"])
+    store.add(pi)
+    return charge
+
+
+def _pay_invoice(store: Store, invoice: dict, card, pm, decline) -> None:
+    """Attempt payment of `invoice`, emitting the charge, intent and invoice events."""
+    reason = invoice["billing_reason"]
+    pi = shapes_billing.payment_intent(
+        amount=invoice["amount_due"],
+        currency=invoice["currency"],
+        customer_id=invoice["customer"],
+        pm_id=pm["id"],
+        metadata={},
+        description="Subscription creation"
+        if reason == "subscription_create"
+        else "Subscription update",
+        email=None,
+    )
+    charge = _charge(store, pi, card, pm, decline)
+    invoice.update(attempt_count=invoice["attempt_count"] + 1, attempted=True)
+    if decline:
+        invoice.update(auto_advance=True, next_payment_attempt=now() + 3 * DAY)
+        store.emit("charge.failed", charge)
+        store.emit("payment_intent.payment_failed", pi)
+        store.emit("invoice.payment_failed", invoice)
+        return
+    paid = invoice["amount_due"]
+    invoice.update(amount_paid=paid, amount_remaining=0, status="paid", auto_advance=False)
+    invoice.update(next_payment_attempt=None)
+    invoice["status_transitions"]["paid_at"] = now()
+    store.emit("charge.succeeded", charge)
+    store.emit("payment_intent.succeeded", pi)
+    store.emit("invoice.paid", invoice)
+    store.emit("invoice.payment_succeeded", invoice)
+
+
+def _saved_card(store: Store, pm_id: str):
+    pm = store.get("payment_method", pm_id)
+    card, details = pm["card"], pm["billing_details"]
+    return pm, SimpleNamespace(
+        **{k: card[k] for k in ("brand", "last4", "exp_month", "exp_year", "fingerprint")},
+        name=details["name"],
+        email=details["email"],
+    )
+
+
+def renew(store: Store, sub: dict, outcome: str) -> dict:
+    """Simulate the end of the current period: charge the next one (or retry a failed one)."""
+    if sub["status"] in ("canceled", "incomplete_expired"):
+        raise InvalidRequest("This subscription is canceled and cannot renew.", param="id")
+    if sub["cancel_at_period_end"]:
+        return cancel_subscription(store, sub, reason="cancellation_requested")
+    decline = CardError("Your card was declined.", decline_code="generic_decline")
+    decline = decline if outcome == "failed" else None
+    pm, card = _saved_card(store, sub["default_payment_method"])
+    latest = store.find(sub["latest_invoice"] or "")
+    if sub["status"] == "past_due" and latest and latest["status"] == "open":
+        _pay_invoice(store, latest, card, pm, decline)
+        if not decline:
+            _change(store, sub, status="active")
+        return sub
+    item = sub["items"]["data"][0]
+    old_period = (item["current_period_start"], item["current_period_end"])
+    recurring = item["price"]["recurring"]
+    end = add_interval(old_period[1], recurring["interval"], recurring["interval_count"])
+    previous = {"items": copy.deepcopy(sub["items"]), "latest_invoice": sub["latest_invoice"]}
+    for sub_item in sub["items"]["data"]:
+        sub_item.update(current_period_start=old_period[1], current_period_end=end)
+    invoice = _new_invoice(store, sub, "subscription_cycle", old_period)
+    _pay_invoice(store, invoice, card, pm, decline)
+    status = "past_due" if decline else "active"
+    if status != sub["status"]:
+        previous["status"] = sub["status"]
+        sub["status"] = status
+    store.emit("customer.subscription.updated", sub, previous)
+    return sub
+
+
+def _change(store: Store, obj: dict, **fields) -> dict:
+    """Set `fields` on a subscription and emit customer.subscription.updated if any changed."""
+    previous = {k: copy.deepcopy(obj[k]) for k, v in fields.items() if obj[k] != v}
+    if previous:
+        obj.update(fields)
+        store.emit("customer.subscription.updated", obj, previous)
+    return obj
+
+
+def update_subscription(store: Store, sub: dict, params: dict) -> dict:
+    if sub["status"] == "canceled" and set(params) - {"metadata", "cancellation_details", "expand"}:
+        raise InvalidRequest(
+            "A canceled subscription can only update its cancellation_details and metadata."
+        )
+    fields = {}
+    if "metadata" in params:
+        merged = {**sub["metadata"], **params["metadata"]}
+        fields["metadata"] = {k: v for k, v in merged.items() if v != ""}
+    if "description" in params:
+        fields["description"] = params["description"]
+    if "cancel_at_period_end" in params:
+        at_end = params["cancel_at_period_end"]
+        period_end = sub["items"]["data"][0]["current_period_end"]
+        fields.update(cancel_at_period_end=at_end, cancel_at=period_end if at_end else None)
+        details = dict(sub["cancellation_details"])
+        details["reason"] = "cancellation_requested" if at_end else None
+        fields["cancellation_details"] = details
+    if "cancellation_details" in params:
+        details = {**fields.get("cancellation_details", sub["cancellation_details"])}
+        details.update(params["cancellation_details"])
+        fields["cancellation_details"] = details
+    return _change(store, sub, **fields)
+
+
+def cancel_subscription(store: Store, sub: dict, *, reason: str, details=None) -> dict:
+    if sub["status"] == "canceled":
+        raise InvalidRequest(
+            f"This subscription has already been canceled: {sub['id']}", param="id"
+        )
+    moment = now()
+    cancellation = {**sub["cancellation_details"], **(details or {}), "reason": reason}
+    sub.update(status="canceled", canceled_at=moment, ended_at=moment)
+    sub.update(cancellation_details=cancellation)
+    store.emit("customer.subscription.deleted", sub)
+    return sub
+
+
+def set_default_card(store: Store, customer: dict, card) -> dict:
+    """Save `card` as the customer's default, as the billing portal's "Update card" does."""
+    decline = card.decline()
+    if decline:
+        raise decline
+    card.email, card.name = customer["email"], customer["name"]
+    pm = store.add(shapes.payment_method(card, customer_id=customer["id"]))
+    store.emit("payment_method.attached", pm)
+    settings = customer["invoice_settings"]
+    previous = {"invoice_settings": {"default_payment_method": settings["default_payment_method"]}}
+    settings["default_payment_method"] = pm["id"]
+    store.emit("customer.updated", customer, previous)
+    for sub in store.where("subscription", customer=customer["id"]):
+        if sub["status"] != "canceled":
+            _change(store, sub, default_payment_method=pm["id"])
+    return pm
