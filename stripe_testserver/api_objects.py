@@ -20,6 +20,7 @@ RETRIEVABLE = {
     "payment_methods": "payment_method",
     "prices": "price",
     "products": "product",
+    "invoice_payments": "invoice_payment",
 }
 ID = "(?P<object_id>[^/]+)"
 
@@ -98,6 +99,7 @@ LISTS = {
     "invoices": ("invoice", {"customer": Str(), "status": Str()}, _plain),
     "charges": ("charge", {"customer": Str(), "payment_intent": Str()}, _plain),
     "payment_intents": ("payment_intent", {"customer": Str()}, _plain),
+    "invoice_payments": ("invoice_payment", {"invoice": Str()}, _plain),
     "refunds": ("refund", {"charge": Str(), "payment_intent": Str()}, _plain),
     "events": (
         "event",

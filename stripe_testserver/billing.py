@@ -167,6 +167,10 @@ def _pay_invoice(store: Store, invoice: dict, card, pm, decline) -> None:
     )
     charge = _charge(store, pi, card, pm, decline)
     invoice.update(attempt_count=invoice["attempt_count"] + 1, attempted=True)
+    payments = store.invoice_payments.setdefault(invoice["id"], [])
+    for earlier in payments:
+        earlier["is_default"] = False
+    payments.append(store.add(shapes.invoice_payment(invoice, pi, paid=not decline)))
     if decline:
         invoice.update(auto_advance=True, next_payment_attempt=now() + 3 * DAY)
         store.emit("charge.failed", charge)

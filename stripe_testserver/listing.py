@@ -8,6 +8,11 @@ from .shapes import list_object
 from .store import Store
 
 NOT_EXPANDABLE = {"id", "object", "url"}
+# Fields Stripe leaves out unless expanded: (object, field) -> (store attribute, list URL).
+INCLUDABLE = {
+    ("checkout.session", "line_items"): ("line_items", "/v1/checkout/sessions/{}/line_items"),
+    ("invoice", "payments"): ("invoice_payments", "/v1/invoice_payments?invoice={}"),
+}
 
 
 def render(store: Store, obj: dict, expand: list[str] | None = None) -> dict:
@@ -33,10 +38,11 @@ def _expand(store: Store, node, segments: list[str], path: str) -> None:
             if rest:
                 _expand(store, item, rest, path)
         return
-    if node.get("object") == "checkout.session" and name == "line_items":
-        items = store.line_items.get(node["id"], [])
+    includable = INCLUDABLE.get((node.get("object"), name))
+    if includable:
+        objects, url = includable
         node[name] = list_object(
-            copy.deepcopy(items), f"/v1/checkout/sessions/{node['id']}/line_items"
+            copy.deepcopy(getattr(store, objects).get(node["id"], [])), url.format(node["id"])
         )
     elif name in NOT_EXPANDABLE or name not in node:
         raise InvalidRequest(f"This property cannot be expanded ({path}).", param="expand")

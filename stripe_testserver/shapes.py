@@ -268,3 +268,20 @@ def portal_session(*, customer_id: str, return_url, configuration: str, public_u
         return_url=return_url,
         url=f"{public_url}/portal/{session_id}",
     )
+
+
+def invoice_payment(invoice: dict, pi: dict, paid: bool) -> dict:
+    return shaped(
+        "invoice_payment",
+        amount_paid=pi["amount"] if paid else None,
+        amount_requested=pi["amount"],
+        created=now(),
+        currency=pi["currency"],
+        id=new_id("inpay_1"),
+        invoice=invoice["id"],
+        is_default=True,
+        livemode=False,
+        payment={"payment_intent": pi["id"], "type": "payment_intent"},
+        status="paid" if paid else "open",
+        status_transitions={"canceled_at": None, "paid_at": now() if paid else None},
+    )

@@ -42,6 +42,7 @@ class Store:
             self.deliveries: list[dict] = []
             self.idempotency: dict[tuple[str, str], dict] = {}
             self.line_items: dict[str, list[dict]] = {}  # checkout session id -> items
+            self.invoice_payments: dict[str, list[dict]] = {}  # invoice id -> payments
             self.checkout_options: dict[str, dict] = {}  # session id -> *_data params
             self.portal_configuration = new_id("bpc_1")
             self.generation += 1

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from tests.processes import celery_command, child_env, running
+from tests.stripe_fixtures import stripe_server, stripe_server_process  # noqa: F401
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
