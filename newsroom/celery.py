@@ -2,6 +2,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
@@ -11,6 +12,14 @@ app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
     "health-ping": {"task": "newsroom.health_ping", "schedule": crontab(minute="*/5")},
+    "dispatch-due-reminders": {
+        "task": "support.tasks.dispatch_due_reminders",
+        "schedule": settings.REMINDER_DISPATCH_SECONDS,
+    },
+    "sweep-support-work": {
+        "task": "support.tasks.sweep_support_work",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 

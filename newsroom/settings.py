@@ -19,7 +19,7 @@ Every variable read here (one-line meanings in .env.example):
   TRUST_X_FORWARDED_PROTO  trust X-Forwarded-Proto from a TLS-terminating proxy
   CSRF_TRUSTED_ORIGINS  comma-separated origins allowed to POST
   LOG_LEVEL             root log level
-  STRIPE_SECRET_KEY     sk_test_... (or the local test server's key); sk_live_ needs STRIPE_ALLOW_LIVE
+  STRIPE_SECRET_KEY     sk_test_... key; sk_live_ keys need STRIPE_ALLOW_LIVE
   STRIPE_WEBHOOK_SECRET whsec_... that signs webhook events
   STRIPE_API_BASE       base URL of a local Stripe test-mode server; empty means Stripe itself
   STRIPE_ALLOW_LIVE     allow live keys (off by default)
@@ -28,8 +28,12 @@ Every variable read here (one-line meanings in .env.example):
   DONATION_MIN_AMOUNT   smallest gift accepted
   DONATION_MAX_AMOUNT   largest gift accepted
   CHECKOUT_RATE_LIMIT   checkout sessions allowed per IP, e.g. 10/h
+  REMINDER_RATE_LIMIT_IP     "remind me later" requests allowed per IP
+  REMINDER_RATE_LIMIT_EMAIL  "remind me later" requests allowed per email address
+  REMINDER_DISPATCH_SECONDS  how often beat looks for due reminders
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -64,14 +68,6 @@ else:
 
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-
-# Reader pages (articles app).
-SITE_NAME = "Newsroom"
-# Dotted path of a function(request) -> str; cached reader pages are kept per variant.
-PAGE_CACHE_VARIANT = "articles.caching.no_variant"
-PAGE_CACHE_SECONDS = 600  # server-side page cache; edits invalidate it at once
-PAGE_MAX_AGE = 60  # Cache-Control max-age for browsers and proxies
-ARTICLE_PREVIEW_MAX_AGE = 3 * 24 * 3600  # lifetime of a signed draft preview link
 
 # Reader pages (articles app).
 SITE_NAME = "Newsroom"
@@ -132,7 +128,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so a worker started by a test sees the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # One file per test run, so runs side by side do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -234,6 +231,9 @@ DONATION_CURRENCY = env("DONATION_CURRENCY", default="usd").lower()
 DONATION_MIN_AMOUNT = env.int("DONATION_MIN_AMOUNT", default=2)
 DONATION_MAX_AMOUNT = env.int("DONATION_MAX_AMOUNT", default=10_000)
 CHECKOUT_RATE_LIMIT = env("CHECKOUT_RATE_LIMIT", default="10/h")
+REMINDER_RATE_LIMIT_IP = env("REMINDER_RATE_LIMIT_IP", default="20/h")
+REMINDER_RATE_LIMIT_EMAIL = env("REMINDER_RATE_LIMIT_EMAIL", default="5/d")
+REMINDER_DISPATCH_SECONDS = env.float("REMINDER_DISPATCH_SECONDS", default=60.0)
 
 LOGGING = {
     "version": 1,

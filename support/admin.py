@@ -209,3 +209,6 @@ class SupportSettingsAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         appeal_bundle_invalidate()
         services.goal_progress_invalidate()
+
+
+from support import admin_reminders  # noqa: E402,F401

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from support.models import Donation, OutboundEmail, Payment
 
@@ -58,7 +59,7 @@ def queue(*, kind: str, donation: Donation, payment: Payment | None = None) -> N
 def _enqueue(task, pk: int) -> None:
     try:
         task.delay(pk)
-    except Exception:
+    except OperationalError:
         # The row stays pending; the beat sweep sends it when the broker is back.
         logger.warning("Broker unavailable; email %s left for the sweep", pk, exc_info=True)
 

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -10,7 +11,31 @@ from support.money import format_amount
 OTHER = "other"
 
 
-class GiveForm(forms.Form):
+class OriginForm(forms.Form):
+    """Where the reader came from: the appeal placement, the article and the page."""
+
+    placement = forms.CharField(required=False, widget=forms.HiddenInput)
+    article = forms.CharField(required=False, widget=forms.HiddenInput)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        data["placement"] = (
+            data.get("placement") if data.get("placement") in Placement.values else ""
+        )
+        next_url = data.get("next") or ""
+        safe = next_url.startswith("/") and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts=None
+        )
+        data["next"] = next_url if safe else ""
+        return data
+
+    def article_id(self) -> int | None:
+        value = self.cleaned_data.get("article") or ""
+        return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+class GiveForm(OriginForm):
     frequency = forms.ChoiceField(
         choices=Frequency.choices, widget=forms.RadioSelect, initial=Frequency.MONTHLY
     )
@@ -25,9 +50,6 @@ class GiveForm(forms.Form):
         label="Email (optional, for your receipt)",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    placement = forms.CharField(required=False, widget=forms.HiddenInput)
-    article = forms.CharField(required=False, widget=forms.HiddenInput)
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, presets: list[Decimal], **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,14 +63,6 @@ class GiveForm(forms.Form):
             return data
         raw = data.get("custom_amount", "").strip().lstrip("$") if choice == OTHER else choice
         data["amount_value"] = self._valid_amount(raw, custom=choice == OTHER)
-        data["placement"] = (
-            data.get("placement") if data.get("placement") in Placement.values else ""
-        )
-        next_url = data.get("next") or ""
-        safe = next_url.startswith("/") and url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts=None
-        )
-        data["next"] = next_url if safe else ""
         return data
 
     def _valid_amount(self, raw: str, *, custom: bool) -> Decimal | None:
@@ -74,6 +88,42 @@ class GiveForm(forms.Form):
             return None
         return amount.quantize(Decimal("0.01"))
 
-    def article_id(self) -> int | None:
-        value = self.cleaned_data.get("article") or ""
-        return int(value) if value.isdigit() and len(value) < 12 else None
+
+class RemindForm(OriginForm):
+    WHEN_CHOICES = [("week", "In a week"), ("month", "Next month"), ("date", "On a date I pick")]
+
+    when = forms.ChoiceField(choices=WHEN_CHOICES, widget=forms.RadioSelect, initial="month")
+    on_date = forms.DateField(
+        required=False,
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a date like 2026-12-26."},
+    )
+    email = forms.EmailField(
+        required=False,
+        label="Email (optional)",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self):
+        from support.appeals import default_snooze_dates
+
+        data = super().clean()
+        when = data.get("when")
+        if when in ("week", "month"):
+            data["due_on"] = default_snooze_dates(self.today)[when]
+        elif when == "date":
+            picked = data.get("on_date")
+            if picked is None and "on_date" not in self.errors:
+                self.add_error("on_date", "Pick the date you want to be reminded.")
+            elif picked is not None and picked <= self.today:
+                self.add_error("on_date", "Pick a date in the future.")
+            elif picked is not None and picked > self.today + timedelta(days=365):
+                self.add_error("on_date", "Pick a date within a year.")
+            elif picked is not None:
+                data["due_on"] = picked
+        return data

@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from support import emails, webhooks
+from support import emails, reminders, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +37,19 @@ def sweep_support_work() -> dict:
     for pk in owed:
         send_outbound_email.delay(pk)
     return {"events": len(events), "emails": len(owed)}
+
+
+@shared_task
+def dispatch_due_reminders() -> int:
+    return reminders.reminders_dispatch_due()
+
+
+@shared_task(bind=True, max_retries=5, retry_backoff=True, retry_backoff_max=600)
+def send_reminder(self, reminder_id: int) -> str:
+    try:
+        return reminders.reminder_send(reminder_id=reminder_id)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            reminders.reminder_mark_failed(reminder_id=reminder_id)
+            raise
+        raise self.retry(exc=exc) from exc

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from support import views
+from support.views import giving, reminders, webhooks
 
 app_name = "support"
 
 urlpatterns = [
-    path("", views.give, name="give"),
-    path("thanks/", views.thanks, name="thanks"),
-    path("manage/<str:token>/", views.manage, name="manage"),
-    path("stripe/webhook/", views.stripe_webhook, name="stripe-webhook"),
+    path("", giving.give, name="give"),
+    path("thanks/", giving.thanks, name="thanks"),
+    path("manage/<str:token>/", giving.manage, name="manage"),
+    path("remind/", reminders.remind, name="remind"),
+    path("remind/cancel/<str:token>/", reminders.cancel, name="remind-cancel"),
+    path("stripe/webhook/", webhooks.stripe_webhook, name="stripe-webhook"),
 ]

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from support import emails, stripe_gateway
 from support.models import Donation, Frequency, OutboundEmail, Payment, StripeEvent
@@ -245,7 +246,7 @@ def enqueue_processing(record: StripeEvent, task) -> None:
     def send():
         try:
             task.delay(record.pk)
-        except Exception:
+        except OperationalError:
             logger.warning("Broker unavailable; event %s left for the sweep", record.event_id)
 
     transaction.on_commit(send)

@@ -2,18 +2,15 @@ import logging
 
 from django.conf import settings
 from django.core import signing
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
-from support import appeals, emails, ratelimit, services, stripe_gateway, webhooks
+from support import appeals, emails, ratelimit, services, stripe_gateway
 from support.forms import GiveForm
 from support.models import Donation, Donor, SupportSettings
 from support.money import describe_gift
-from support.tasks import process_stripe_event
 
 logger = logging.getLogger(__name__)
 
@@ -115,23 +112,6 @@ def manage(request, token):
     except stripe_gateway.PaymentServiceUnavailable:
         return render(request, "support/unavailable.html", status=503)
     return HttpResponseRedirect(url, status=303)
-
-
-@csrf_exempt
-@require_POST
-def stripe_webhook(request):
-    try:
-        event = stripe_gateway.verified_event(request.body, request.headers.get("Stripe-Signature"))
-    except stripe_gateway.InvalidWebhook as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain")
-    record = webhooks.stripe_event_record(event=event)
-    if record is None:
-        return HttpResponse("duplicate", content_type="text/plain")
-    if record.type in webhooks.HANDLERS:
-        webhooks.enqueue_processing(record, process_stripe_event)
-    else:
-        webhooks.mark_ignored(record)
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def rate_limited(request):
