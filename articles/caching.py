@@ -125,6 +125,8 @@ def reader_page(view):
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
             if not _storable(response):
                 return response
             max_age = _seconds_until(next_publication, now, settings.PAGE_MAX_AGE)

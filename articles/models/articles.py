@@ -1,5 +1,6 @@
 import datetime
 
+import reversion
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -23,6 +24,7 @@ LIVE_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
 PUBLISHING_STATUSES = (Status.SCHEDULED, Status.PUBLISHED, Status.UNPUBLISHED)
 
 
+@reversion.register(follow=("bylines", "corrections"))
 class Article(models.Model):
     headline = models.CharField(max_length=255)
     slug = models.SlugField(max_length=255, unique=True)
@@ -34,6 +36,9 @@ class Article(models.Model):
     tags = models.ManyToManyField("articles.Tag", blank=True, related_name="articles")
     authors = models.ManyToManyField(
         "articles.Author", through="articles.Byline", blank=True, related_name="articles"
+    )
+    dateline = models.CharField(
+        max_length=80, blank=True, help_text="Where the story was filed from, e.g. Baku."
     )
     agency = models.CharField(
         max_length=120, blank=True, help_text="For wire copy, e.g. AFP. Shown when no byline."
@@ -142,6 +147,7 @@ class Article(models.Model):
         return problems
 
 
+@reversion.register()
 class Byline(models.Model):
     article = models.ForeignKey(Article, models.CASCADE, related_name="bylines")
     author = models.ForeignKey("articles.Author", models.PROTECT, related_name="bylines")
@@ -157,6 +163,7 @@ class Byline(models.Model):
         return self.author.name
 
 
+@reversion.register()
 class Correction(models.Model):
     article = models.ForeignKey(Article, models.CASCADE, related_name="corrections")
     noted_at = models.DateTimeField("date", default=timezone.now)

@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from articles.models import Article, Section
+from articles.seo import absolute_url
+
+FEED_SIZE = 30
+
+
+class LatestArticlesFeed(Feed):
+    """The site's latest articles; per section when given a section slug."""
+
+    feed_type = Rss201rev2Feed
+    url_name = "articles:feed-rss"
+
+    def get_object(self, request, slug=None):
+        return get_object_or_404(Section, slug=slug) if slug else None
+
+    def title(self, obj=None):
+        return f"{settings.SITE_NAME}: {obj.name}" if obj else f"{settings.SITE_NAME}: latest"
+
+    def description(self, obj=None):
+        return f"The latest articles from {settings.SITE_NAME}" + (f", {obj.name}" if obj else "")
+
+    def link(self, obj=None):
+        return absolute_url(obj.get_absolute_url() if obj else "/")
+
+    def feed_url(self, obj=None):
+        name = self.url_name.replace("feed", "section-feed") if obj else self.url_name
+        return absolute_url(reverse(name, args=[obj.slug] if obj else []))
+
+    def items(self, obj=None):
+        articles = Article.objects.published().for_listing().prefetch_related("tags")
+        if obj:
+            articles = articles.filter(section=obj)
+        return articles[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return item.description
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return item.reader_updated_at or item.publish_at
+
+    def item_author_name(self, item):
+        return ", ".join(b.author.name for b in item.bylines.all()) or item.agency or None
+
+    def item_categories(self, item):
+        return [item.section.name, *(tag.name for tag in item.tags.all())]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    url_name = "articles:feed-atom"
+    subtitle = LatestArticlesFeed.description

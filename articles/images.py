@@ -1,0 +1,48 @@
+"""What templates and metadata need to show a photo's renditions."""
+
+from django.core.files.storage import default_storage
+
+from articles.seo import absolute_url
+
+DEFAULT_WIDTH = 960
+
+
+def _url(name: str) -> str:
+    return default_storage.url(name)
+
+
+def picture_sources(photo) -> dict:
+    """Return srcsets for WebP and JPEG and the fallback src with its size."""
+    jpegs = sorted((r for r in photo.renditions if r["format"] == "jpeg"), key=lambda r: r["width"])
+    webps = sorted((r for r in photo.renditions if r["format"] == "webp"), key=lambda r: r["width"])
+    if not jpegs:
+        return {
+            "src": photo.image.url,
+            "width": photo.width or None,
+            "height": photo.height or None,
+            "jpeg_srcset": "",
+            "webp_srcset": "",
+        }
+    fallback = next((r for r in reversed(jpegs) if r["width"] <= DEFAULT_WIDTH), jpegs[0])
+    return {
+        "src": _url(fallback["name"]),
+        "width": fallback["width"],
+        "height": fallback["height"],
+        "jpeg_srcset": ", ".join(f"{_url(r['name'])} {r['width']}w" for r in jpegs),
+        "webp_srcset": ", ".join(f"{_url(r['name'])} {r['width']}w" for r in webps),
+    }
+
+
+def share_image(photo) -> dict | None:
+    """Return the absolute URL and size of the largest JPEG, for cards and JSON-LD."""
+    if photo is None:
+        return None
+    jpegs = [r for r in photo.renditions if r["format"] == "jpeg"]
+    if not jpegs:
+        return {"url": absolute_url(photo.image.url), "width": photo.width, "height": photo.height}
+    largest = max(jpegs, key=lambda r: r["width"])
+    return {
+        "url": absolute_url(_url(largest["name"])),
+        "width": largest["width"],
+        "height": largest["height"],
+    }

@@ -1,0 +1,128 @@
+"""Writes that touch several models or storage: publishing, renditions, rights."""
+
+import datetime
+import logging
+
+import reversion
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from articles import renditions
+from articles.models import Article, Photo, Status
+from articles.models.articles import LIVE_STATUSES
+
+logger = logging.getLogger(__name__)
+
+PUBLISH_PERMISSION = "articles.publish_article"
+
+
+class PublicationRefused(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+def user_may_publish(user) -> bool:
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+@transaction.atomic
+def article_publish(*, article: Article, user, at: datetime.datetime | None = None) -> Article:
+    """Publish the article now, or schedule it when its time is in the future."""
+    if not user_may_publish(user):
+        raise PermissionDenied("You may not publish or schedule articles.")
+    now = timezone.now()
+    at = at or article.publish_at or now
+    problems = article.publication_problems(at=at)
+    if problems:
+        raise PublicationRefused(problems)
+    article.publish_at = at
+    article.status = Status.SCHEDULED if at > now else Status.PUBLISHED
+    verb = f"Scheduled for {at:%Y-%m-%d %H:%M %Z}" if at > now else "Published"
+    _save_revision(article, user=user, comment=verb)
+    return article
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article, user) -> Article:
+    if not user_may_publish(user):
+        raise PermissionDenied("You may not unpublish articles.")
+    article.status = Status.UNPUBLISHED
+    _save_revision(article, user=user, comment="Unpublished")
+    return article
+
+
+@transaction.atomic
+def article_submit_for_review(*, article: Article, user) -> Article:
+    if not user.has_perm("articles.change_article"):
+        raise PermissionDenied("You may not change articles.")
+    if article.status not in (Status.DRAFT, Status.UNPUBLISHED):
+        raise PublicationRefused([f"Only drafts can be submitted; this one is {article.status}."])
+    article.status = Status.IN_REVIEW
+    _save_revision(article, user=user, comment="Submitted for review")
+    return article
+
+
+def _save_revision(article: Article, *, user, comment: str) -> None:
+    with reversion.create_revision():
+        article.save()
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+
+
+def photo_make_renditions(*, photo: Photo) -> Photo:
+    """Create the photo's responsive renditions and record them on it."""
+    photo.renditions = renditions.render(photo.image, prefix=f"renditions/{photo.pk}")
+    photo.save(update_fields=["renditions", "modified_at"])
+    return photo
+
+
+def photo_placeholder() -> Photo:
+    """Return the photo shown instead of one whose rights have expired."""
+    placeholder = Photo.objects.filter(is_placeholder=True).first()
+    if placeholder:
+        return placeholder
+    placeholder = Photo(
+        alt_text="Placeholder: the photo that was here may no longer be shown.",
+        caption="The photo that illustrated this article is no longer available.",
+        agency=settings.SITE_NAME,
+        is_placeholder=True,
+        notes="Shown automatically when the rights to an article's photo expire.",
+    )
+    image = renditions.placeholder_image(["Photo unavailable"], name="photo-unavailable.jpg")
+    placeholder.image.save(image.name, image, save=False)
+    placeholder.save()
+    return photo_make_renditions(photo=placeholder)
+
+
+@transaction.atomic
+def photos_swap_expired_rights(*, today: datetime.date | None = None) -> list[Article]:
+    """Replace hero photos whose rights expired, on live and scheduled articles."""
+    today = today or timezone.localdate()
+    expired = Photo.objects.rights_expired(on=today).filter(is_placeholder=False)
+    articles = list(
+        Article.objects.filter(status__in=LIVE_STATUSES, hero_photo__in=expired)
+        .select_related("hero_photo")
+        .select_for_update(of=("self",))
+    )
+    if not articles:
+        return []
+    placeholder = photo_placeholder()
+    for article in articles:
+        old = article.hero_photo
+        article.hero_photo = placeholder
+        article.hero_caption = ""
+        with reversion.create_revision():
+            article.save(update_fields=["hero_photo", "hero_caption", "modified_at"])
+            reversion.set_comment(f"Hero photo {old.pk} removed: its rights expired.")
+        logger.warning(
+            "Swapped hero photo %s (%s, rights expired %s) for the placeholder on article %s (%s)",
+            old.pk,
+            old.credit_line or "no credit",
+            old.rights_expire_on,
+            article.pk,
+            article.slug,
+        )
+    return articles

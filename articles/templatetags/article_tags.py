@@ -1,0 +1,25 @@
+from django import template
+from django.conf import settings
+
+from articles.images import picture_sources
+
+register = template.Library()
+
+HERO_SIZES = "(min-width: 44rem) 42rem, 100vw"
+
+
+@register.inclusion_tag("articles/includes/picture.html")
+def picture(photo, *, sizes=HERO_SIZES, lazy=True, alt=None):
+    """Render a photo as <picture> with WebP and JPEG srcsets and its intrinsic size."""
+    return {
+        "photo": photo,
+        "sources": picture_sources(photo),
+        "sizes": sizes,
+        "lazy": lazy,
+        "alt": photo.reader_alt_text if alt is None else alt,
+    }
+
+
+@register.simple_tag
+def site_name():
+    return settings.SITE_NAME

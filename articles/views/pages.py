@@ -1,0 +1,130 @@
+import datetime
+from urllib.parse import quote_plus
+
+from django import forms
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import http_date
+
+from articles.caching import reader_page
+from articles.images import share_image
+from articles.models import Article, Author, Section, Tag
+from articles.seo import absolute_url, article_json_ld, json_ld_script
+
+PAGE_SIZE = 12
+
+
+def _page(request, queryset):
+    try:
+        return Paginator(queryset, PAGE_SIZE).page(request.GET.get("page", 1))
+    except InvalidPage as error:
+        raise Http404("No such page.") from error
+
+
+def _last_modified(response, articles):
+    moments = [a.modified_at for a in articles] + [a.publish_at for a in articles]
+    if moments:
+        response["Last-Modified"] = http_date(max(moments).timestamp())
+    return response
+
+
+@reader_page
+def home(request):
+    page = _page(request, Article.objects.published().for_listing())
+    articles = list(page.object_list)
+    lead = articles[0] if page.number == 1 and articles else None
+    context = {
+        "page": page,
+        "lead": lead,
+        "latest": articles[1:] if lead else articles,
+        "canonical": absolute_url(request.path),
+    }
+    return _last_modified(render(request, "articles/home.html", context), articles)
+
+
+@reader_page
+def article_detail(request, year, month, day, slug):
+    try:
+        date = datetime.date(year, month, day)
+    except ValueError as error:
+        raise Http404("No such date.") from error
+    article, read_more = Article.objects.page_with_read_more(day=date, slug=slug)
+    if article is None:
+        raise Http404("No such article.")
+    image = share_image(article.hero_photo)
+    context = {
+        "article": article,
+        "read_more": read_more,
+        "canonical": absolute_url(article.get_absolute_url()),
+        "share_image": image,
+        "json_ld": json_ld_script(article_json_ld(article, image)),
+    }
+    response = render(request, "articles/article.html", context)
+    changed = [article.modified_at, article.publish_at]
+    if article.hero_photo:
+        changed.append(article.hero_photo.modified_at)
+    response["Last-Modified"] = http_date(max(changed).timestamp())
+    return response
+
+
+def _listing(request, *, heading, articles, obj=None, description="", feed_url=""):
+    page = _page(request, articles.for_listing())
+    context = {
+        "page": page,
+        "heading": heading,
+        "object": obj,
+        "description": description,
+        "feed_url": feed_url,
+        "canonical": absolute_url(request.path),
+    }
+    return _last_modified(render(request, "articles/list.html", context), page.object_list)
+
+
+@reader_page
+def section(request, slug):
+    obj = get_object_or_404(Section, slug=slug)
+    articles = Article.objects.published().filter(section=obj)
+    return _listing(
+        request,
+        heading=obj.name,
+        articles=articles,
+        obj=obj,
+        description=obj.description,
+        feed_url=reverse("articles:section-feed-rss", args=[obj.slug]),
+    )
+
+
+@reader_page
+def tag(request, slug):
+    obj = get_object_or_404(Tag, slug=slug)
+    articles = Article.objects.published().filter(tags=obj)
+    return _listing(request, heading=f"Tagged: {obj.name}", articles=articles, obj=obj)
+
+
+@reader_page
+def author(request, slug):
+    obj = get_object_or_404(Author, slug=slug)
+    articles = Article.objects.published().filter(bylines__author=obj)
+    return _listing(request, heading=obj.name, articles=articles, obj=obj, description=obj.bio)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search", max_length=200, required=False, strip=True)
+
+
+@reader_page
+def search(request):
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = None
+    if query:
+        page = _page(request, Article.objects.published().search(query).for_listing())
+    context = {
+        "form": form,
+        "query": query,
+        "page": page,
+        "query_prefix": f"q={quote_plus(query)}&",
+    }
+    return render(request, "articles/search.html", context)
