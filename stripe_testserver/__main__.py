@@ -50,7 +50,7 @@ def main(argv=None) -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    serving = threading.Thread(target=server.serve_forever, name="http", daemon=True)
+    serving = threading.Thread(target=server.serve_forever, args=(0.1,), name="http", daemon=True)
     serving.start()
     print(f"stripe test server listening on {own_url}", flush=True)
     while not stop.wait(0.5):

@@ -1,7 +1,7 @@
 """State changes: paying a Checkout Session, renewals, cancellations, refunds, card updates.
 
-Every change emits the events Stripe sends for it, in the order listed in the README of
-this package. Callers hold `store.lock`.
+Every change emits the events Stripe sends for it, in the order the package docstring lists.
+Callers hold `store.lock`.
 """
 
 import calendar

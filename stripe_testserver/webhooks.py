@@ -10,7 +10,7 @@ import stripe
 from .store import Store
 
 log = logging.getLogger(__name__)
-BACKOFF = (0.2, 0.5, 1.0)  # seconds before the 2nd, 3rd and 4th attempt
+BACKOFF = (0.1, 0.25, 0.5)  # seconds before the 2nd, 3rd and 4th attempt
 
 
 def sign(payload: str, secret: str) -> str:
