@@ -68,7 +68,7 @@ def outbound_email_send(*, outbound_id: int) -> bool:
     """Send one owed email once; return False when there was nothing to send."""
     with transaction.atomic():
         outbound = (
-            OutboundEmail.objects.select_for_update(skip_locked=True)
+            OutboundEmail.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=outbound_id, status=OutboundEmail.Status.PENDING)
             .select_related("donation__donor", "payment")
             .first()

@@ -66,7 +66,7 @@ def reminders_dispatch_due(*, today: date | None = None, batch_size: int = 500) 
     while True:
         with transaction.atomic():
             ids = list(
-                Reminder.objects.select_for_update(skip_locked=True)
+                Reminder.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(status=Reminder.Status.PENDING, due_on__lte=today)
                 .order_by("due_on", "pk")
                 .values_list("pk", flat=True)[:batch_size]
@@ -114,7 +114,7 @@ def reminder_send(*, reminder_id: int) -> str:
     """Send one reminder at most once; return what became of it."""
     with transaction.atomic():
         reminder = (
-            Reminder.objects.select_for_update(skip_locked=True)
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=reminder_id, status=Reminder.Status.SENDING)
             .select_related("article")
             .first()

@@ -44,15 +44,16 @@ def checkout_session_start(*, donation: Donation, success_url: str, cancel_url: 
     session = stripe_gateway.create_checkout_session(
         donation, success_url=success_url, cancel_url=cancel_url
     )
-    Donation.objects.filter(pk=donation.pk).update(stripe_checkout_session_id=session.id)
-    return session.url
+    Donation.objects.filter(pk=donation.pk).update(stripe_checkout_session_id=session["id"])
+    return session["url"]
 
 
 def donation_for_checkout_session(*, session_id: str) -> tuple[Donation, object]:
     """Return the donation a completed checkout belongs to, and the session itself."""
     session = stripe_gateway.retrieve_checkout_session(session_id)
     donation = Donation.objects.get(
-        Q(stripe_checkout_session_id=session.id) | Q(pk=_as_int(session.client_reference_id))
+        Q(stripe_checkout_session_id=session["id"])
+        | Q(pk=_as_int(session.get("client_reference_id")))
     )
     return donation, session
 

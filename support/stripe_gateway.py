@@ -48,9 +48,10 @@ def client() -> stripe.StripeClient:
     return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE, settings.STRIPE_TIMEOUT)
 
 
-def _call(description: str, func, *args, **kwargs):
+def _call(description: str, func, *args, **kwargs) -> dict:
+    """Call Stripe; return the answer as plain dicts, or raise PaymentServiceUnavailable."""
     try:
-        return func(*args, **kwargs)
+        return func(*args, **kwargs).to_dict()
     except stripe.StripeError as exc:
         logger.error("Stripe %s failed: %s", description, exc, exc_info=True)
         raise PaymentServiceUnavailable(str(exc)) from exc
@@ -110,7 +111,7 @@ def create_portal_session(customer_id: str, *, return_url: str) -> str:
         client().v1.billing_portal.sessions.create,
         params={"customer": customer_id, "return_url": return_url},
     )
-    return session.url
+    return session["url"]
 
 
 def verified_event(payload: bytes, signature_header: str | None) -> dict:

@@ -57,19 +57,19 @@ def _donation_locked(**lookup) -> Donation | None:
 
 
 def _donation_for_subscription(subscription) -> Donation | None:
-    donation = _donation_locked(stripe_subscription_id=subscription.id)
+    donation = _donation_locked(stripe_subscription_id=subscription["id"])
     if donation is None:
         donation_id = (subscription.get("metadata") or {}).get("donation_id")
         donation = _donation_locked(pk=donation_id) if str(donation_id).isdigit() else None
     if donation is None:
-        logger.warning("No donation for Stripe subscription %s", subscription.id)
+        logger.warning("No donation for Stripe subscription %s", subscription["id"])
     return donation
 
 
 def _apply_subscription(donation: Donation, subscription) -> None:
     """Make the donation follow the subscription, allowing only sensible transitions."""
-    donation.stripe_subscription_id = subscription.id
-    status = SUBSCRIPTION_STATUS.get(subscription.status)
+    donation.stripe_subscription_id = subscription["id"]
+    status = SUBSCRIPTION_STATUS.get(subscription["status"])
     if status and donation.status not in FINAL:
         donation.status = status
     if status == Donation.Status.CANCELLED and not donation.cancelled_at:
@@ -83,7 +83,7 @@ def _apply_subscription(donation: Donation, subscription) -> None:
         period_end = items[0].get("current_period_end") or subscription.get("current_period_end")
         donation.current_period_end = _timestamp(period_end)
     if subscription.get("customer") and donation.donor_id is None:
-        donation.donor = donor_upsert(email=donation.email, customer_id=subscription.customer)
+        donation.donor = donor_upsert(email=donation.email, customer_id=subscription["customer"])
     donation.save()
 
 
@@ -94,16 +94,16 @@ def on_checkout_session_completed(obj) -> None:
     )
     donation = _donation_locked(pk=donation_id) if str(donation_id).isdigit() else None
     if donation is None:
-        logger.warning("Checkout session %s names no donation of ours", session.id)
+        logger.warning("Checkout session %s names no donation of ours", session["id"])
         return
     details = session.get("customer_details") or {}
     donation.donor = donor_upsert(
         email=details.get("email") or session.get("customer_email") or donation.email,
         customer_id=session.get("customer"),
     )
-    donation.stripe_checkout_session_id = session.id
-    if session.mode == "subscription" and session.get("subscription"):
-        _apply_subscription(donation, stripe_gateway.retrieve_subscription(session.subscription))
+    donation.stripe_checkout_session_id = session["id"]
+    if session["mode"] == "subscription" and session.get("subscription"):
+        _apply_subscription(donation, stripe_gateway.retrieve_subscription(session["subscription"]))
         return
     if session.get("payment_status") == "paid":
         donation.stripe_payment_intent_id = session.get("payment_intent")
@@ -115,8 +115,8 @@ def on_checkout_session_completed(obj) -> None:
             defaults={
                 "donation": donation,
                 "kind": Payment.Kind.ONE_TIME,
-                "amount": from_cents(session.amount_total),
-                "currency": session.currency,
+                "amount": from_cents(session["amount_total"]),
+                "currency": session["currency"],
                 "paid_at": _timestamp(session.get("created")) or timezone.now(),
             },
         )
@@ -138,14 +138,14 @@ def on_invoice_paid(obj) -> None:
     _apply_subscription(donation, subscription)
     paid_at = (invoice.get("status_transitions") or {}).get("paid_at")
     payment, created = Payment.objects.get_or_create(
-        stripe_invoice_id=invoice.id,
+        stripe_invoice_id=invoice["id"],
         defaults={
             "donation": donation,
             "kind": Payment.Kind.INITIAL
             if invoice.get("billing_reason") == "subscription_create"
             else Payment.Kind.RENEWAL,
-            "amount": from_cents(invoice.amount_paid),
-            "currency": invoice.currency,
+            "amount": from_cents(invoice["amount_paid"]),
+            "currency": invoice["currency"],
             "paid_at": _timestamp(paid_at) or timezone.now(),
             "stripe_payment_intent_id": _invoice_payment_intent_id(invoice),
             "stripe_charge_id": invoice.get("charge") or None,
@@ -177,21 +177,21 @@ def on_subscription_changed(obj) -> None:
 
 def on_charge_refunded(obj) -> None:
     charge = stripe_gateway.retrieve_charge(obj["id"])
-    lookup = {"stripe_charge_id": charge.id}
+    lookup = {"stripe_charge_id": charge["id"]}
     payment = Payment.objects.select_for_update().filter(**lookup).first()
     if payment is None and charge.get("payment_intent"):
         payment = (
             Payment.objects.select_for_update()
-            .filter(stripe_payment_intent_id=charge.payment_intent)
+            .filter(stripe_payment_intent_id=charge["payment_intent"])
             .first()
         )
     if payment is None:
-        logger.warning("Refund for charge %s matches no payment", charge.id)
+        logger.warning("Refund for charge %s matches no payment", charge["id"])
         return
     refunded = min(payment.amount, from_cents(charge.get("amount_refunded") or 0))
     if refunded > payment.refunded_amount:
         payment.refunded_amount = refunded
-        payment.stripe_charge_id = payment.stripe_charge_id or charge.id
+        payment.stripe_charge_id = payment.stripe_charge_id or charge["id"]
         payment.save()
     donation = payment.donation
     if donation.frequency == Frequency.ONCE and payment.refunded_amount == payment.amount:
@@ -209,7 +209,7 @@ def _invoice_subscription_id(invoice) -> str | None:
 
 def _invoice_payment_intent_id(invoice) -> str | None:
     if invoice.get("payment_intent"):
-        return invoice.payment_intent
+        return invoice["payment_intent"]
     for entry in (invoice.get("payments") or {}).get("data") or []:
         intent = (entry.get("payment") or {}).get("payment_intent")
         if intent:
