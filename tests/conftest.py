@@ -20,7 +20,8 @@ def celery_worker_process(transactional_db, tmp_path):
         "--hostname",
         f"test-{tmp_path.name}@%h",
     )
-    with running(args, ARTIFACTS / "celery-worker.log", child_env()) as proc:
+    env = child_env(EMAIL_URL="consolemail://")
+    with running(args, ARTIFACTS / "celery-worker.log", env) as proc:
         yield proc
 
 
@@ -45,3 +46,14 @@ def empty_caches():
     for cache in caches.all():
         cache.clear()
     yield
+
+
+@pytest.fixture
+def celery_beat_process(celery_worker_process, tmp_path):
+    """A real `celery beat` beside the worker, dispatching reminders every second."""
+    args = celery_command(
+        "beat", "--loglevel=INFO", "--schedule", str(tmp_path / "celerybeat-schedule")
+    )
+    env = child_env(REMINDER_DISPATCH_SECONDS="1")
+    with running(args, ARTIFACTS / "celery-beat.log", env) as proc:
+        yield proc

@@ -1,0 +1,35 @@
+import time
+
+import pytest
+from django.utils import timezone
+
+from support import reminders
+from support.models import Reminder
+from tests.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.worker
+
+
+def wait_for_status(reminder, status, procs, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for proc in procs:
+            assert proc.poll() is None, "a Celery process died; see test-artifacts/"
+        reminder.refresh_from_db()
+        if reminder.status == status:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"reminder still {reminder.status} after {timeout}s")
+
+
+def test_beat_and_a_real_worker_deliver_a_due_reminder_and_mark_it_sent(
+    celery_worker_process, celery_beat_process
+):
+    reminder = reminders.reminder_request(email="worker@example.org", due_on=timezone.localdate())
+
+    wait_for_status(reminder, Reminder.Status.SENT, [celery_worker_process, celery_beat_process])
+
+    log = (ARTIFACTS / "celery-worker.log").read_text(errors="replace")
+    assert "To: worker@example.org" in log
+    assert "Subject: Your reminder: support independent journalism" in log
+    assert reminder.sent_at is not None
