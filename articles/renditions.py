@@ -16,8 +16,8 @@ FORMATS = {
 
 def widths_for(original_width: int) -> list[int]:
     """Return the rendition widths for an image: never wider than the original."""
-    smaller = [w for w in WIDTHS if w < original_width]
-    return [*smaller, min(original_width, WIDTHS[-1])]
+    widths = [w for w in WIDTHS if w < original_width]
+    return widths if original_width > WIDTHS[-1] else [*widths, original_width]
 
 
 def render(image_file, *, prefix: str) -> list[dict]:

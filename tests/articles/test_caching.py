@@ -1,0 +1,125 @@
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from articles.models import Status
+from tests.articles.factories import ArticleFactory, PhotoFactory, UserFactory
+from tests.articles.html import find
+
+pytestmark = pytest.mark.django_db
+
+
+def variant_from_test_cookie(request) -> str:
+    return request.COOKIES.get("test_variant", "")
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(live=True, headline="Original headline", hero_photo=PhotoFactory())
+
+
+def test_a_repeated_anonymous_request_is_served_from_the_page_cache(
+    client, article, django_assert_num_queries
+):
+    first = client.get(article.get_absolute_url())
+
+    with django_assert_num_queries(0):
+        second = client.get(article.get_absolute_url())
+
+    assert second.status_code == 200
+    assert second.content == first.content
+
+
+def test_anonymous_readers_get_cache_control_etag_and_last_modified(client, article):
+    response = client.get(article.get_absolute_url())
+
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert response["ETag"]
+    assert response["Last-Modified"]
+
+
+def test_a_reader_with_a_fresh_copy_gets_304(client, article):
+    first = client.get(article.get_absolute_url())
+
+    by_etag = client.get(article.get_absolute_url(), headers={"If-None-Match": first["ETag"]})
+    by_date = client.get(
+        article.get_absolute_url(), headers={"If-Modified-Since": first["Last-Modified"]}
+    )
+
+    assert by_etag.status_code == 304
+    assert by_date.status_code == 304
+
+
+@pytest.mark.parametrize("change", ["article", "photo", "section"])
+def test_an_edit_is_visible_on_the_next_request(client, article, change):
+    client.get(article.get_absolute_url())
+    client.get("/")
+
+    if change == "article":
+        article.headline = "Corrected headline"
+        article.save()
+        expected = "Corrected headline"
+    elif change == "photo":
+        article.hero_photo.agency = "Reuters"
+        article.hero_photo.save()
+        expected = "Stringer / Reuters"
+    else:
+        article.section.name = "World news"
+        article.section.save()
+        expected = "World news"
+
+    assert expected in client.get(article.get_absolute_url()).content.decode()
+    if change != "photo":
+        assert expected in client.get("/").content.decode()
+
+
+def test_logged_in_staff_bypass_the_cache_and_get_private_pages(client, article):
+    client.get(article.get_absolute_url())
+    client.force_login(UserFactory(is_staff=True))
+
+    response = client.get(article.get_absolute_url())
+
+    assert "private" in response["Cache-Control"]
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_pages_are_cached_per_variant_but_not_per_cookie(
+    client, article, settings, django_assert_num_queries, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE_VARIANT = "tests.articles.test_caching.variant_from_test_cookie"
+    client.get(article.get_absolute_url())
+
+    client.cookies["unrelated"] = "abc"
+    with django_assert_num_queries(0):
+        client.get(article.get_absolute_url())
+
+    client.cookies["test_variant"] = "given"
+    with django_assert_max_num_queries(10) as captured:
+        client.get(article.get_absolute_url())
+    assert len(captured) > 0
+
+
+def test_a_scheduled_article_appears_on_the_cached_home_page_on_time(client):
+    publish_at = timezone.now() + datetime.timedelta(minutes=30)
+    ArticleFactory(status=Status.SCHEDULED, publish_at=publish_at, headline="Scheduled story")
+    assert b"Scheduled story" not in client.get("/").content
+
+    with time_machine.travel(publish_at - datetime.timedelta(seconds=1), tick=False):
+        assert b"Scheduled story" not in client.get("/").content
+    with time_machine.travel(publish_at + datetime.timedelta(seconds=1), tick=False):
+        headlines = [h["text"] for h in find(client.get("/").content, "h2")]
+    assert "Scheduled story" in headlines
+
+
+def test_not_found_pages_are_not_cached(client, django_assert_max_num_queries):
+    path = "/2030/01/01/coming-soon/"
+    client.get(path)
+
+    with django_assert_max_num_queries(5) as captured:
+        response = client.get(path)
+
+    assert response.status_code == 404
+    assert len(captured) > 0
+    assert "public" not in response.get("Cache-Control", "")

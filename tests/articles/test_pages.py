@@ -1,0 +1,259 @@
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.views.defaults import server_error
+
+from articles.caching import invalidate_pages
+from articles.models import Status
+from articles.services import photo_make_renditions
+from tests.articles.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CorrectionFactory,
+    PhotoFactory,
+    SectionFactory,
+    TagFactory,
+)
+from tests.articles.html import find, inside, parse
+
+pytestmark = pytest.mark.django_db
+
+
+def hours_ago(hours):
+    return timezone.now() - datetime.timedelta(hours=hours)
+
+
+def own_queries(captured):
+    """Leave out the queries the support app's appeals make on the same page."""
+    return [q for q in captured if '"support_' not in q["sql"]]
+
+
+def test_article_url_uses_the_publication_date_in_utc():
+    article = ArticleFactory(
+        slug="late-night",
+        publish_at=datetime.datetime(2024, 6, 12, 23, 30, tzinfo=datetime.UTC),
+    )
+
+    assert article.get_absolute_url() == "/2024/06/12/late-night/"
+
+
+def test_the_article_page_shows_every_part_of_the_story(client):
+    tag = TagFactory(name="Diplomacy")
+    first, second = AuthorFactory(name="Ann Lee"), AuthorFactory(name="Bo Kim")
+    article = ArticleFactory(
+        live=True,
+        kicker="Analysis",
+        headline="Talks resume",
+        dek="Both sides return to the table.",
+        dateline="Baku",
+        body="<p>Talks resumed on Monday.</p>",
+        hero_photo=PhotoFactory(caption="Delegates arrive.", photographer="Jo", agency="AP"),
+        hero_caption="Delegates arrive in Baku.",
+        tags=[tag],
+        authors=[second, first],
+        updated_at=timezone.now(),
+    )
+    CorrectionFactory(article=article, text="An earlier version misnamed the venue.")
+    related = ArticleFactory(live=True, headline="Earlier talks", tags=[tag])
+
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    content = response.content
+    assert find(content, "p", class_="kicker")[0]["text"] == "Analysis"
+    assert find(content, "h1")[0]["text"] == "Talks resume"
+    assert find(content, "p", class_="dek")[0]["text"] == "Both sides return to the table."
+    assert find(content, "p", class_="byline")[0]["text"] == "By Bo Kim and Ann Lee"
+    dateline = find(content, "p", class_="dateline")[0]["text"]
+    assert "Baku" in dateline and "Updated" in dateline
+    assert find(content, "figcaption")[0]["text"] == "Delegates arrive in Baku. Jo / AP"
+    assert find(content, "figure", class_="hero")
+    assert [p["text"] for p in inside(content, "p", "article-body")] == ["Talks resumed on Monday."]
+    assert (
+        "An earlier version misnamed the venue." in inside(content, "li", "corrections")[0]["text"]
+    )
+    assert [a["text"] for a in inside(content, "a", "tags")] == ["Diplomacy"]
+    assert [h["text"] for h in inside(content, "h3", "read-more")] == [related.headline]
+
+
+def test_a_wire_story_without_authors_is_credited_to_its_agency(client):
+    article = ArticleFactory(live=True, agency="AFP")
+
+    response = client.get(article.get_absolute_url())
+
+    assert find(response.content, "p", class_="byline")[0]["text"] == "AFP"
+
+
+@pytest.mark.parametrize(
+    "status, publish_at",
+    [
+        (Status.DRAFT, None),
+        (Status.IN_REVIEW, None),
+        (Status.UNPUBLISHED, None),
+        (Status.SCHEDULED, "future"),
+    ],
+)
+def test_articles_readers_may_not_see_answer_404(client, status, publish_at):
+    when = timezone.now() + datetime.timedelta(days=1) if publish_at else hours_ago(2)
+    article = ArticleFactory(status=status, publish_at=when)
+
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/2024/06/12/no-such-story/",
+        "/2024/06/13/visible/",
+        "/2024/02/30/visible/",
+        "/2024/13/12/visible/",
+        "/24/06/12/visible/",
+    ],
+)
+def test_unknown_slugs_and_wrong_or_impossible_dates_answer_404(client, path):
+    ArticleFactory(
+        slug="visible",
+        status=Status.PUBLISHED,
+        publish_at=datetime.datetime(2024, 6, 12, 9, tzinfo=datetime.UTC),
+    )
+
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+
+
+def test_the_500_page_is_the_sites_own():
+    response = server_error(RequestFactory().get("/"))
+
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.content
+
+
+def test_home_shows_the_lead_story_then_the_latest(client):
+    older = ArticleFactory(live=True, publish_at=hours_ago(5), headline="Older")
+    newest = ArticleFactory(live=True, publish_at=hours_ago(1), headline="Newest")
+    ArticleFactory(status=Status.DRAFT, headline="Draft")
+
+    response = client.get("/")
+
+    assert [h["text"] for h in inside(response.content, "h2", "lead-story")] == [newest.headline]
+    headlines = [h["text"] for h in find(response.content, "h3", class_="teaser-headline")]
+    assert headlines == [older.headline]
+    assert b"Draft" not in response.content
+
+
+def test_home_paginates_and_refuses_malformed_page_numbers(client):
+    for hour in range(14):
+        ArticleFactory(live=True, publish_at=hours_ago(hour + 1))
+
+    assert client.get("/?page=2").status_code == 200
+    assert len(find(client.get("/?page=2").content, "h3", class_="teaser-headline")) == 2
+    for bad in ("0", "3", "abc", "1.5", "-1", "99999999999999999999", "%00"):
+        assert client.get(f"/?page={bad}").status_code == 404, bad
+
+
+@pytest.mark.parametrize("kind", ["section", "tag", "author"])
+def test_section_tag_and_author_pages_list_only_their_published_articles(client, kind):
+    section, tag, author = SectionFactory(name="World"), TagFactory(), AuthorFactory()
+    mine = ArticleFactory(live=True, section=section, tags=[tag], authors=[author])
+    ArticleFactory(status=Status.DRAFT, section=section, tags=[tag], authors=[author])
+    other = ArticleFactory(live=True)
+    target = {"section": section, "tag": tag, "author": author}[kind]
+
+    response = client.get(target.get_absolute_url())
+
+    headlines = [h["text"] for h in find(response.content, "h2", class_="teaser-headline")]
+    assert headlines == [mine.headline]
+    assert other.headline.encode() not in response.content
+    assert client.get(f"/{kind}/no-such-thing/").status_code == 404
+
+
+def test_a_plain_anonymous_view_sets_no_cookie_and_touches_no_session(client):
+    article = ArticleFactory(live=True)
+
+    for path in ("/", article.get_absolute_url(), "/search/?q=talks"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert not response.cookies, path
+        assert not response.wsgi_request.session.accessed, path
+
+
+def test_reader_pages_load_nothing_from_another_origin_and_carry_no_inline_code(client):
+    article = ArticleFactory(live=True, hero_photo=PhotoFactory(), tags=[TagFactory()])
+    page = client.get(article.get_absolute_url()).content
+
+    for element in find(page, "script"):
+        assert element["attrs"] == {"type": "application/ld+json"}
+    for tag, attribute in (("img", "src"), ("source", "srcset"), ("script", "src")):
+        for element in find(page, tag):
+            assert not element["attrs"].get(attribute, "").startswith(("http:", "https:", "//"))
+    stylesheets = [e["attrs"]["href"] for e in find(page, "link", rel="stylesheet")]
+    assert stylesheets == ["/static/css/site.css"]
+    for element in parse(page):
+        assert element["tag"] != "style"
+        assert not [name for name in element["attrs"] if name == "style" or name.startswith("on")]
+
+
+def test_images_have_dimensions_and_are_lazy_only_below_the_fold(client):
+    photo = PhotoFactory(image__width=1600, image__height=900)
+    photo_make_renditions(photo=photo)
+    article = ArticleFactory(live=True, hero_photo=photo, tags=[tag := TagFactory()])
+    ArticleFactory(live=True, hero_photo=photo, tags=[tag])
+
+    page = client.get(article.get_absolute_url()).content
+    hero, teaser = find(page, "img")
+
+    assert hero["attrs"]["width"] == "960" and hero["attrs"]["height"] == "540"
+    assert "loading" not in hero["attrs"] and hero["attrs"]["fetchpriority"] == "high"
+    assert teaser["attrs"]["loading"] == "lazy"
+    assert "1280w" in hero["attrs"]["srcset"] and hero["attrs"]["sizes"]
+    assert find(page, "source", type="image/webp")[0]["attrs"]["srcset"].count("w,") == 3
+    assert photo.renditions[-1]["width"] == 1280
+
+
+def grow(article, n):
+    article.tags.add(*[TagFactory() for _ in range(n)])
+    for position in range(n):
+        article.bylines.create(author=AuthorFactory(), position=position + 10)
+        CorrectionFactory(article=article)
+    for _ in range(n):
+        ArticleFactory(live=True, tags=[article.tags.first()], hero_photo=PhotoFactory())
+
+
+def test_the_article_page_runs_at_most_four_queries_of_its_own_whatever_it_shows(
+    client, django_assert_max_num_queries
+):
+    article = ArticleFactory(live=True, hero_photo=PhotoFactory())
+    counts = []
+    for n in (1, 6):
+        grow(article, n)
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            assert client.get(article.get_absolute_url()).status_code == 200
+        counts.append(len(own_queries(cold.captured_queries)))
+        # Only the page cache cleared: the appeals' own data stays cached.
+        invalidate_pages()
+        with django_assert_max_num_queries(4):
+            assert client.get(article.get_absolute_url()).status_code == 200
+
+    assert counts[0] == counts[1] <= 4
+
+
+def test_the_home_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    counts = []
+    for n in (2, 10):
+        for _ in range(n):
+            article = ArticleFactory(live=True, hero_photo=PhotoFactory(), tags=[TagFactory()])
+            article.bylines.create(author=AuthorFactory())
+        cache.clear()
+        with django_assert_max_num_queries(3) as captured:
+            assert client.get("/").status_code == 200
+        counts.append(len(captured.captured_queries))
+
+    assert counts[0] == counts[1]
