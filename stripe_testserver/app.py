@@ -64,9 +64,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(500, error.body())
 
     def _read_body(self) -> str:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            raise InvalidRequest("Request body too large.")
+        length = self.headers.get("Content-Length") or "0"
+        length = int(length) if length.isdigit() else -1
+        if not 0 <= length <= MAX_BODY:
+            raise InvalidRequest("Bad Content-Length, or a request body over 1 MB.")
         return self.rfile.read(length).decode("utf-8", "replace") if length else ""
 
     def send_json(self, status: int, body, headers: dict | None = None) -> None:

@@ -23,7 +23,10 @@ def handle(request, method: str) -> None:
     if method == "GET" and path == "deliveries":
         query = dict(parse_qsl(request.query))
         if query.get("wait") in ("1", "true"):
-            wait_until_delivered(store, float(query.get("timeout", 10)))
+            timeout = query.get("timeout", "10")
+            if not timeout.isdigit():
+                raise InvalidRequest("timeout must be a whole number of seconds.", param="timeout")
+            wait_until_delivered(store, min(int(timeout), 60))
         return request.send_json(200, {"object": "list", "data": deliveries(store)})
     if method == "POST" and path == "reset":
         store.reset()

@@ -169,7 +169,8 @@ class List(Spec):
             raise InvalidRequest(
                 f"Invalid array: {path} must have at most {self.max_items} items", param=path
             )
-        return [self.item.clean(item, f"{path}[{i}]") for i, item in enumerate(items)]
+        cleaned = [self.item.clean(item, f"{path}[{i}]") for i, item in enumerate(items)]
+        return [item for item in cleaned if item is not None] or None
 
 
 class Metadata(Spec):
