@@ -3,6 +3,16 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 RUN_ENV := DEBUG=1
+# With no STRIPE_SECRET_KEY in the environment, `make run` starts the local
+# Stripe test-mode server and points the app at it; with a key, Stripe itself.
+ifeq ($(STRIPE_SECRET_KEY),)
+STRIPE_ENV := STRIPE_SECRET_KEY=sk_test_local STRIPE_API_BASE=http://127.0.0.1:12111 \
+	STRIPE_WEBHOOK_SECRET=whsec_local_demo_only
+PROCESSES := web worker beat stripe
+else
+STRIPE_ENV :=
+PROCESSES := web worker beat
+endif
 
 .PHONY: run test test-browser lint format migrations-check install install-dev clean
 
@@ -25,7 +35,7 @@ run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 	$(RUN_ENV) $(BIN)/python manage.py ensure_demo_editor
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(RUN_ENV) $(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(RUN_ENV) $(STRIPE_ENV) $(BIN)/honcho start -f Procfile $(PROCESSES)
 
 test: install-dev
 	$(BIN)/pytest
