@@ -43,8 +43,10 @@ def main(argv=None) -> None:
         api_version=stripe.api_version,
     )
     server = Server((args.host, args.port), store)
-    own_url = f"http://{args.host}:{server.server_address[1]}"
-    store.public_url = (args.public_url or own_url).rstrip("/")
+    port = server.server_address[1]
+    own_url = f"http://{args.host}:{port}"
+    reachable = "127.0.0.1" if args.host in ("0.0.0.0", "", "::") else args.host  # noqa: S104
+    store.public_url = (args.public_url or f"http://{reachable}:{port}").rstrip("/")
     deliverer = Deliverer(store)
     deliverer.start()
     stop = threading.Event()

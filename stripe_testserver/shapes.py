@@ -18,13 +18,13 @@ NULL_ADDRESS = dict.fromkeys(("city", "country", "line1", "line2", "postal_code"
 
 
 @cache
-def _examples() -> dict:
+def examples() -> dict:
     return json.loads(EXAMPLES.read_text())["resources"]
 
 
 def shaped(kind: str, **fields) -> dict:
     """Return a copy of Stripe's example `kind` object with `fields` set (known fields only)."""
-    obj = copy.deepcopy(_examples()[kind])
+    obj = copy.deepcopy(examples()[kind])
     unknown = set(fields) - set(obj)
     if unknown:
         raise KeyError(f"{kind} has no fields {sorted(unknown)}")

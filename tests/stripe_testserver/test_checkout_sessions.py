@@ -4,7 +4,7 @@ import pytest
 import requests
 import stripe
 
-from stripe_testserver.shapes import _examples
+from stripe_testserver.shapes import examples
 from tests.stripe_testserver.conftest import line_item, make_client, session_params
 
 
@@ -25,7 +25,7 @@ def test_a_subscription_session_is_created_open_with_the_fields_the_app_sends(cr
 def test_a_session_has_exactly_the_fields_of_stripes_example(create_session):
     session = create_session("payment", submit_type="donate")
 
-    assert set(session.to_dict()) == set(_examples()["checkout.session"])
+    assert set(session.to_dict()) == set(examples()["checkout.session"])
     assert session.submit_type == "donate"
     assert session.amount_total == 2500
 
@@ -194,10 +194,18 @@ def test_a_completed_payment_session_expands_its_succeeded_payment_intent(
     assert charge.payment_method_details.card.last4 == "4242"
 
 
-def test_objects_are_shaped_like_stripes_examples(paid_session, stripe_server):
-    paid_session("subscription")
-    examples = _examples()
+def test_every_object_in_every_event_has_the_fields_of_stripes_example(
+    paid_session, stripe_server, stripe_client
+):
+    subscription = paid_session("subscription").subscription
+    stripe_server.renew(subscription.id, "failed")
+    intent = paid_session("payment").payment_intent
+    stripe_client.v1.refunds.create(params={"payment_intent": intent.id})
+    known = examples()
 
+    kinds = set()
     for delivery in stripe_server.deliveries():
         obj = json.loads(delivery["payload"])["data"]["object"]
-        assert set(obj) == set(examples[obj["object"]]), obj["object"]
+        kinds.add(obj["object"])
+        assert set(obj) == set(known[obj["object"]]), obj["object"]
+    assert kinds >= {"checkout.session", "subscription", "invoice", "charge", "refund"}
