@@ -209,3 +209,32 @@ def test_every_object_in_every_event_has_the_fields_of_stripes_example(
         kinds.add(obj["object"])
         assert set(obj) == set(known[obj["object"]]), obj["object"]
     assert kinds >= {"checkout.session", "subscription", "invoice", "charge", "refund"}
+
+
+def test_a_returning_customers_checkout_reuses_the_customer(paid_session, stripe_server):
+    first = paid_session("subscription")
+    seen = len(stripe_server.deliveries())
+
+    second = paid_session("payment", customer=first.customer.id, customer_email=None)
+
+    assert second.customer.id == first.customer.id
+    assert "customer.created" not in [d["type"] for d in stripe_server.deliveries()[seen:]]
+
+
+def test_nested_expansion_reaches_the_latest_invoices_payments(paid_session, stripe_client):
+    session = paid_session("subscription")
+
+    subscription = stripe_client.v1.subscriptions.retrieve(
+        session.subscription.id, params={"expand": ["latest_invoice.payments"]}
+    )
+
+    payment = subscription.latest_invoice.payments.data[0]
+    assert (payment.status, payment.amount_paid) == ("paid", 200)
+    assert payment.payment.payment_intent.startswith("pi_")
+
+
+def test_a_property_that_is_not_expandable_is_refused(create_session, stripe_client):
+    session = create_session("payment")
+
+    with pytest.raises(stripe.InvalidRequestError, match="cannot be expanded"):
+        stripe_client.v1.checkout.sessions.retrieve(session.id, params={"expand": ["mode"]})
