@@ -20,6 +20,10 @@ app.conf.beat_schedule = {
         "task": "support.tasks.sweep_support_work",
         "schedule": crontab(minute="*/5"),
     },
+    "swap-expired-hero-photos": {
+        "task": "articles.tasks.swap_expired_hero_photos",
+        "schedule": crontab(hour=0, minute=15),
+    },
 }
 
 

@@ -1,0 +1,158 @@
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import Prefetch
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from reversion.admin import VersionAdmin
+
+from articles.admin.compare import compare_view
+from articles.admin.forms import ArticleAdminForm
+from articles.admin.photos import thumbnail
+from articles.models import Article, Byline, Correction, Status
+from articles.models.articles import PUBLISHING_STATUSES
+from articles.services import (
+    PublicationRefused,
+    article_publish,
+    article_submit_for_review,
+    article_unpublish,
+    user_may_publish,
+)
+from articles.views.preview import preview_token
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 0
+    autocomplete_fields = ["author"]
+    fields = ["author", "position"]
+
+
+class CorrectionInline(admin.TabularInline):
+    model = Correction
+    extra = 0
+    fields = ["noted_at", "text"]
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionAdmin):
+    form = ArticleAdminForm
+    inlines = [BylineInline, CorrectionInline]
+    list_display = ["headline", "state", "section", "publish_at", "byline", "modified_at"]
+    list_filter = ["status", "section", "publish_at", "authors"]
+    list_select_related = ["section"]
+    search_fields = ["headline", "dek", "slug", "body_text"]
+    date_hierarchy = "publish_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["tags", "hero_photo"]
+    readonly_fields = ["hero_photo_preview", "preview_link", "created_by", "modified_at"]
+    actions = ["publish_selected", "unpublish_selected", "submit_for_review"]
+    fieldsets = [
+        (None, {"fields": ["kicker", "headline", "slug", "dek", "body"]}),
+        ("Filing", {"fields": ["section", "tags", "dateline", "agency"]}),
+        ("Hero photo", {"fields": [("hero_photo", "hero_photo_preview"), "hero_caption"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "publish_at", "preview_link", "mark_updated", "updated_at"]},
+        ),
+        ("Search engines", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
+        ("Record", {"fields": ["created_by", "modified_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        bylines = Byline.objects.select_related("author")
+        return super().get_queryset(request).prefetch_related(Prefetch("bylines", bylines))
+
+    def get_urls(self):
+        compare = self.admin_site.admin_view(self.compare_version_view)
+        route = "<path:object_id>/history/<int:version_id>/compare/"
+        return [path(route, compare, name="articles_article_compare"), *super().get_urls()]
+
+    def compare_version_view(self, request, object_id, version_id):
+        return compare_view(self, request, object_id, version_id)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        # Writers may not touch what is published, scheduled or withdrawn.
+        return (
+            obj is None or obj.status not in PUBLISHING_STATUSES or user_may_publish(request.user)
+        )
+
+    def has_publish_permission(self, request):
+        return user_may_publish(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        if form.cleaned_data.get("mark_updated"):
+            obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_live else None
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, obj):
+        if obj.status == Status.SCHEDULED and obj.is_live:
+            return "Published (was scheduled)"
+        return obj.get_status_display()
+
+    @admin.display(description="Byline")
+    def byline(self, obj):
+        return ", ".join(b.author.name for b in obj.bylines.all()) or obj.agency
+
+    @admin.display(description="Current photo")
+    def hero_photo_preview(self, obj):
+        photo = obj.hero_photo if obj and obj.pk else None
+        if photo is None:
+            return "—"
+        lines = [photo.credit_line or "No credit: publishing will be refused."]
+        if photo.rights_expire_on:
+            state = "expired" if photo.rights_expired() else "expire"
+            lines.append(f"Rights {state} on {photo.rights_expire_on:%d %B %Y}.")
+        text = format_html_join("", "<br>{}", ((line,) for line in lines))
+        return format_html("{}{}", thumbnail(photo), text)
+
+    @admin.display(description="Preview link")
+    def preview_link(self, obj):
+        if not obj or not obj.pk:
+            return "Save the article to get a preview link."
+        if obj.is_live:
+            return "Published: use “View on site”."
+        url = reverse("articles:preview", args=[preview_token(obj)])
+        days = settings.ARTICLE_PREVIEW_MAX_AGE // 86400
+        return format_html(
+            '<a href="{}">Open preview</a><br>Anyone with this link can read it for {} days.',
+            url,
+            days,
+        )
+
+    @admin.action(description="Publish (or schedule) selected articles", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._apply(request, queryset, article_publish, "published or scheduled")
+
+    @admin.action(description="Unpublish selected articles", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._apply(request, queryset, article_unpublish, "unpublished")
+
+    @admin.action(description="Submit selected drafts for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._apply(request, queryset, article_submit_for_review, "submitted for review")
+
+    def _apply(self, request, queryset, service, verb):
+        done = 0
+        for article in queryset.select_related("hero_photo"):
+            try:
+                service(article=article, user=request.user)
+            except PublicationRefused as refusal:
+                messages.error(request, f"“{article}” was not {verb}: {refusal}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, f"{done} article{'s' if done != 1 else ''} {verb}.")

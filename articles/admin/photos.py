@@ -1,0 +1,149 @@
+import datetime
+import logging
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.utils import timezone
+from django.utils.html import format_html
+from PIL import Image
+
+from articles.models import Photo
+from articles.photo_metadata import read_credit_and_caption
+from articles.services import photo_make_renditions
+
+logger = logging.getLogger(__name__)
+
+EXPIRY_WINDOW_DAYS = 30
+
+
+def thumbnail(photo, *, width=120) -> str:
+    if photo is None or not photo.image:
+        return ""
+    jpegs = sorted((r for r in photo.renditions if r["format"] == "jpeg"), key=lambda r: r["width"])
+    url = photo.image.storage.url(jpegs[0]["name"]) if jpegs else photo.image.url
+    return format_html('<img src="{}" width="{}" alt="">', url, width)
+
+
+def https_url_fields(db_field, **kwargs):
+    """Build form fields, treating scheme-less URLs as https (Django 6's default)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+class PhotoAdminForm(forms.ModelForm):
+    class Meta:
+        model = Photo
+        fields = [
+            "image", "alt_text", "is_decorative", "caption", "photographer", "agency", "source_url",
+            "usage_terms", "licence_url", "rights_expire_on", "syndication_allowed", "notes",
+        ]  # fmt: skip
+        formfield_callback = https_url_fields
+
+    def clean(self):
+        """Fill empty credit and caption fields from the upload's IPTC or EXIF data."""
+        cleaned = super().clean()
+        upload = cleaned.get("image")
+        if upload and "image" in self.changed_data:
+            for field, value in read_credit_and_caption(upload).items():
+                if not cleaned.get(field):
+                    limit = Photo._meta.get_field(field).max_length
+                    cleaned[field] = value[:limit] if limit else value
+        return cleaned
+
+
+class RightsExpiryFilter(admin.SimpleListFilter):
+    title = "rights"
+    parameter_name = "rights"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("soon", f"Expire within {EXPIRY_WINDOW_DAYS} days"),
+            ("expired", "Expired"),
+            ("none", "Never expire"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "soon":
+            return queryset.rights_expiring(within_days=EXPIRY_WINDOW_DAYS)
+        if self.value() == "expired":
+            return queryset.rights_expired()
+        if self.value() == "none":
+            return queryset.filter(rights_expire_on__isnull=True)
+        return queryset
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoAdminForm
+    list_display = [
+        "preview",
+        "__str__",
+        "credit",
+        "usage_count",
+        "rights_expire_on",
+        "rights_state",
+        "syndication_allowed",
+    ]
+    list_filter = [RightsExpiryFilter, "syndication_allowed", "agency"]
+    search_fields = ["caption", "alt_text", "photographer", "agency"]
+    readonly_fields = ["preview", "width", "height", "credit"]
+    fieldsets = [
+        (None, {"fields": ["image", "preview", ("width", "height"), "alt_text", "is_decorative"]}),
+        ("Caption and credit", {"fields": ["caption", ("photographer", "agency"), "credit"]}),
+        (
+            "Rights",
+            {
+                "fields": [
+                    "source_url",
+                    "usage_terms",
+                    "licence_url",
+                    "rights_expire_on",
+                    "syndication_allowed",
+                    "notes",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_usage_count()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="Photo")
+    def preview(self, photo):
+        return thumbnail(photo)
+
+    @admin.display(description="Credit line")
+    def credit(self, photo):
+        return photo.credit_line or "— no credit —"
+
+    @admin.display(description="Used on", ordering="usage_count")
+    def usage_count(self, photo):
+        count = getattr(photo, "usage_count", None)
+        return "—" if count is None else f"{count} article{'s' if count != 1 else ''}"
+
+    @admin.display(description="Rights")
+    def rights_state(self, photo):
+        if photo.rights_expire_on is None:
+            return "No expiry"
+        today = timezone.localdate()
+        if photo.rights_expired(on=today):
+            return "Expired"
+        if photo.rights_expire_on <= today + datetime.timedelta(days=EXPIRY_WINDOW_DAYS):
+            return f"Expires in {(photo.rights_expire_on - today).days} days"
+        return "Valid"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "image" in form.changed_data:
+            try:
+                photo_make_renditions(photo=obj)
+            except (OSError, Image.DecompressionBombError):
+                logger.warning("Could not make renditions of photo %s", obj.pk, exc_info=True)
+                messages.warning(request, "Saved, but no smaller versions could be made.")

@@ -1,0 +1,302 @@
+import datetime
+import json
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+from reversion.models import Version
+
+from articles.models import Article, Status
+from tests.articles.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PhotoFactory,
+    SectionFactory,
+    UserFactory,
+)
+from tests.articles.html import find
+
+pytestmark = pytest.mark.django_db
+
+ADD = "/admin/articles/article/"
+
+
+@pytest.fixture
+def section():
+    return SectionFactory(name="News", slug="news")
+
+
+@pytest.fixture
+def writer(client):
+    user = UserFactory(groups=["Writers"])
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def editor(client):
+    user = UserFactory(groups=["Editors"])
+    client.force_login(user)
+    return user
+
+
+def form_data(section, **overrides):
+    data = {
+        "headline": "Ceasefire holds",
+        "slug": "ceasefire-holds",
+        "kicker": "",
+        "dek": "",
+        "body": "<p>Quiet night.</p><script>alert(1)</script>",
+        "section": section.pk,
+        "dateline": "",
+        "agency": "",
+        "hero_photo": "",
+        "hero_caption": "",
+        "status": Status.DRAFT,
+        "publish_at_0": "",
+        "publish_at_1": "",
+        "updated_at_0": "",
+        "updated_at_1": "",
+        "seo_title": "",
+        "seo_description": "",
+    }
+    for prefix in ("bylines", "corrections"):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+    return data | overrides
+
+
+def change_url(article):
+    return f"{ADD}{article.pk}/change/"
+
+
+def errors(response):
+    return " ".join(e["text"] for e in find(response.content, "ul", class_="errorlist"))
+
+
+def test_a_writer_creates_a_sanitised_draft_and_a_version_is_kept(client, writer, section):
+    response = client.post(f"{ADD}add/", form_data(section))
+
+    assert response.status_code == 302, errors(response)
+    article = Article.objects.get()
+    assert article.status == Status.DRAFT
+    assert article.created_by == writer
+    assert article.body == "<p>Quiet night.</p>"
+    assert Version.objects.get_for_object(article).count() == 1
+
+
+def test_a_writer_is_offered_only_draft_and_review(client, writer, section):
+    page = client.get(f"{ADD}add/").content
+
+    options = [o["attrs"]["value"] for o in find(page, "option") if o["parents"][-1][0] == "select"]
+    statuses = [v for v in options if v in Status.values]
+    assert statuses == [Status.DRAFT, Status.IN_REVIEW]
+
+
+@pytest.mark.parametrize("status", [Status.PUBLISHED, Status.SCHEDULED, Status.UNPUBLISHED])
+def test_the_server_refuses_a_writer_who_tries_to_publish(client, writer, section, status):
+    later = timezone.now() + datetime.timedelta(days=1)
+    data = form_data(section, status=status, publish_at_0=f"{later:%Y-%m-%d}", publish_at_1="09:00")
+
+    response = client.post(f"{ADD}add/", data)
+
+    assert response.status_code == 200
+    assert not Article.objects.exists()
+
+
+def test_a_writer_cannot_edit_a_published_article(client, writer, section):
+    article = ArticleFactory(live=True, section=section, headline="Live story")
+
+    response = client.post(change_url(article), form_data(section, headline="Vandalised"))
+
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.headline == "Live story"
+
+
+def test_a_writer_cannot_run_the_publish_action(client, writer, section):
+    draft = ArticleFactory(section=section)
+
+    client.post(ADD, {"action": "publish_selected", "_selected_action": [draft.pk]})
+
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+def test_a_writer_submits_drafts_for_review(client, writer, section):
+    draft = ArticleFactory(section=section)
+
+    client.post(ADD, {"action": "submit_for_review", "_selected_action": [draft.pk]})
+
+    draft.refresh_from_db()
+    assert draft.status == Status.IN_REVIEW
+
+
+def test_an_editor_publishes_from_the_form(client, editor, section):
+    response = client.post(f"{ADD}add/", form_data(section, status=Status.PUBLISHED))
+
+    assert response.status_code == 302, errors(response)
+    article = Article.objects.get()
+    assert article.status == Status.PUBLISHED
+    assert article.is_live
+
+
+def test_a_future_time_schedules_instead(client, editor, section):
+    later = timezone.now() + datetime.timedelta(days=2)
+    data = form_data(
+        section, status=Status.PUBLISHED, publish_at_0=f"{later:%Y-%m-%d}", publish_at_1="08:30"
+    )
+
+    response = client.post(f"{ADD}add/", data)
+
+    assert response.status_code == 302, errors(response)
+    assert Article.objects.get().status == Status.SCHEDULED
+
+
+def test_scheduling_needs_a_future_time(client, editor, section):
+    response = client.post(f"{ADD}add/", form_data(section, status=Status.SCHEDULED))
+
+    assert "To schedule, choose a time in the future." in errors(response)
+
+
+def test_publishing_is_refused_with_a_reason_when_the_hero_photo_has_no_credit(
+    client, editor, section
+):
+    photo = PhotoFactory(photographer="", agency="")
+    data = form_data(section, status=Status.PUBLISHED, hero_photo=photo.pk)
+
+    response = client.post(f"{ADD}add/", data)
+
+    assert response.status_code == 200
+    assert "The hero photo has no credit" in errors(response)
+    assert not Article.objects.exists()
+
+
+@time_machine.travel(datetime.datetime(2025, 5, 1, 12, tzinfo=datetime.UTC), tick=False)
+def test_publishing_is_refused_when_the_hero_photo_rights_expired(client, editor, section):
+    photo = PhotoFactory(rights_expire_on=datetime.date(2025, 4, 30))
+    draft = ArticleFactory(section=section, hero_photo=photo)
+
+    response = client.post(
+        change_url(draft),
+        form_data(section, slug=draft.slug, status=Status.PUBLISHED, hero_photo=photo.pk),
+    )
+
+    assert "rights to the hero photo expired on 30 April 2025" in errors(response)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+def test_the_publish_action_publishes_what_it_may_and_says_why_it_refused_the_rest(
+    client, editor, section
+):
+    fine = ArticleFactory(section=section, hero_photo=PhotoFactory())
+    uncredited = ArticleFactory(
+        section=section, hero_photo=PhotoFactory(agency="", photographer="")
+    )
+
+    response = client.post(
+        ADD,
+        {"action": "publish_selected", "_selected_action": [fine.pk, uncredited.pk]},
+        follow=True,
+    )
+
+    fine.refresh_from_db()
+    uncredited.refresh_from_db()
+    assert fine.status == Status.PUBLISHED
+    assert uncredited.status == Status.DRAFT
+    text = response.content.decode()
+    assert "was not published or scheduled: The hero photo has no credit" in text
+    assert "1 article published or scheduled." in text
+
+
+def test_the_change_page_offers_a_working_preview_link_for_drafts(client, editor, section):
+    draft = ArticleFactory(section=section, headline="Embargoed")
+
+    page = client.get(change_url(draft)).content
+    link = next(a["attrs"]["href"] for a in find(page, "a") if a["text"] == "Open preview")
+    client.logout()
+
+    response = client.get(link)
+    assert response.status_code == 200
+    assert find(response.content, "h1")[0]["text"] == "Embargoed"
+
+
+def test_view_on_site_is_offered_only_for_live_articles(client, editor, section):
+    live = ArticleFactory(live=True, section=section)
+    draft = ArticleFactory(section=section)
+
+    assert find(client.get(change_url(live)).content, "a", class_="viewsitelink")
+    assert not find(client.get(change_url(draft)).content, "a", class_="viewsitelink")
+
+
+def test_the_form_prefills_the_slug_and_autocompletes_tags_authors_and_photos(client, editor):
+    page = client.get(f"{ADD}add/").content.decode()
+
+    script = find(page, "script", id="django-admin-prepopulated-fields-constants")[0]
+    prepopulated = json.loads(script["attrs"]["data-prepopulated-fields"])
+    assert [(f["name"], f["dependency_list"]) for f in prepopulated] == [("slug", ["headline"])]
+    autocompleted = {e["attrs"]["name"] for e in find(page, "select", class_="admin-autocomplete")}
+    assert {"tags", "hero_photo", "bylines-__prefix__-author"} <= autocompleted
+
+
+def test_the_hero_photo_field_shows_a_thumbnail_with_the_credit_line(client, editor, section):
+    article = ArticleFactory(section=section, hero_photo=PhotoFactory())
+
+    page = client.get(change_url(article)).content.decode()
+
+    assert "Stringer / AFP" in page
+    assert find(page, "img", alt="")
+
+
+def test_the_article_list_filters_searches_and_browses_by_date(client, editor, section):
+    author = AuthorFactory()
+    ArticleFactory(live=True, section=section, headline="Ceasefire holds", authors=[author])
+    ArticleFactory(section=section, headline="Budget vote")
+
+    response = client.get(
+        ADD,
+        {
+            "q": "ceasefire",
+            "status": "published",
+            "section__id__exact": section.pk,
+            "authors__id__exact": author.pk,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Ceasefire holds" in response.content.decode()
+    assert "Budget vote" not in response.content.decode()
+    assert find(client.get(ADD).content, "nav", class_="toplinks")
+
+
+def test_an_editor_compares_a_version_and_restores_it(client, editor, section):
+    client.post(f"{ADD}add/", form_data(section, headline="First headline"))
+    article = Article.objects.get()
+    client.post(change_url(article), form_data(section, headline="Second headline"))
+    first = Version.objects.get_for_object(article).order_by("pk").first()
+
+    compare = client.get(f"{ADD}{article.pk}/history/{first.pk}/compare/")
+    assert compare.status_code == 200
+    before = [c["text"] for c in find(compare.content, "td", class_="diff-removed")]
+    after = [c["text"] for c in find(compare.content, "td", class_="diff-added")]
+    assert (before, after) == (["First headline"], ["Second headline"])
+
+    client.post(
+        f"{ADD}{article.pk}/history/{first.pk}/", form_data(section, headline="First headline")
+    )
+    article.refresh_from_db()
+    assert article.headline == "First headline"
+
+
+def test_editors_may_delete_and_writers_may_not():
+    editor, writer = UserFactory(groups=["Editors"]), UserFactory(groups=["Writers"])
+
+    assert editor.has_perm("articles.delete_article")
+    assert not writer.has_perm("articles.delete_article")
+    assert Permission.objects.filter(codename="publish_article").exists()

@@ -1,0 +1,117 @@
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import ExifTags, Image
+
+from articles.models import Photo
+from tests.articles.factories import ArticleFactory, PhotoFactory, UserFactory
+from tests.articles.html import find
+
+pytestmark = pytest.mark.django_db
+
+PHOTOS = "/admin/articles/photo/"
+
+
+def jpeg(*, iptc=None, exif=None, size=(800, 450)) -> bytes:
+    """Return a JPEG carrying the given IPTC (APP13) and EXIF fields, as agencies send them."""
+    exif_data = Image.Exif()
+    for tag, value in (exif or {}).items():
+        exif_data[tag] = value
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "gray").save(buffer, "JPEG", exif=exif_data.tobytes())
+    data = buffer.getvalue()
+    if iptc:
+        records = b"".join(
+            b"\x1c" + bytes(key) + len(v.encode()).to_bytes(2, "big") + v.encode()
+            for key, v in iptc.items()
+        )
+        resource = b"8BIM\x04\x04\x00\x00" + len(records).to_bytes(4, "big") + records
+        payload = b"Photoshop 3.0\x00" + resource + b"\x00" * (len(records) % 2)
+        data = data[:2] + b"\xff\xed" + (len(payload) + 2).to_bytes(2, "big") + payload + data[2:]
+    return data
+
+
+@pytest.fixture
+def editor(client):
+    client.force_login(UserFactory(groups=["Editors"]))
+
+
+def upload(client, content, name="photo.jpg", **fields):
+    data = {
+        "image": SimpleUploadedFile(name, content, content_type="image/jpeg"),
+        "alt_text": "Soldiers at a checkpoint",
+        "caption": "",
+        "photographer": "",
+        "agency": "",
+        "source_url": "",
+        "usage_terms": "",
+        "licence_url": "",
+        "rights_expire_on": "",
+        "notes": "",
+    } | fields
+    return client.post(f"{PHOTOS}add/", data)
+
+
+def test_an_uploaded_non_image_is_a_form_error(client, editor):
+    response = upload(client, b"%PDF-1.4 not an image", name="report.jpg")
+
+    assert response.status_code == 200
+    assert "Upload a valid image" in response.content.decode()
+    assert not Photo.objects.exists()
+
+
+def test_iptc_credit_and_caption_prefill_the_empty_fields(client, editor):
+    content = jpeg(
+        iptc={(2, 80): "Stringer", (2, 110): "AFP", (2, 120): "An armoured vehicle."},
+        exif={ExifTags.Base.Copyright: "Copyright AFP 2024"},
+    )
+
+    response = upload(client, content)
+
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    assert photo.credit_line == "Stringer / AFP"
+    assert photo.caption == "An armoured vehicle."
+    assert photo.usage_terms == "Copyright AFP 2024"
+    assert (photo.width, photo.height) == (800, 450)
+    assert {(r["format"], r["width"]) for r in photo.renditions} == {
+        ("webp", 320), ("jpeg", 320), ("webp", 640), ("jpeg", 640), ("webp", 800), ("jpeg", 800),
+    }  # fmt: skip
+
+
+def test_exif_fills_in_when_there_is_no_iptc_and_typed_values_win(client, editor):
+    content = jpeg(
+        exif={ExifTags.Base.Artist: "Jane Roe", ExifTags.Base.ImageDescription: "A street."}
+    )
+
+    upload(client, content, caption="Our own caption")
+
+    photo = Photo.objects.get()
+    assert photo.photographer == "Jane Roe"
+    assert photo.caption == "Our own caption"
+
+
+def test_a_photo_needs_alt_text_or_the_decorative_flag(client, editor):
+    response = upload(client, jpeg(), alt_text="")
+
+    assert "Write alt text for the photo" in response.content.decode()
+    assert upload(client, jpeg(), alt_text="", is_decorative="on").status_code == 302
+
+
+def test_the_photo_list_shows_usage_and_filters_rights_expiring_within_30_days(client, editor):
+    today = timezone.localdate()
+    soon = PhotoFactory(caption="Expiring soon", rights_expire_on=today + datetime.timedelta(9))
+    PhotoFactory(caption="Valid for long", rights_expire_on=today + datetime.timedelta(90))
+    ArticleFactory(hero_photo=soon)
+    ArticleFactory(hero_photo=soon)
+
+    listing = client.get(PHOTOS).content.decode()
+    filtered = client.get(PHOTOS, {"rights": "soon"}).content.decode()
+
+    assert "2 articles" in listing
+    rows = [r["text"] for r in find(filtered, "tr") if "Expir" in r["text"] or "Valid" in r["text"]]
+    assert any("Expiring soon" in r and "Expires in 9 days" in r for r in rows)
+    assert "Valid for long" not in filtered
