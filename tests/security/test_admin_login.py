@@ -1,0 +1,94 @@
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/admin/login/?next=/admin/"
+PASSWORD = "a-long-editor-passphrase"
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def editor():
+    return get_user_model().objects.create_user(
+        username="editor", password=PASSWORD, is_staff=True, is_superuser=True
+    )
+
+
+def attempt(client, password, username="editor", ip="203.0.113.7"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_a_password_spray_from_one_address_is_locked_out_after_five_failures(client, editor):
+    codes = [attempt(client, "guess", username=f"user{n}").status_code for n in range(5)]
+
+    assert codes == [200, 200, 200, 200, 429]
+    locked = attempt(client, PASSWORD)
+    assert locked.status_code == 429
+    assert "Too many login attempts" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_guessing_one_account_from_many_addresses_locks_that_account(client, editor):
+    for n in range(5):
+        attempt(client, "guess", ip=f"203.0.113.{n + 10}")
+
+    assert attempt(client, PASSWORD, ip="198.51.100.1").status_code == 429
+    other = attempt(client, "guess", username="someone-else", ip="198.51.100.1")
+    assert other.status_code == 200
+
+
+def test_the_lockout_ends_after_an_hour(client, editor):
+    for _ in range(5):
+        attempt(client, "guess")
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=61)):
+        response = attempt(client, PASSWORD)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+def test_a_successful_login_clears_earlier_failures(client, editor):
+    for _ in range(4):
+        attempt(client, "guess")
+    assert attempt(client, PASSWORD).status_code == 302
+    client.logout()
+
+    for _ in range(4):
+        assert attempt(client, "guess").status_code == 200
+    assert attempt(client, PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "password", ["short-pw-1", "password1234", "123456789012", "editor-smith-2024"]
+)
+def test_weak_staff_passwords_are_refused(password):
+    user = get_user_model()(username="editor-smith-2024", email="smith@example.org")
+
+    with pytest.raises(ValidationError):
+        validate_password(password, user)
+
+
+def test_the_admin_refuses_to_create_a_staff_account_with_a_weak_password(client, editor):
+    client.force_login(editor)
+
+    response = client.post(
+        "/admin/auth/user/add/",
+        {"username": "writer", "password1": "password", "password2": "password",
+         "usable_password": "true"},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert "This password is too short" in response.content.decode()
+    assert not get_user_model().objects.filter(username="writer").exists()

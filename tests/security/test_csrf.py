@@ -1,0 +1,67 @@
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.processes import PROJECT_DIR
+
+pytestmark = pytest.mark.django_db
+
+FORM = re.compile(r"<form\b[^>]*>.*?</form>", re.IGNORECASE | re.DOTALL)
+
+
+def views(patterns=None, prefix=""):
+    """Yield (route, view) for every URL pattern, the admin's included."""
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from views(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry.callback
+
+
+def test_the_stripe_webhook_is_the_only_view_without_csrf_protection():
+    exempt = {route for route, view in views() if getattr(view, "csrf_exempt", False)}
+
+    assert exempt == {"support/stripe/webhook/"}
+
+
+@pytest.mark.parametrize(
+    "url, data",
+    [
+        (reverse("support:give"), {"frequency": "monthly", "amount": "2"}),
+        (reverse("support:remind"), {"when": "week", "email": "reader@example.org"}),
+        ("/admin/login/", {"username": "editor", "password": "x"}),
+    ],
+)
+def test_a_form_post_without_the_csrf_token_is_refused_and_changes_nothing(url, data):
+    from support.models import Donation, Reminder
+
+    response = Client(enforce_csrf_checks=True).post(url, data)
+
+    assert response.status_code == 403
+    assert not Donation.objects.exists() and not Reminder.objects.exists()
+
+
+def test_a_form_post_with_the_token_from_the_page_is_accepted():
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(reverse("support:remind")).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+
+    response = client.post(
+        reverse("support:remind"),
+        {"when": "week", "email": "reader@example.org", "csrfmiddlewaretoken": token},
+    )
+
+    assert response.status_code == 200
+
+
+def test_every_post_form_in_the_templates_carries_the_csrf_token():
+    forms = []
+    for path in (PROJECT_DIR / "templates").rglob("*.html"):
+        for form in FORM.findall(path.read_text()):
+            if re.search(r'method="post"', form, re.IGNORECASE):
+                forms.append((path.name, "{% csrf_token %}" in form))
+
+    assert forms, "no POST form found; the test would prove nothing"
+    assert [name for name, protected in forms if not protected] == []
