@@ -23,3 +23,9 @@ def picture(photo, *, sizes=HERO_SIZES, lazy=True, alt=None):
 @register.simple_tag
 def site_name():
     return settings.SITE_NAME
+
+
+@register.filter
+def isotime(value):
+    """Return an ISO 8601 time in whole seconds, as HTML's datetime attribute accepts."""
+    return value.replace(microsecond=0).isoformat() if value else ""

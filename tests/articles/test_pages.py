@@ -210,7 +210,7 @@ def test_images_have_dimensions_and_are_lazy_only_below_the_fold(client):
     hero, teaser = find(page, "img")
 
     assert hero["attrs"]["width"] == "960" and hero["attrs"]["height"] == "540"
-    assert "loading" not in hero["attrs"] and hero["attrs"]["fetchpriority"] == "high"
+    assert "loading" not in hero["attrs"]
     assert teaser["attrs"]["loading"] == "lazy"
     assert "1280w" in hero["attrs"]["srcset"] and hero["attrs"]["sizes"]
     assert find(page, "source", type="image/webp")[0]["attrs"]["srcset"].count("w,") == 3
