@@ -146,6 +146,27 @@ def test_an_editor_publishes_from_the_form(client, editor, section):
     assert article.is_live
 
 
+def test_ticking_updated_tells_readers_and_a_plain_save_does_not(client, editor, section):
+    article = ArticleFactory(live=True, section=section)
+    data = form_data(
+        section,
+        slug=article.slug,
+        status=Status.PUBLISHED,
+        publish_at_0=f"{article.publish_at:%Y-%m-%d}",
+        publish_at_1=f"{article.publish_at:%H:%M:%S}",
+    )
+
+    client.post(change_url(article), data | {"dek": "Small fix."})
+    article.refresh_from_db()
+    assert article.reader_updated_at is None
+
+    client.post(change_url(article), data | {"mark_updated": "on"})
+    article.refresh_from_db()
+    assert article.reader_updated_at is not None
+    dateline = find(client.get(article.get_absolute_url()).content, "p", class_="dateline")[0]
+    assert "Updated" in dateline["text"]
+
+
 def test_a_future_time_schedules_instead(client, editor, section):
     later = timezone.now() + datetime.timedelta(days=2)
     data = form_data(
