@@ -1,0 +1,62 @@
+"""The reader pages the quality bars hold to: how to reach each one in the browser."""
+
+from decimal import Decimal
+
+from playwright.sync_api import Page, expect
+
+from support import services
+
+PAGES = [
+    "home",
+    "article",
+    "section",
+    "search",
+    "support",
+    "thank-you",
+    "reminder",
+    "reminder-done",
+]
+
+
+def visit(page: Page, site, name: str) -> str:
+    """Open the named page as a reader reaches it; return the HTML the server sent."""
+    if name == "reminder-done":
+        page.goto("/support/remind/?placement=end_of_article")
+        page.get_by_label("Email (optional)").fill("later@example.org")
+        with page.expect_response(lambda r: r.request.method == "POST") as answer:
+            page.get_by_role("button", name="Remind me later").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("we won't ask again")
+        return answer.value.text()
+    response = page.goto(_path(site, name))
+    assert response is not None and response.ok, f"{name}: {response and response.status}"
+    if name == "thank-you":
+        expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your support")
+    return response.text()
+
+
+def _path(site, name: str) -> str:
+    paths = {
+        "home": "/",
+        "article": site.story_path,
+        "section": site.story.section.get_absolute_url(),
+        "search": "/search/?q=peacekeepers",
+        "support": "/support/",
+        "reminder": "/support/remind/?placement=end_of_article",
+    }
+    return paths[name] if name in paths else f"/support/thanks/?session_id={_paid_session(site)}"
+
+
+def _paid_session(site) -> str:
+    """A $2 monthly checkout paid on the local Stripe server, as the hosted page pays it."""
+    donation = services.donation_create_pending(
+        amount=Decimal(2), frequency="monthly", placement="end_of_article", article=site.story
+    )
+    services.checkout_session_start(
+        donation=donation,
+        success_url=f"{site.url}/support/thanks/?session_id={{CHECKOUT_SESSION_ID}}",
+        cancel_url=f"{site.url}/support/",
+    )
+    donation.refresh_from_db()
+    paid = site.stripe.pay(donation.stripe_checkout_session_id)
+    assert paid["status"] == "complete", paid
+    return donation.stripe_checkout_session_id
