@@ -11,10 +11,20 @@ def _url(name: str) -> str:
     return default_storage.url(name)
 
 
+def renditions_of(photo, image_format: str) -> list[dict]:
+    """Return the photo's renditions in one format, narrowest first."""
+    found = (r for r in photo.renditions if r["format"] == image_format)
+    return sorted(found, key=lambda r: r["width"])
+
+
+def thumbnail_url(photo) -> str:
+    jpegs = renditions_of(photo, "jpeg")
+    return _url(jpegs[0]["name"]) if jpegs else photo.image.url
+
+
 def picture_sources(photo) -> dict:
     """Return srcsets for WebP and JPEG and the fallback src with its size."""
-    jpegs = sorted((r for r in photo.renditions if r["format"] == "jpeg"), key=lambda r: r["width"])
-    webps = sorted((r for r in photo.renditions if r["format"] == "webp"), key=lambda r: r["width"])
+    jpegs, webps = renditions_of(photo, "jpeg"), renditions_of(photo, "webp")
     if not jpegs:
         return {
             "src": photo.image.url,
@@ -37,10 +47,10 @@ def share_image(photo) -> dict | None:
     """Return the absolute URL and size of the largest JPEG, for cards and JSON-LD."""
     if photo is None:
         return None
-    jpegs = [r for r in photo.renditions if r["format"] == "jpeg"]
+    jpegs = renditions_of(photo, "jpeg")
     if not jpegs:
         return {"url": absolute_url(photo.image.url), "width": photo.width, "height": photo.height}
-    largest = max(jpegs, key=lambda r: r["width"])
+    largest = jpegs[-1]
     return {
         "url": absolute_url(_url(largest["name"])),
         "width": largest["width"],

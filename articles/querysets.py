@@ -8,6 +8,17 @@ from django.utils import timezone
 SEARCH_CONFIG = "english"
 
 
+def _bylines():
+    from articles.models import Byline
+
+    return Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+
+
+def page_relations() -> list:
+    """Return what an article page shows beside the article, one query each."""
+    return [_bylines(), "tags", "corrections"]
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at: datetime.datetime | None = None):
         """Return the articles a reader may see: live status and publication time passed."""
@@ -17,11 +28,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Load what a list of articles shows, in a fixed number of queries."""
-        from articles.models import Byline
+        return self.select_related("section", "hero_photo").prefetch_related(_bylines())
 
-        return self.select_related("section", "hero_photo").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-        )
+    def for_page(self):
+        return self.select_related("section", "hero_photo").prefetch_related(*page_relations())
 
     def page_with_read_more(self, *, day: datetime.date, slug: str, read_more: int = 4):
         """Return the published article at this date and slug, and its related articles.
@@ -29,8 +39,6 @@ class ArticleQuerySet(models.QuerySet):
         One query finds both: the article sorts first, then the articles sharing a
         tag with it, then the rest of its section, newest first.
         """
-        from articles.models import Byline
-
         start = datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
         live = self.published()
         target = Q(slug=slug, publish_at__gte=start, publish_at__lt=start + datetime.timedelta(1))
@@ -53,12 +61,7 @@ class ArticleQuerySet(models.QuerySet):
         if not rows or rows[0].rank != 2:
             return None, []
         article = rows[0]
-        models.prefetch_related_objects(
-            [article],
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "tags",
-            "corrections",
-        )
+        models.prefetch_related_objects([article], *page_relations())
         return article, rows[1:]
 
     def search(self, text: str):

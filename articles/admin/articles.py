@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import Prefetch
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -60,8 +59,7 @@ class ArticleAdmin(VersionAdmin):
     ]
 
     def get_queryset(self, request):
-        bylines = Byline.objects.select_related("author")
-        return super().get_queryset(request).prefetch_related(Prefetch("bylines", bylines))
+        return super().get_queryset(request).prefetch_related("bylines__author")
 
     def get_urls(self):
         compare = self.admin_site.admin_view(self.compare_version_view)

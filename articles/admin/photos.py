@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from PIL import Image
 
+from articles.images import thumbnail_url
 from articles.models import Photo
 from articles.photo_metadata import read_credit_and_caption
 from articles.services import photo_make_renditions
@@ -20,9 +21,7 @@ EXPIRY_WINDOW_DAYS = 30
 def thumbnail(photo, *, width=120) -> str:
     if photo is None or not photo.image:
         return ""
-    jpegs = sorted((r for r in photo.renditions if r["format"] == "jpeg"), key=lambda r: r["width"])
-    url = photo.image.storage.url(jpegs[0]["name"]) if jpegs else photo.image.url
-    return format_html('<img src="{}" width="{}" alt="">', url, width)
+    return format_html('<img src="{}" width="{}" alt="">', thumbnail_url(photo), width)
 
 
 def https_url_fields(db_field, **kwargs):

@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.core import signing
-from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
-from articles.models import Article, Byline
+from articles.models import Article
 
 SALT = "articles.preview"
 
@@ -29,15 +28,7 @@ def preview(request, token):
 
 
 def _article(pk: int) -> Article:
-    return (
-        Article.objects.select_related("section", "hero_photo")
-        .prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "tags",
-            "corrections",
-        )
-        .get(pk=pk)
-    )
+    return Article.objects.for_page().get(pk=pk)
 
 
 def _invalid(request, reason):
