@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
@@ -24,7 +26,10 @@ def test_screenshots_of_the_page_on_a_phone_and_a_desktop_are_saved_for_people_t
         page.wait_for_load_state("load")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} scrolls {overflow} px sideways at {viewport['width']} px"
+        png = page.screenshot(full_page=True, animations="disabled")
+        assert png.startswith(PNG)
         path = SCREENSHOTS / f"{name}-{viewport['width']}.png"
-        path.unlink(missing_ok=True)
-        page.screenshot(path=path, full_page=True, animations="disabled")
-        assert path.read_bytes().startswith(PNG)
+        # Written whole, then renamed: another test run may be writing the same file.
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial.write_bytes(png)
+        os.replace(partial, path)
