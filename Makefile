@@ -14,7 +14,7 @@ STRIPE_ENV :=
 PROCESSES := web worker beat
 endif
 
-.PHONY: run test test-browser lint format migrations-check install install-dev clean
+.PHONY: run test test-browser screenshots lint format migrations-check install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ test: install-dev
 
 test-browser: install-dev
 	$(BIN)/pytest -m browser
+
+# Home, article and support pages at 375 and 1280 px, into test-artifacts/screenshots/.
+screenshots: install-dev
+	$(BIN)/pytest -m browser tests/browser/test_screenshots.py
 
 lint: install-dev
 	$(BIN)/ruff check .
