@@ -105,6 +105,10 @@ def retrieve_invoice(invoice_id: str):
     return _call("invoice retrieve", client().v1.invoices.retrieve, invoice_id)
 
 
+def cancel_subscription(subscription_id: str):
+    return _call("subscription cancel", client().v1.subscriptions.cancel, subscription_id)
+
+
 def create_portal_session(customer_id: str, *, return_url: str) -> str:
     session = _call(
         "billing portal session create",

@@ -9,6 +9,7 @@ from tests.articles.factories import (
     PhotoFactory,
     TagFactory,
 )
+from tests.support.conftest import deliver, give  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,40 @@
+from dataclasses import asdict
+
+from django.core.management.base import BaseCommand, CommandError
+
+from support.privacy import ErasureRefused, donor_data_erase
+from support.stripe_gateway import PaymentServiceUnavailable
+
+
+class Command(BaseCommand):
+    help = (
+        "Erase an email address: delete its reminders and emails, anonymise its gifts and "
+        "payments (amounts and totals stay)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("email")
+        parser.add_argument(
+            "--cancel-recurring",
+            action="store_true",
+            help="Cancel the address's live recurring gifts at Stripe first.",
+        )
+        parser.add_argument(
+            "--no-input", "--noinput", dest="interactive", action="store_false",
+            help="Do not ask for confirmation.",
+        )  # fmt: skip
+
+    def handle(self, *args, email, cancel_recurring, interactive, **options):
+        if interactive:
+            answer = input(f"Erase everything held about {email}? This cannot be undone. [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                raise CommandError("Nothing erased.")
+        try:
+            erasure = donor_data_erase(email=email, cancel_recurring=cancel_recurring)
+        except ErasureRefused as exc:
+            raise CommandError(f"{exc} Use --cancel-recurring to do both.") from exc
+        except PaymentServiceUnavailable as exc:
+            raise CommandError(f"Stripe could not cancel a gift; nothing erased: {exc}") from exc
+        counts = {k: v for k, v in asdict(erasure).items() if k != "email"}
+        summary = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Erased {erasure.email}. {summary}"))
