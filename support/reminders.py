@@ -93,11 +93,16 @@ def _requeue_stuck(task) -> int:
 
 
 def _enqueue_sends(task, ids: list[int]) -> None:
-    for pk in ids:
+    for index, pk in enumerate(ids):
         try:
             task.delay(pk)
         except OperationalError:
             logger.warning("Broker unavailable; reminder %s left for the next dispatch", pk)
+            # Count the unsent ones as stuck already, so the next dispatch re-enqueues
+            # them as soon as the broker is back rather than after STUCK_AFTER.
+            Reminder.objects.filter(pk__in=ids[index:], status=Reminder.Status.SENDING).update(
+                sending_since=timezone.now() - STUCK_AFTER
+            )
             return
 
 
