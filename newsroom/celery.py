@@ -2,11 +2,25 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import task_postrun
 from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
 app = Celery("newsroom")
+
+
+@task_postrun.connect
+def release_database_connections(task=None, **kwargs):
+    """Keep healthy connections between tasks (CELERY_DB_REUSE_MAX) but drop broken or old ones."""
+    from django.db import close_old_connections
+
+    if task is not None and task.request.is_eager:
+        return  # ran inside the caller's request or transaction
+
+    close_old_connections()
+
+
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

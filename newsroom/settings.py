@@ -73,7 +73,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Reader pages (articles app).
 SITE_NAME = "Newsroom"
 # Dotted path of a function(request) -> str; cached reader pages are kept per variant.
-PAGE_CACHE_VARIANT = "articles.caching.no_variant"
+PAGE_CACHE_VARIANT = "support.appeals.appeal_state"
 PAGE_CACHE_SECONDS = 600  # server-side page cache; edits invalidate it at once
 PAGE_MAX_AGE = 60  # Cache-Control max-age for browsers and proxies
 ARTICLE_PREVIEW_MAX_AGE = 3 * 24 * 3600  # lifetime of a signed draft preview link
@@ -220,6 +220,9 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Celery's Django fixup closes the database connection after every task unless told to
+# reuse it; newsroom/celery.py still drops broken or expired connections after each task.
+CELERY_DB_REUSE_MAX = 100_000
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

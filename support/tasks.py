@@ -7,7 +7,9 @@ from support import emails, reminders, webhooks
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, max_retries=5, retry_backoff=True, retry_backoff_max=600)
+@shared_task(
+    bind=True, max_retries=5, retry_backoff=True, retry_backoff_max=600, ignore_result=True
+)
 def process_stripe_event(self, event_pk: int) -> None:
     try:
         webhooks.stripe_event_process(event_pk=event_pk)
@@ -16,7 +18,9 @@ def process_stripe_event(self, event_pk: int) -> None:
         raise self.retry(exc=exc) from exc
 
 
-@shared_task(bind=True, max_retries=5, retry_backoff=True, retry_backoff_max=600)
+@shared_task(
+    bind=True, max_retries=5, retry_backoff=True, retry_backoff_max=600, ignore_result=True
+)
 def send_outbound_email(self, outbound_id: int) -> None:
     try:
         emails.outbound_email_send(outbound_id=outbound_id)
@@ -44,7 +48,9 @@ def dispatch_due_reminders() -> int:
     return reminders.reminders_dispatch_due()
 
 
-@shared_task(bind=True, max_retries=5, retry_backoff=True, retry_backoff_max=600)
+@shared_task(
+    bind=True, max_retries=5, retry_backoff=True, retry_backoff_max=600, ignore_result=True
+)
 def send_reminder(self, reminder_id: int) -> str:
     try:
         return reminders.reminder_send(reminder_id=reminder_id)

@@ -1,0 +1,87 @@
+import pytest
+from django.test import Client
+
+from support.appeals import COOKIE
+from support.models import Appeal
+from tests.articles.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(live=True, headline="A story readers may support")
+
+
+def cookie_for(client, response):
+    client.cookies[COOKIE] = response.cookies[COOKIE].value
+
+
+def test_an_article_page_shows_both_appeals_server_side_with_the_seed_wording(client, article):
+    page = client.get(article.get_absolute_url()).content.decode()
+
+    assert "Enjoying ad-free content?" in page
+    assert "This commitment costs us $10,000 a month." in page
+    assert "Our journalism is banned in Russia." in page
+    assert "support us monthly starting from just $2" in page
+    assert "Payment methods" in page and "paiment" not in page
+    assert "Not ready to support today?" in page
+    assert (
+        f"placement=end_of_article&amp;frequency=monthly&amp;amount=2&amp;article={article.pk}"
+        in page
+    )
+    assert "/support/remind/?placement=end_of_article" in page
+
+
+def test_a_plain_page_view_sets_no_cookie_and_is_publicly_cacheable(client, article):
+    response = client.get(article.get_absolute_url())
+
+    assert not response.cookies
+    assert "public" in response["Cache-Control"]
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+
+
+def test_a_reader_who_pressed_remind_me_later_sees_no_appeal_on_the_next_page(client, article):
+    snoozed = client.post("/support/remind/", {"when": "week"})
+    cookie_for(client, snoozed)
+
+    page = client.get(article.get_absolute_url()).content.decode()
+
+    assert "Enjoying ad-free content?" not in page
+    assert "Not ready to support today?" not in page
+    assert "A story readers may support" in page
+
+
+def test_the_page_cache_keeps_one_copy_per_appeal_state_not_per_cookie(client, article):
+    first = client.get(article.get_absolute_url()).content.decode()
+    snoozed = Client()
+    cookie_for(snoozed, snoozed.post("/support/remind/", {"when": "week"}))
+    hidden = snoozed.get(article.get_absolute_url()).content.decode()
+    other = Client(HTTP_COOKIE="tracking=abc; theme=dark")
+    shown_again = other.get(article.get_absolute_url()).content.decode()
+
+    assert "Enjoying ad-free content?" in first
+    assert "Enjoying ad-free content?" not in hidden
+    assert shown_again == first
+
+
+def test_an_appeal_switched_off_by_an_editor_disappears(client, article, admin_client):
+    appeal = Appeal.objects.get(placement="top_banner")
+    admin_client.post(
+        f"/admin/support/appeal/{appeal.pk}/change/",
+        {
+            "placement": "top_banner",
+            "active": "",
+            "heading": appeal.heading,
+            "body": appeal.body,
+            "button_label": appeal.button_label,
+            "footnote": appeal.footnote,
+            "remind_prompt": "",
+            "remind_label": "",
+        },
+    )
+
+    page = Client().get(article.get_absolute_url()).content.decode()
+
+    assert "Enjoying ad-free content?" not in page
+    assert "Not ready to support today?" in page
