@@ -1,0 +1,150 @@
+"""Requests per second and latency of reader pages under gunicorn, cached and uncached.
+
+    .venv/bin/python bench/pages.py [--seconds 6] [--clients 4] [--workers 2] [--rounds 3]
+
+Serves the site with gunicorn against PostgreSQL (a scratch database holding the
+peacekeeper story) and Redis, then measures in the same run:
+  bare             a Django view returning as many bytes as the article page
+  article cached   the article page, served from the page cache
+  article uncached the article page rendered afresh (a new query string per request)
+  home cached / home uncached   the same for the home page
+and prints each case's requests per second, p50 and p99, and its ratios to the bare view.
+Each case gets its seconds in several rounds, interleaved with the others.
+"""
+
+import argparse
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._services import bench_env, child, drop_database, fresh_database, wait_for  # noqa: E402
+
+DB = "newsroom_bench_pages"
+ARTICLE = "/2024/06/12/russian-peacekeepers-complete-withdrawal-from-nagorno-karabakh/"
+HOST = "127.0.0.1"
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def hammer(port: int, path: str, seconds: float, unique: bool) -> list[float]:
+    """Request the path in a loop for the given time; return each latency in seconds."""
+    latencies, n, deadline = [], 0, time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        n += 1
+        url = f"{path}?bench={os.getpid()}-{n}" if unique else path
+        start = time.perf_counter()
+        status, _ = get(port, url)
+        latencies.append(time.perf_counter() - start)
+        if status != 200:
+            raise RuntimeError(f"{url} answered {status}")
+    return latencies
+
+
+def measure(pool, port, cases: dict, *, seconds, clients, rounds) -> dict:
+    """Measure every case in turn, round after round, so shifting load hits them alike."""
+    latencies = {name: [] for name in cases}
+    for path, unique in cases.values():
+        hammer(port, path, 0.5, unique)  # warm up: connections, caches, templates
+    for _ in range(rounds):
+        for name, (path, unique) in cases.items():
+            futures = [
+                pool.submit(hammer, port, path, seconds / rounds, unique) for _ in range(clients)
+            ]
+            latencies[name] += [x for f in futures for x in f.result()]
+    return {name: summary(sorted(values), seconds) for name, values in latencies.items()}
+
+
+def summary(latencies: list[float], seconds: float) -> dict:
+    return {
+        "rps": len(latencies) / seconds,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def main(seconds: float, clients: int, workers: int, rounds: int) -> None:
+    media = tempfile.mkdtemp(prefix="bench-media-")
+    env = bench_env(DB, MEDIA_ROOT=media)
+    fresh_database(DB, env)
+    subprocess.run(
+        [sys.executable, "manage.py", "seed_demo"], cwd=Path(__file__).parent.parent, env=env,
+        check=True, capture_output=True,
+    )  # fmt: skip
+    port = free_port()
+    args = [
+        sys.executable, "-m", "gunicorn", "bench.pages_wsgi:application",
+        "--bind", f"{HOST}:{port}", "--workers", str(workers), "--log-level", "warning",
+    ]  # fmt: skip
+    log = Path(tempfile.gettempdir()) / "bench-pages-gunicorn.log"
+    try:
+        with child(args, env, log), ProcessPoolExecutor(clients) as pool:
+            if not wait_for(lambda: _answers(port), timeout=30):
+                raise SystemExit(f"gunicorn did not start; see {log}")
+            status, page = get(port, ARTICLE)
+            if status != 200:
+                raise SystemExit(f"the article page answered {status}; see {log}")
+            cases = {
+                "bare": (f"/bench/bare/{len(page)}/", False),
+                "article cached": (ARTICLE, False),
+                "article uncached": (ARTICLE, True),
+                "home cached": ("/", False),
+                "home uncached": ("/", True),
+            }
+            results = measure(pool, port, cases, seconds=seconds, clients=clients, rounds=rounds)
+    finally:
+        drop_database(DB)
+    report(results, len(page), workers, clients, seconds)
+
+
+def _answers(port: int) -> bool:
+    try:
+        return get(port, "/")[0] == 200
+    except OSError:
+        return False
+
+
+def report(results: dict, size: int, workers: int, clients: int, seconds: float) -> None:
+    bare = results["bare"]
+    print(
+        f"gunicorn, {workers} sync workers, PostgreSQL + Redis; {clients} clients, "
+        f"{seconds:g} s per case; article page {size} bytes; load average "
+        f"{os.getloadavg()[0]:.1f} at the end"
+    )
+    print(f"{'case':<18}{'rps':>9}{'p50 ms':>9}{'p99 ms':>9}{'rps/bare':>10}{'p50/bare':>10}")
+    for name, r in results.items():
+        print(
+            f"{name:<18}{r['rps']:>9.1f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
+            f"{r['rps'] / bare['rps']:>10.2f}{r['p50'] / bare['p50']:>10.2f}"
+        )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=6)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    options = parser.parse_args()
+    main(options.seconds, options.clients, options.workers, options.rounds)
