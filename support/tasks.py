@@ -7,20 +7,21 @@ from support import emails, reminders, webhooks
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    bind=True, max_retries=5, retry_backoff=True, retry_backoff_max=600, ignore_result=True
-)
+def backoff(retries: int) -> int:
+    """Seconds before retry number `retries + 1`: 5, 10, 20, ... up to 10 minutes."""
+    return min(600, 5 * 2**retries)
+
+
+@shared_task(bind=True, max_retries=5, ignore_result=True)
 def process_stripe_event(self, event_pk: int) -> None:
     try:
         webhooks.stripe_event_process(event_pk=event_pk)
     except Exception as exc:
         logger.warning("Stripe event %s not applied yet: %s", event_pk, exc)
-        raise self.retry(exc=exc) from exc
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
 
 
-@shared_task(
-    bind=True, max_retries=5, retry_backoff=True, retry_backoff_max=600, ignore_result=True
-)
+@shared_task(bind=True, max_retries=5, ignore_result=True)
 def send_outbound_email(self, outbound_id: int) -> None:
     try:
         emails.outbound_email_send(outbound_id=outbound_id)
@@ -28,7 +29,7 @@ def send_outbound_email(self, outbound_id: int) -> None:
         if self.request.retries >= self.max_retries:
             emails.outbound_email_mark_failed(outbound_id=outbound_id)
             raise
-        raise self.retry(exc=exc) from exc
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
 
 
 @shared_task
@@ -48,9 +49,7 @@ def dispatch_due_reminders() -> int:
     return reminders.reminders_dispatch_due()
 
 
-@shared_task(
-    bind=True, max_retries=5, retry_backoff=True, retry_backoff_max=600, ignore_result=True
-)
+@shared_task(bind=True, max_retries=5, ignore_result=True)
 def send_reminder(self, reminder_id: int) -> str:
     try:
         return reminders.reminder_send(reminder_id=reminder_id)
@@ -58,4 +57,4 @@ def send_reminder(self, reminder_id: int) -> str:
         if self.request.retries >= self.max_retries:
             reminders.reminder_mark_failed(reminder_id=reminder_id)
             raise
-        raise self.retry(exc=exc) from exc
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
