@@ -141,5 +141,9 @@ def verified_event(payload: bytes, signature_header: str | None) -> dict:
     return event
 
 
+def retrieve_payment_intent(payment_intent_id: str):
+    return _call("payment intent retrieve", client().v1.payment_intents.retrieve, payment_intent_id)
+
+
 def retrieve_charge(charge_id: str):
     return _call("charge retrieve", client().v1.charges.retrieve, charge_id)

@@ -121,6 +121,7 @@ def on_checkout_session_completed(obj) -> None:
             },
         )
         if created:
+            _sync_refunds(payment)
             emails.queue(kind=OutboundEmail.Kind.RECEIPT, donation=donation, payment=payment)
     else:
         donation.save()
@@ -152,6 +153,7 @@ def on_invoice_paid(obj) -> None:
         },
     )
     if created:
+        _sync_refunds(payment)
         emails.queue(kind=OutboundEmail.Kind.RECEIPT, donation=donation, payment=payment)
 
 
@@ -186,11 +188,27 @@ def on_charge_refunded(obj) -> None:
             .first()
         )
     if payment is None:
-        logger.warning("Refund for charge %s matches no payment", charge["id"])
+        # The payment is not recorded yet; _sync_refunds applies this refund when it is.
+        logger.warning("Refund for charge %s matches no payment yet", charge["id"])
         return
+    _apply_refund(payment, charge)
+
+
+def _sync_refunds(payment: Payment) -> None:
+    """Apply refunds made before a new payment was recorded (their events matched nothing)."""
+    charge_id = payment.stripe_charge_id
+    if not charge_id and payment.stripe_payment_intent_id:
+        intent = stripe_gateway.retrieve_payment_intent(payment.stripe_payment_intent_id)
+        charge_id = intent.get("latest_charge")
+        charge_id = charge_id.get("id") if isinstance(charge_id, dict) else charge_id
+    if charge_id:
+        _apply_refund(payment, stripe_gateway.retrieve_charge(charge_id))
+
+
+def _apply_refund(payment: Payment, charge) -> None:
     refunded = min(payment.amount, from_cents(charge.get("amount_refunded") or 0))
-    if refunded > payment.refunded_amount:
-        payment.refunded_amount = refunded
+    if refunded > payment.refunded_amount or not payment.stripe_charge_id:
+        payment.refunded_amount = max(refunded, payment.refunded_amount)
         payment.stripe_charge_id = payment.stripe_charge_id or charge["id"]
         payment.save()
     donation = payment.donation
