@@ -123,17 +123,47 @@ class Site:
         return urlsplit(url)[:2] == urlsplit(self.url)[:2]
 
 
-@pytest.fixture
-def site(live_server, stripe_server, settings, tmp_path) -> Site:
-    """The live app with the peacekeeper story, paying through the local Stripe server."""
-    from articles.seed import load_peacekeeper_story
+class SeededStory:
+    """The peacekeeper story, seeded once a session and restored row by row after that.
 
+    Seeding draws the placeholder photo and its renditions, which is most of a test's set-up;
+    the files stay in one media folder for the session, the rows go with each test's database.
+    """
+
+    def __init__(self, media_root):
+        self.media_root = media_root
+        self.rows = None
+
+    def load(self):
+        from django.core import serializers
+
+        from articles.models import Article
+        from articles.seed import SLUG, load_peacekeeper_story
+
+        if self.rows is None:
+            story = load_peacekeeper_story()
+            rows = [story.section, *story.tags.all(), story.hero_photo, story]
+            self.rows = serializers.serialize("json", rows)
+            return story
+        for row in serializers.deserialize("json", self.rows):
+            row.save()
+        return Article.objects.get(slug=SLUG)
+
+
+@pytest.fixture(scope="session")
+def seeded_story(tmp_path_factory) -> SeededStory:
+    return SeededStory(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture
+def site(live_server, stripe_server, settings, seeded_story) -> Site:
+    """The live app with the peacekeeper story, paying through the local Stripe server."""
     settings.SITE_URL = live_server.url
-    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT = seeded_story.media_root
     # Logging in is part of the journeys; the hasher's cost is not.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     stripe_server.configure(webhook_url=f"{live_server.url}/support/stripe/webhook/")
-    yield Site(url=live_server.url, story=load_peacekeeper_story(), stripe=stripe_server)
+    yield Site(url=live_server.url, story=seeded_story.load(), stripe=stripe_server)
     # No delivery may reach the app while the test database is being emptied.
     stripe_server.deliveries(wait=True)
     stripe_server.configure(webhook_url=None)
