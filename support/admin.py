@@ -1,7 +1,7 @@
 import csv
 
 from django.contrib import admin
-from django.db.models import DecimalField, F, Min, Q, Sum, Value
+from django.db.models import DecimalField, F, Min, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -62,22 +62,32 @@ class DonorAdmin(ReadOnlyAdmin):
     csv_fields = ["email", "stripe_customer_id", "first_gift", "lifetime_total", "active_recurring"]
 
     def get_queryset(self, request):
-        active = Q(donations__status__in=[Donation.Status.ACTIVE, Donation.Status.PAST_DUE])
+        gifts = Donation.objects.filter(donor=OuterRef("pk")).values("donor")
+        paid = Payment.objects.filter(donation__donor=OuterRef("pk")).values("donation__donor")
         return (
             super()
             .get_queryset(request)
             .annotate(
-                first_gift_at=Min(
-                    "donations__created_at", filter=~Q(donations__status=Donation.Status.PENDING)
+                first_gift_at=Subquery(
+                    gifts.exclude(status=Donation.Status.PENDING)
+                    .annotate(first=Min("created_at"))
+                    .values("first")
                 ),
                 lifetime=Coalesce(
-                    Sum(
-                        F("donations__payments__amount") - F("donations__payments__refunded_amount")
+                    Subquery(
+                        paid.annotate(net=Sum(F("amount") - F("refunded_amount"))).values("net")
+                    ),
+                    ZERO,
+                ),
+                active_amount=Coalesce(
+                    Subquery(
+                        gifts.filter(status__in=[Donation.Status.ACTIVE, Donation.Status.PAST_DUE])
+                        .annotate(total=Sum("amount"))
+                        .values("total")
                     ),
                     ZERO,
                 ),
             )
-            .annotate(_active=Coalesce(Sum("donations__amount", filter=active), ZERO))
         )
 
     @admin.display(ordering="first_gift_at", description="First gift")
@@ -86,11 +96,11 @@ class DonorAdmin(ReadOnlyAdmin):
 
     @admin.display(ordering="lifetime", description="Lifetime total")
     def lifetime_total(self, obj):
-        return obj.lifetime
+        return f"${obj.lifetime:,.2f}"
 
-    @admin.display(description="Active recurring amount")
+    @admin.display(ordering="active_amount", description="Active recurring amount")
     def active_recurring(self, obj):
-        return obj._active
+        return f"${obj.active_amount:,.2f}"
 
 
 class PaymentInline(admin.TabularInline):

@@ -1,0 +1,87 @@
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from support import stripe_gateway
+from support.models import Donation, Frequency, Payment
+from support.reminders import reminder_request
+from tests.support.factories import DonationFactory, PaymentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_donations_list_shows_the_goal_meter_and_links_the_attribution_report(admin_client):
+    DonationFactory(amount=Decimal("2"))
+
+    page = admin_client.get("/admin/support/donation/").content.decode()
+
+    assert "This month:" in page
+    assert "$2.00 of $10000.00 goal" in page
+    assert "/admin/support/donation/attribution/" in page
+
+
+def test_the_attribution_report_lists_gifts_by_placement(admin_client):
+    donation = DonationFactory(placement="top_banner", frequency=Frequency.ONCE, status="paid")
+    PaymentFactory(donation=donation, kind=Payment.Kind.ONE_TIME, amount=Decimal("25"))
+
+    page = admin_client.get("/admin/support/donation/attribution/").content.decode()
+
+    assert "Which stories make readers give" in page
+    assert "top_banner" in page and "$25.00" in page
+
+
+def test_donors_show_first_gift_lifetime_total_and_active_recurring_amount(admin_client):
+    donation = DonationFactory(amount=Decimal("5"), donor__email="loyal@example.org")
+    PaymentFactory(donation=donation, amount=Decimal("5"))
+    PaymentFactory(donation=donation, amount=Decimal("5"), kind=Payment.Kind.RENEWAL)
+
+    page = admin_client.get("/admin/support/donor/").content.decode()
+
+    assert "loyal@example.org" in page
+    assert "$10.00" in page  # lifetime: two payments
+    assert "$5.00" in page  # active recurring: one gift, not one per payment
+
+
+def test_staff_can_export_donations_as_csv(admin_client):
+    donation = DonationFactory(amount=Decimal("7.50"), email="csv@example.org")
+
+    response = admin_client.post(
+        "/admin/support/donation/",
+        {"action": "export_csv", "_selected_action": [donation.pk]},
+    )
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response["Content-Type"] == "text/csv"
+    assert rows[0][:4] == ["id", "created_at", "status", "frequency"]
+    assert rows[1][4] == "7.50" and rows[1][9] == ""
+
+
+def test_stripe_owned_rows_are_read_only_in_the_admin(admin_client):
+    donation = DonationFactory()
+
+    assert admin_client.get("/admin/support/donation/add/").status_code == 403
+    assert admin_client.post(f"/admin/support/donation/{donation.pk}/delete/").status_code == 403
+    assert Donation.objects.filter(pk=donation.pk).exists()
+
+
+def test_the_reminders_list_shows_counts_per_week_and_the_conversion_rate(admin_client):
+    from datetime import date
+
+    reminder_request(email="later@example.org", due_on=date(2026, 12, 4))
+
+    page = admin_client.get("/admin/support/reminder/").content.decode()
+
+    assert "later@example.org" in page
+    assert "Reminders due per week" in page
+    assert "0 of 0 sent reminders led to a gift within 14 days" in page
+
+
+def test_a_live_stripe_key_is_refused_unless_live_mode_is_allowed(settings):
+    settings.STRIPE_SECRET_KEY = "sk_live_not_a_real_key"
+    settings.STRIPE_ALLOW_LIVE = False
+
+    with pytest.raises(ImproperlyConfigured, match="refusing live mode"):
+        stripe_gateway.client()
