@@ -85,3 +85,19 @@ def test_a_live_stripe_key_is_refused_unless_live_mode_is_allowed(settings):
 
     with pytest.raises(ImproperlyConfigured, match="refusing live mode"):
         stripe_gateway.client()
+
+
+@pytest.mark.parametrize(("group", "expected"), [("Editors", 200), ("Writers", 403)])
+def test_editors_see_gifts_and_reminders_and_writers_do_not(
+    client, django_user_model, group, expected
+):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "staffer", password="pw-long-enough-123", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group))
+    client.force_login(user)
+
+    for path in ("/admin/support/donation/", "/admin/support/reminder/", "/admin/support/donor/"):
+        assert client.get(path).status_code == expected, path
