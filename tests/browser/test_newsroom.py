@@ -38,8 +38,8 @@ def add_hero_photo(page, *, photographer="", agency="") -> None:
     popup.get_by_label("Caption:", exact=True).fill("Delegates in Geneva on Monday.")
     popup.get_by_label("Photographer").fill(photographer)
     popup.get_by_label("Agency").fill(agency)
-    popup.get_by_role("button", name="Save", exact=True).click()
-    popup.wait_for_event("close")
+    with popup.expect_event("close"):
+        popup.get_by_role("button", name="Save", exact=True).click()
 
 
 def save_as(page, status: str) -> None:
@@ -68,8 +68,8 @@ def test_an_editor_publishes_an_article_with_a_new_photo_only_once_it_is_credite
     photo = opened.value
     photo.get_by_label("Photographer").fill("Jane Doe")
     photo.get_by_label("Agency").fill("Reuters")
-    photo.get_by_role("button", name="Save", exact=True).click()
-    photo.wait_for_event("close")
+    with photo.expect_event("close"):
+        photo.get_by_role("button", name="Save", exact=True).click()
     save_as(page, "Published")
 
     expect(page.locator(".messagelist .success")).to_be_visible()
