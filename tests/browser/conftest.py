@@ -77,6 +77,9 @@ def pytest_runtest_makereport(item, call):
 def new_context(browser: Browser, live_server, request):
     """Open browser contexts (fresh cookies) on the live server; screenshot them on failure."""
     contexts: list[BrowserContext] = []
+    name = _failure_name(request.node)
+    for stale in [FAILURES / f"{name}.png", *FAILURES.glob(f"{name}-[0-9]*.png")]:
+        stale.unlink(missing_ok=True)
 
     def open_context(*, viewport=DESKTOP, **options) -> BrowserContext:
         context = browser.new_context(viewport=viewport, base_url=live_server.url, **options)
@@ -91,9 +94,13 @@ def new_context(browser: Browser, live_server, request):
         context.close()
 
 
+def _failure_name(item) -> str:
+    return re.sub(r"[^\w.-]+", "_", item.nodeid.removeprefix("tests/browser/"))
+
+
 def _save_failure_screenshots(item, contexts) -> None:
     FAILURES.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^\w.-]+", "_", item.nodeid.removeprefix("tests/browser/"))
+    name = _failure_name(item)
     pages = [page for context in contexts for page in context.pages]
     for number, page in enumerate(pages, start=1):
         suffix = f"-{number}" if len(pages) > 1 else ""
