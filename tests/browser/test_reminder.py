@@ -39,7 +39,7 @@ def test_remind_me_later_with_an_email_hides_the_appeal_and_lands_in_the_admin(n
         site.story,
     )
     admin = new_context().new_page()
-    log_in(admin, staff_user(is_superuser=True))
+    log_in(admin, staff_user("Editors"))
     admin.goto("/admin/")
     admin.get_by_role("link", name="Reminders").click()
     row = admin.locator("#result_list tbody tr")
