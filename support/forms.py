@@ -32,7 +32,8 @@ class OriginForm(forms.Form):
 
     def article_id(self) -> int | None:
         value = self.cleaned_data.get("article") or ""
-        return int(value) if value.isdigit() and len(value) < 12 else None
+        # isdigit() alone accepts "²", which int() refuses.
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 class GiveForm(OriginForm):
@@ -47,6 +48,7 @@ class GiveForm(OriginForm):
     )
     email = forms.EmailField(
         required=False,
+        max_length=254,
         label="Email (optional, for your receipt)",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -101,6 +103,7 @@ class RemindForm(OriginForm):
     )
     email = forms.EmailField(
         required=False,
+        max_length=254,
         label="Email (optional)",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

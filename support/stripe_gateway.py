@@ -134,11 +134,34 @@ def verified_event(payload: bytes, signature_header: str | None) -> dict:
         event = json.loads(payload)
     except ValueError as exc:
         raise InvalidWebhook("Body is not valid JSON.") from exc
-    if not isinstance(event, dict) or not isinstance(event.get("id"), str):
+    if not _is_event(event):
         raise InvalidWebhook("Body is not a Stripe event.")
-    if not isinstance(event.get("type"), str) or not isinstance(event.get("data"), dict):
-        raise InvalidWebhook("Body is not a Stripe event.")
+    try:
+        # PostgreSQL's jsonb refuses NUL characters and lone surrogates.
+        text = json.dumps(event, ensure_ascii=False)
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidWebhook("Body holds text that is not valid Unicode.") from exc
+    if "\\u0000" in text:
+        raise InvalidWebhook("Body holds a NUL character.")
     return event
+
+
+def _is_event(event) -> bool:
+    """Return whether a body has what every Stripe event has, within our column sizes."""
+
+    def short_text(value, limit: int) -> bool:
+        return isinstance(value, str) and 0 < len(value) <= limit
+
+    if not isinstance(event, dict) or not isinstance(event.get("data"), dict):
+        return False
+    obj = event["data"].get("object")
+    return (
+        short_text(event.get("id"), 255)
+        and short_text(event.get("type"), 100)
+        and isinstance(obj, dict)
+        and short_text(obj.get("id"), 255)
+    )
 
 
 def retrieve_payment_intent(payment_intent_id: str):
