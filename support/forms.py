@@ -55,7 +55,8 @@ class GiveForm(OriginForm):
 
     def __init__(self, *args, presets: list[Decimal], **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(str(p.normalize()), format_amount(p)) for p in presets]
+        # "f": Decimal("10").normalize() alone prints as "1E+1".
+        choices = [(f"{p.normalize():f}", format_amount(p)) for p in presets]
         self.fields["amount"].choices = [*choices, (OTHER, "Other amount")]
 
     def clean(self):

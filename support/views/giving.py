@@ -57,7 +57,7 @@ def give(request):
 def _initial(request, support_settings):
     initial = {
         "frequency": request.GET.get("frequency", support_settings.default_frequency),
-        "amount": request.GET.get("amount", str(support_settings.default_amount.normalize())),
+        "amount": request.GET.get("amount", f"{support_settings.default_amount.normalize():f}"),
         "placement": request.GET.get("placement", "support_page"),
         "article": request.GET.get("article", ""),
         "next": request.GET.get("next", ""),

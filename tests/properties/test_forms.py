@@ -109,3 +109,20 @@ def test_any_reminder_form_submission_is_answered_without_a_server_error(
         for reminder in Reminder.objects.all():
             assert response.status_code == 200
             assert_valid_reminder(reminder)
+
+
+@given(preset=st.sampled_from(["2", "5", "10", "25", "100", "7.5"]))
+def test_every_preset_amount_the_page_offers_can_be_given_as_written(client, stripe_server, preset):
+    from support.models import SupportSettings
+
+    with rolled_back():
+        SupportSettings.objects.update_or_create(
+            pk=1, defaults={"preset_amounts": f"2,{preset}", "default_amount": Decimal(preset)}
+        )
+        page = client.get("/support/").content.decode()
+        assert f'name="amount" value="{preset}"' in page
+
+        response = client.post("/support/", {"frequency": "monthly", "amount": preset})
+
+        assert response.status_code == 303
+        assert Donation.objects.get().amount == Decimal(preset)
