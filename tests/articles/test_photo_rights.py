@@ -63,6 +63,7 @@ def test_the_swap_runs_daily_from_the_beat_schedule():
 
 
 @pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_swaps_expired_photos(celery_worker_process):
     photo_placeholder()  # made here, so the worker writes no image files
     article = ArticleFactory(live=True, hero_photo=PhotoFactory(rights_expire_on=YESTERDAY))
