@@ -32,11 +32,13 @@ def export_csv(modeladmin, request, queryset):
     writer = csv.writer(response)
     writer.writerow(fields)
     for obj in queryset:
-        writer.writerow([_csv_value(obj, name) for name in fields])
+        writer.writerow([_csv_value(modeladmin, obj, name) for name in fields])
     return response
 
 
-def _csv_value(obj, name):
+def _csv_value(modeladmin, obj, name):
+    if not hasattr(obj, name):  # a column the admin computes, like Donor's lifetime total
+        return getattr(modeladmin, name)(obj)
     value = getattr(obj, name)
     return value() if callable(value) else value
 

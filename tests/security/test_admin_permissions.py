@@ -1,0 +1,170 @@
+"""The Writers/Editors permission matrix, over every model and every action of the admin."""
+
+import re
+
+import pytest
+from django.contrib import admin
+from django.test import RequestFactory
+from django.utils import timezone
+
+from support import reminders
+from tests.articles.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PhotoFactory,
+    SectionFactory,
+    TagFactory,
+    UserFactory,
+)
+from tests.support.factories import PaymentFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = {"writer": ["Writers"], "editor": ["Editors"], "staff": []}
+CRUD = ("view", "add", "change", "delete")
+ALL = frozenset(CRUD)
+DELETE = "delete_selected"
+PUBLISHING = {"publish_selected", "unpublish_selected", "submit_for_review"}
+
+# (permissions, bulk actions) per model and role; a role left out may do nothing there.
+# Writers draft; Editors also delete, publish and schedule, edit the appeals and support
+# settings, look at (never edit) donors, gifts, payments, events and emails, and may cancel
+# reminders. Accounts, groups and login records are for superusers only.
+MATRIX = {
+    "articles.Article": {
+        "writer": ({"view", "add", "change"}, {"submit_for_review"}),
+        "editor": (ALL, PUBLISHING | {DELETE}),
+    },
+    "articles.Photo": {"writer": ({"view", "add", "change"}, set()), "editor": (ALL, {DELETE})},
+    "articles.Tag": {"writer": ({"view", "add", "change"}, set()), "editor": (ALL, {DELETE})},
+    "articles.Section": {"writer": ({"view"}, set()), "editor": (ALL, {DELETE})},
+    "articles.Author": {"writer": ({"view"}, set()), "editor": (ALL, {DELETE})},
+    "support.Appeal": {"editor": (ALL, {DELETE})},
+    "support.SupportSettings": {"editor": ({"view", "change"}, set())},
+    "support.Donor": {"editor": ({"view"}, {"export_csv"})},
+    "support.Donation": {"editor": ({"view"}, {"export_csv"})},
+    "support.Payment": {"editor": ({"view"}, {"export_csv"})},
+    "support.StripeEvent": {"editor": ({"view"}, set())},
+    "support.OutboundEmail": {"editor": ({"view"}, set())},
+    "support.Reminder": {"editor": ({"view", "change"}, {"cancel_selected"})},
+    "auth.User": {},
+    "auth.Group": {},
+    "axes.AccessAttempt": {},
+    "axes.AccessLog": {},
+    "axes.AccessFailureLog": {},
+}
+CASES = [(label, role) for label in MATRIX for role in ROLES]
+
+
+def user_for(role):
+    return UserFactory(groups=ROLES[role])
+
+
+def model_admin(label):
+    return next(ma for m, ma in admin.site._registry.items() if m._meta.label == label)
+
+
+def expected(label, role):
+    permissions, actions = MATRIX[label].get(role, (set(), set()))
+    return set(permissions), set(actions)
+
+
+def admin_url(label, page="changelist"):
+    app, model = label.lower().split(".")
+    return f"/admin/{app}/{model}/" + ("add/" if page == "add" else "")
+
+
+def test_the_matrix_names_every_model_in_the_admin():
+    assert {model._meta.label for model in admin.site._registry} == set(MATRIX)
+
+
+@pytest.mark.parametrize("label, role", CASES)
+def test_each_role_has_exactly_the_permissions_and_actions_of_the_matrix(label, role):
+    request = RequestFactory().get(admin_url(label))
+    request.user = user_for(role)
+    ma = model_admin(label)
+
+    permissions = {p for p in CRUD if getattr(ma, f"has_{p}_permission")(request)}
+    actions = set(ma.get_actions(request)) if permissions else set()
+
+    assert (permissions, actions) == expected(label, role)
+
+
+@pytest.mark.parametrize("label, role", CASES)
+def test_the_server_refuses_the_pages_a_role_may_not_open(client, label, role):
+    client.force_login(user_for(role))
+    permissions, _ = expected(label, role)
+
+    listing = client.get(admin_url(label))
+    adding = client.get(admin_url(label, "add"))
+
+    assert listing.status_code == (200 if "view" in permissions else 403)
+    assert adding.status_code == (200 if "add" in permissions else 403)
+
+
+@pytest.fixture
+def one_of_each():
+    """One row of every model whose admin has bulk actions."""
+    payment = PaymentFactory()
+    reminder = reminders.reminder_request(
+        email="matrix@example.org", due_on=timezone.localdate() + timezone.timedelta(days=7)
+    )
+    return {
+        "articles.Article": ArticleFactory(),
+        "articles.Photo": PhotoFactory(),
+        "articles.Tag": TagFactory(),
+        "articles.Section": SectionFactory(),
+        "articles.Author": AuthorFactory(),
+        "support.Appeal": model_admin("support.Appeal").model.objects.first(),
+        "support.Donor": payment.donation.donor,
+        "support.Donation": payment.donation,
+        "support.Payment": payment,
+        "support.Reminder": reminder,
+    }
+
+
+# Every bulk action any role has, tried by every role; how to tell that it ran.
+ACTION_CASES = [
+    (label, action, role)
+    for label in MATRIX
+    for action in sorted(set().union(*(actions for _, actions in MATRIX[label].values())))
+    for role in ROLES
+]
+
+
+def reported(verb):
+    """Return a check for the message ArticleAdmin gives after applying an action."""
+    pattern = re.compile(rf"(\d+ articles? {verb}|was not {verb})".encode())
+    return lambda response, obj: bool(pattern.search(response.content))
+
+
+RAN = {
+    DELETE: lambda response, obj: (
+        b"Are you sure you want to delete the selected" in response.content
+    ),
+    "export_csv": lambda response, obj: response["Content-Type"] == "text/csv",
+    "publish_selected": reported("published or scheduled"),
+    "unpublish_selected": reported("unpublished"),
+    "submit_for_review": reported("submitted for review"),
+    "cancel_selected": lambda response, obj: (
+        obj.__class__.objects.get(pk=obj.pk).status == "cancelled"
+    ),
+}
+
+
+@pytest.mark.parametrize("label, action, role", ACTION_CASES)
+def test_a_bulk_action_runs_only_for_the_roles_the_matrix_allows(
+    client, one_of_each, label, action, role
+):
+    client.force_login(user_for(role))
+    permissions, actions = expected(label, role)
+    obj = one_of_each[label]
+
+    response = client.post(
+        admin_url(label), {"action": action, "_selected_action": [obj.pk], "index": 0}, follow=True
+    )
+
+    ran = RAN[action](response, obj)
+    if "view" not in permissions:
+        assert response.status_code == 403
+    assert ran == (action in actions)
