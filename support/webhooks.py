@@ -127,16 +127,25 @@ def on_checkout_session_completed(obj) -> None:
         donation.save()
 
 
-def on_invoice_paid(obj) -> None:
-    invoice = stripe_gateway.retrieve_invoice(obj["id"])
+def _invoice_and_donation(invoice_id: str):
+    """Re-fetch an invoice and bring its gift up to date; None when it is not one of ours."""
+    invoice = stripe_gateway.retrieve_invoice(invoice_id)
     subscription_id = _invoice_subscription_id(invoice)
     if not subscription_id:
-        return
+        return None
     subscription = stripe_gateway.retrieve_subscription(subscription_id)
     donation = _donation_for_subscription(subscription)
     if donation is None:
-        return
+        return None
     _apply_subscription(donation, subscription)
+    return invoice, donation
+
+
+def on_invoice_paid(obj) -> None:
+    found = _invoice_and_donation(obj["id"])
+    if found is None:
+        return
+    invoice, donation = found
     paid_at = (invoice.get("status_transitions") or {}).get("paid_at")
     payment, created = Payment.objects.get_or_create(
         stripe_invoice_id=invoice["id"],
@@ -158,15 +167,10 @@ def on_invoice_paid(obj) -> None:
 
 
 def on_invoice_payment_failed(obj) -> None:
-    invoice = stripe_gateway.retrieve_invoice(obj["id"])
-    subscription_id = _invoice_subscription_id(invoice)
-    if not subscription_id:
+    found = _invoice_and_donation(obj["id"])
+    if found is None:
         return
-    subscription = stripe_gateway.retrieve_subscription(subscription_id)
-    donation = _donation_for_subscription(subscription)
-    if donation is None:
-        return
-    _apply_subscription(donation, subscription)
+    _, donation = found
     emails.queue(kind=OutboundEmail.Kind.PAYMENT_FAILED, donation=donation)
 
 
