@@ -1,6 +1,7 @@
 import socket
 import sys
 import time
+import uuid
 from contextlib import contextmanager
 
 import pytest
@@ -50,14 +51,31 @@ def web_server(name: str, **env: str):
         yield url, proc
 
 
+@pytest.fixture
+def real_broker():
+    """Send tasks through the configured broker, on a queue of this test's own.
+
+    Other test runs on the machine may share the broker; a queue of its own keeps their
+    workers from taking this test's messages, and this test's workers from taking theirs.
+    """
+    from newsroom.celery import app
+
+    queue = f"drill-{uuid.uuid4().hex[:12]}"
+    default_queue = app.conf.task_default_queue
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    yield queue
+    app.conf.task_default_queue = default_queue
+
+
 @contextmanager
-def worker(name: str, **env: str):
-    """A real Celery worker that sends mail with the drills' recording backend."""
+def worker(name: str, queue: str, **env: str):
+    """A real Celery worker on the queue that sends mail with the drills' recording backend."""
     args = celery_command(
         "worker", "--pool=solo", "--loglevel=INFO", "--without-mingle", "--without-gossip",
-        "--hostname", f"{name}-{time.monotonic_ns()}@%h",
+        "--hostname", f"{name}-{time.monotonic_ns()}@%h", "--queues", queue,
     )  # fmt: skip
-    env = child_env(DJANGO_SETTINGS_MODULE="tests.drills.worker_settings", **env)
+    env = child_env(DJANGO_SETTINGS_MODULE="tests.drills.worker_settings", DRILL_QUEUE=queue, **env)
     with running(args, ARTIFACTS / f"{name}.log", env) as proc:
         yield proc
 

@@ -20,15 +20,6 @@ from tests.processes import PROJECT_DIR, child_env
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def real_broker():
-    """Send tasks through the configured broker instead of running them inline."""
-    from newsroom.celery import app
-
-    app.conf.task_always_eager = False
-    yield
-
-
 def stripe_env(server) -> dict[str, str]:
     return {
         "STRIPE_SECRET_KEY": "sk_test_local",
@@ -69,7 +60,7 @@ def test_a_reminder_asked_for_while_the_broker_is_down_is_kept_and_sent_when_it_
     assert reminder.status == Reminder.Status.SENDING
     assert sent_to(mail_file) == []
 
-    with worker("drill-worker-broker-back", DRILL_MAIL_FILE=str(mail_file)) as proc:
+    with worker("drill-worker-broker-back", real_broker, DRILL_MAIL_FILE=str(mail_file)) as proc:
         reminders.reminders_dispatch_due()  # what beat does every minute
 
         wait_until(
@@ -105,7 +96,7 @@ def test_webhooks_arriving_while_the_broker_is_down_are_applied_and_receipted_wh
     assert StripeEvent.objects.filter(processed_at__isnull=True).exists()
     assert not Payment.objects.exists()
 
-    with worker("drill-worker-broker-back", DRILL_MAIL_FILE=str(mail_file),
+    with worker("drill-worker-broker-back", real_broker, DRILL_MAIL_FILE=str(mail_file),
                 **stripe_env(stripe_server)) as proc:  # fmt: skip
         with time_machine.travel(timezone.now() + datetime.timedelta(minutes=3)):
             swept = sweep_support_work()  # what beat does every five minutes

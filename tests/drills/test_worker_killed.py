@@ -21,14 +21,6 @@ READERS = [f"reader{n}@example.org" for n in range(40)]
 HANG_AT = 15
 
 
-@pytest.fixture
-def real_broker():
-    from newsroom.celery import app
-
-    app.conf.task_always_eager = False
-    yield
-
-
 def statuses():
     return dict(Reminder.objects.values_list("email", "status"))
 
@@ -40,7 +32,7 @@ def test_after_a_worker_is_killed_mid_send_every_due_reminder_is_sent_exactly_on
         reminders.reminder_request(email=email, due_on=timezone.localdate())
     hanging = Path(f"{mail_file}.hanging")
 
-    with worker("drill-worker-killed", DRILL_MAIL_FILE=str(mail_file),
+    with worker("drill-worker-killed", real_broker, DRILL_MAIL_FILE=str(mail_file),
                 DRILL_HANG_AT=str(HANG_AT)) as first:  # fmt: skip
         assert reminders.reminders_dispatch_due() == len(READERS)
         wait_until(hanging.exists, timeout=60, procs=[first], what="the send to hang")
@@ -51,7 +43,7 @@ def test_after_a_worker_is_killed_mid_send_every_due_reminder_is_sent_exactly_on
     assert len(sent_to(mail_file)) == HANG_AT - 1
     assert statuses()[in_flight] == Reminder.Status.SENDING
 
-    with worker("drill-worker-restarted", DRILL_MAIL_FILE=str(mail_file)) as second:
+    with worker("drill-worker-restarted", real_broker, DRILL_MAIL_FILE=str(mail_file)) as second:
         wait_until(
             lambda: list(statuses().values()).count(Reminder.Status.SENT) == len(READERS) - 1,
             timeout=90, procs=[second], what="the queued reminders to be sent",
