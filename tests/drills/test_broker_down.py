@@ -17,7 +17,7 @@ from tests.conftest import ARTIFACTS
 from tests.drills.conftest import DOWN_BROKER, sent_to, wait_until, web_server, worker
 from tests.processes import PROJECT_DIR, child_env
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def stripe_env(server) -> dict[str, str]:

@@ -14,7 +14,7 @@ from tests.articles.factories import ArticleFactory
 from tests.drills.conftest import wait_until, web_server
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql"
         or connection.settings_dict["HOST"] not in ("127.0.0.1", "localhost", "")

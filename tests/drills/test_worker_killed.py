@@ -15,7 +15,7 @@ from support.models import Reminder
 from tests.drills.conftest import sent_to, wait_until, worker
 from tests.processes import wait_for_result
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 READERS = [f"reader{n}@example.org" for n in range(40)]
 HANG_AT = 15
