@@ -57,3 +57,21 @@ def celery_beat_process(celery_worker_process, tmp_path):
     env = child_env(REMINDER_DISPATCH_SECONDS="1")
     with running(args, ARTIFACTS / "celery-beat.log", env) as proc:
         yield proc
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Let serialized rollback work on every connection wrapper, not only the first.
+
+    Playwright's sync API runs tests inside a greenlet, where Django's context-local
+    connection handler hands out a fresh wrapper that lacks the test database's serialized
+    contents; transactional tests would then lose the rows data migrations made (groups,
+    appeals). Keeping the contents on the wrapper class makes every wrapper see them.
+    """
+    from django.db import connections
+
+    for connection in connections.all():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+    yield
