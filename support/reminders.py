@@ -93,26 +93,28 @@ def _requeue_stuck(task) -> int:
 
 
 def _enqueue_sends(task, ids: list[int]) -> None:
-    for index, pk in enumerate(ids):
-        try:
-            task.delay(pk)
-        except OperationalError:
-            logger.warning("Broker unavailable; reminder %s left for the next dispatch", pk)
-            # Count the unsent ones as stuck already, so the next dispatch re-enqueues
-            # them as soon as the broker is back rather than after STUCK_AFTER.
-            Reminder.objects.filter(pk__in=ids[index:], status=Reminder.Status.SENDING).update(
-                sending_since=timezone.now() - STUCK_AFTER
-            )
-            return
+    """Publish one send per reminder over a single broker connection."""
+    published = 0
+    try:
+        with task.app.producer_or_acquire() as producer:
+            for pk in ids:
+                task.apply_async((pk,), producer=producer)
+                published += 1
+    except OperationalError:
+        logger.warning("Broker unavailable; %d reminder(s) left", len(ids) - published)
+        # Count the unsent ones as stuck already, so the next dispatch re-enqueues
+        # them as soon as the broker is back rather than after STUCK_AFTER.
+        Reminder.objects.filter(pk__in=ids[published:], status=Reminder.Status.SENDING).update(
+            sending_since=timezone.now() - STUCK_AFTER
+        )
 
 
-def has_given_since(email: str, since) -> bool:
-    return (
-        Donation.objects.filter(Q(email__iexact=email) | Q(donor__email__iexact=email))
-        .filter(created_at__gte=since)
-        .exclude(status__in=NOT_GIVEN)
-        .exists()
-    )
+def _gift_since_asked():
+    """Gifts by the reminder's address made since it asked to be reminded."""
+    return Donation.objects.filter(
+        Q(email__iexact=OuterRef("email")) | Q(donor__email__iexact=OuterRef("email")),
+        created_at__gte=OuterRef("created_at"),
+    ).exclude(status__in=NOT_GIVEN)
 
 
 def reminder_send(*, reminder_id: int) -> str:
@@ -121,12 +123,12 @@ def reminder_send(*, reminder_id: int) -> str:
         reminder = (
             Reminder.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=reminder_id, status=Reminder.Status.SENDING)
-            .select_related("article")
+            .annotate(has_given=Exists(_gift_since_asked()))
             .first()
         )
         if reminder is None:
             return "skipped"
-        if has_given_since(reminder.email, reminder.created_at):
+        if reminder.has_given:
             reminder.status = Reminder.Status.CANCELLED
             reminder.save(update_fields=["status", "updated_at"])
             return "cancelled"

@@ -9,7 +9,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
+def celery_worker_process(transactional_db, django_db_serialized_rollback, tmp_path):
     """A real `celery worker` process on the configured broker, stopped afterwards."""
     args = celery_command(
         "worker",
