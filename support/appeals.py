@@ -2,15 +2,12 @@
 
 from datetime import date, timedelta
 
-from django.core.cache import cache
-
-from support.models import Appeal, SupportSettings
+from support import services
 
 COOKIE = "appeal_state"
 SALT = "support.appeal-state"
 GIVEN_DAYS = 30
 SHOWN, SNOOZED, GIVEN = "shown", "snoozed", "given"
-BUNDLE_KEY = "support:appeal-bundle"
 
 
 def appeal_state(request) -> str:
@@ -57,19 +54,12 @@ def snooze_until(request) -> date | None:
 
 
 def appeal_bundle() -> dict:
-    """Return the active appeals by placement and the support settings, cached."""
-    bundle = cache.get(BUNDLE_KEY)
-    if bundle is None:
-        bundle = {
-            "appeals": {a.placement: a for a in Appeal.objects.filter(active=True)},
-            "settings": SupportSettings.load(),
-        }
-        cache.set(BUNDLE_KEY, bundle, 600)
-    return bundle
+    """Return the active appeals by placement, the support settings and the goal, cached."""
+    return services.support_snapshot()
 
 
 def appeal_bundle_invalidate() -> None:
-    cache.delete(BUNDLE_KEY)
+    services.support_snapshot_invalidate()
 
 
 def default_snooze_dates(today: date | None = None) -> dict[str, date]:

@@ -7,16 +7,16 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from support import stripe_gateway
-from support.models import Donation, Donor, Frequency, Payment, SupportSettings
+from support.models import Appeal, Donation, Donor, Frequency, Payment, SupportSettings
 
 logger = logging.getLogger(__name__)
 
-GOAL_CACHE_KEY = "support:goal-progress"
+SNAPSHOT_KEY = "support:snapshot"
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
@@ -90,42 +90,69 @@ def monthly_equivalent(amount: Decimal, frequency: str) -> Decimal:
     return amount
 
 
+def support_snapshot() -> dict:
+    """Return the active appeals, the settings and this month's goal progress.
+
+    They are cached together and cost two queries when the cache is cold, so a page
+    showing appeals stays within its query budget.
+    """
+    snapshot = cache.get(SNAPSHOT_KEY)
+    if snapshot is None:
+        settings_row = _settings_with_ledger_sums(timezone.now())
+        snapshot = {
+            "appeals": {a.placement: a for a in Appeal.objects.filter(active=True)},
+            "settings": settings_row,
+            "goal": _goal_progress(settings_row),
+        }
+        cache.set(SNAPSHOT_KEY, snapshot, 300)
+    return snapshot
+
+
 def goal_progress() -> dict:
     """Return this month's recurring revenue plus net one-time gifts against the goal."""
-    cached = cache.get(GOAL_CACHE_KEY)
-    if cached is not None:
-        return cached
-    progress = _compute_goal_progress(timezone.now())
-    cache.set(GOAL_CACHE_KEY, progress, 300)
-    return progress
+    return support_snapshot()["goal"]
 
 
-def _compute_goal_progress(now: datetime) -> dict:
-    goal = SupportSettings.load().monthly_goal
-    recurring = Donation.objects.filter(
-        status__in=[Donation.Status.ACTIVE, Donation.Status.PAST_DUE]
-    ).aggregate(
-        monthly=Coalesce(Sum("amount", filter=Q(frequency=Frequency.MONTHLY)), ZERO),
-        annual=Coalesce(Sum("amount", filter=Q(frequency=Frequency.ANNUAL)), ZERO),
-    )
+def support_snapshot_invalidate() -> None:
+    cache.delete(SNAPSHOT_KEY)
+
+
+goal_progress_invalidate = support_snapshot_invalidate
+
+
+def _total(queryset, expression):
+    grouped = queryset.order_by().annotate(_all=Value(1)).values("_all")
+    return Coalesce(Subquery(grouped.annotate(total=Sum(expression)).values("total")), ZERO)
+
+
+def _settings_with_ledger_sums(now: datetime) -> SupportSettings:
     month_start = now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    one_time = Payment.objects.filter(
-        kind=Payment.Kind.ONE_TIME, paid_at__gte=month_start
-    ).aggregate(net=Coalesce(Sum(F("amount") - F("refunded_amount")), ZERO))["net"]
-    recurring_total = recurring["monthly"] + monthly_equivalent(recurring["annual"], "annual")
-    raised = (recurring_total + one_time).quantize(Decimal("0.01"))
+    active = Donation.objects.filter(status__in=[Donation.Status.ACTIVE, Donation.Status.PAST_DUE])
+    one_time = Payment.objects.filter(kind=Payment.Kind.ONE_TIME, paid_at__gte=month_start)
+    query = SupportSettings.objects.filter(pk=1).annotate(
+        monthly_sum=_total(active.filter(frequency=Frequency.MONTHLY), "amount"),
+        annual_sum=_total(active.filter(frequency=Frequency.ANNUAL), "amount"),
+        one_time_sum=_total(one_time, F("amount") - F("refunded_amount")),
+    )
+    row = query.first()
+    if row is None:
+        SupportSettings.load()
+        row = query.first()
+    return row
+
+
+def _goal_progress(row: SupportSettings) -> dict:
+    goal = row.monthly_goal
+    recurring = row.monthly_sum + monthly_equivalent(row.annual_sum, "annual")
+    raised = (recurring + row.one_time_sum).quantize(Decimal("0.01"))
     percent = int(min(Decimal(100), raised * 100 / goal)) if goal else 100
     return {
         "goal": goal,
         "raised": raised,
-        "recurring": recurring_total,
-        "one_time": one_time,
+        "recurring": recurring,
+        "one_time": row.one_time_sum,
         "percent": percent,
     }
-
-
-def goal_progress_invalidate() -> None:
-    cache.delete(GOAL_CACHE_KEY)
 
 
 def attribution_report():

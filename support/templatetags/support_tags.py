@@ -2,7 +2,6 @@ from django import template
 
 from support.appeals import SHOWN, appeal_bundle, appeal_state
 from support.models import Placement
-from support.services import goal_progress
 
 register = template.Library()
 
@@ -19,7 +18,7 @@ def _appeal_context(context, placement: str, article=None) -> dict:
         "appeal": appeal,
         "article": article,
         "settings": bundle["settings"],
-        "goal": goal_progress(),
+        "goal": bundle["goal"],
         "placement": placement,
         "return_to": request.get_full_path(),
     }

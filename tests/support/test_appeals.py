@@ -85,3 +85,28 @@ def test_an_appeal_switched_off_by_an_editor_disappears(client, article, admin_c
 
     assert "Enjoying ad-free content?" not in page
     assert "Not ready to support today?" in page
+
+
+def test_an_article_page_with_its_appeals_runs_at_most_six_queries_from_cold_caches(
+    client, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    from tests.articles.factories import (
+        AuthorFactory,
+        CorrectionFactory,
+        PhotoFactory,
+        TagFactory,
+    )
+
+    article = ArticleFactory(live=True, hero_photo=PhotoFactory(), tags=[TagFactory()])
+    article.bylines.create(author=AuthorFactory())
+    CorrectionFactory(article=article)
+    ArticleFactory(live=True, tags=[article.tags.first()])
+    cache.clear()
+
+    with django_assert_max_num_queries(6):
+        page = client.get(article.get_absolute_url()).content.decode()
+
+    assert "Enjoying ad-free content?" in page
+    assert "of $10,000 a month" in page
