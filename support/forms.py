@@ -30,6 +30,13 @@ class OriginForm(forms.Form):
         data["next"] = next_url if safe else ""
         return data
 
+    @staticmethod
+    def origin_from(query, *, placement: str = "") -> dict[str, str]:
+        """Initial values of the origin fields, taken from a link's query string."""
+        origin = {"placement": query.get("placement", placement)}
+        origin |= {name: query.get(name, "") for name in ("article", "next")}
+        return {name: value[:200] for name, value in origin.items()}
+
     def article_id(self) -> int | None:
         value = self.cleaned_data.get("article") or ""
         # isdigit() alone accepts "²", which int() refuses.

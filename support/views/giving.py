@@ -55,14 +55,12 @@ def give(request):
 
 
 def _initial(request, support_settings):
-    initial = {
-        "frequency": request.GET.get("frequency", support_settings.default_frequency),
-        "amount": request.GET.get("amount", f"{support_settings.default_amount.normalize():f}"),
-        "placement": request.GET.get("placement", "support_page"),
-        "article": request.GET.get("article", ""),
-        "next": request.GET.get("next", ""),
+    query = request.GET
+    return {
+        "frequency": query.get("frequency", support_settings.default_frequency)[:20],
+        "amount": query.get("amount", f"{support_settings.default_amount.normalize():f}")[:20],
+        **GiveForm.origin_from(query, placement="support_page"),
     }
-    return {key: value[:200] for key, value in initial.items()}
 
 
 def _render_give(request, form, support_settings, status=200):

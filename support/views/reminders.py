@@ -13,8 +13,8 @@ from support.views.giving import _article_or_none, rate_limited
 def remind(request):
     today = timezone.localdate()
     if request.method != "POST":
-        initial = {key: request.GET.get(key, "")[:200] for key in ("placement", "article", "next")}
-        form = RemindForm(initial={"when": "month", **initial}, today=today)
+        initial = {"when": "month", **RemindForm.origin_from(request.GET)}
+        form = RemindForm(initial=initial, today=today)
         return _render_form(request, form, today)
     if ratelimit.hit("remind-ip", ratelimit.client_ip(request), settings.REMINDER_RATE_LIMIT_IP):
         return rate_limited(request)
