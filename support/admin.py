@@ -8,7 +8,6 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from support import services
-from support.appeals import appeal_bundle_invalidate
 from support.models import (
     Appeal,
     Donation,
@@ -204,7 +203,7 @@ class AppealAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        appeal_bundle_invalidate()
+        services.support_snapshot_invalidate()
 
 
 @admin.register(SupportSettings)
@@ -219,8 +218,7 @@ class SupportSettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        appeal_bundle_invalidate()
-        services.goal_progress_invalidate()
+        services.support_snapshot_invalidate()
 
 
 from support import admin_reminders  # noqa: E402,F401

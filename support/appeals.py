@@ -2,8 +2,6 @@
 
 from datetime import date, timedelta
 
-from support import services
-
 COOKIE = "appeal_state"
 SALT = "support.appeal-state"
 GIVEN_DAYS = 30
@@ -42,24 +40,6 @@ def mark_snoozed(response, *, until: date) -> None:
         httponly=True,
         samesite="Lax",
     )
-
-
-def snooze_until(request) -> date | None:
-    raw = request.get_signed_cookie(COOKIE, default="", salt=SALT)
-    kind, _, until = raw.partition(":")
-    try:
-        return date.fromisoformat(until) if kind == SNOOZED else None
-    except ValueError:
-        return None
-
-
-def appeal_bundle() -> dict:
-    """Return the active appeals by placement, the support settings and the goal, cached."""
-    return services.support_snapshot()
-
-
-def appeal_bundle_invalidate() -> None:
-    services.support_snapshot_invalidate()
 
 
 def default_snooze_dates(today: date | None = None) -> dict[str, date]:

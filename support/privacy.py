@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from support import stripe_gateway
 from support.models import Donation, Donor, OutboundEmail, Payment, Reminder, StripeEvent
-from support.services import goal_progress_invalidate
+from support.services import support_snapshot_invalidate
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ def donor_data_erase(*, email: str, cancel_recurring: bool = False) -> Erasure:
         stripe_gateway.cancel_subscription(subscription_id)
         erasure.cancelled_subscriptions.append(subscription_id)
     _erase_rows(email, erasure)
-    goal_progress_invalidate()
+    support_snapshot_invalidate()
     logger.info("Erased the data of one donor: %s", erasure)
     return erasure
 

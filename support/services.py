@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, DecimalField, F, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -117,9 +116,6 @@ def support_snapshot_invalidate() -> None:
     cache.delete(SNAPSHOT_KEY)
 
 
-goal_progress_invalidate = support_snapshot_invalidate
-
-
 def _total(queryset, expression):
     grouped = queryset.order_by().annotate(_all=Value(1)).values("_all")
     return Coalesce(Subquery(grouped.annotate(total=Sum(expression)).values("total")), ZERO)
@@ -202,11 +198,3 @@ def _as_int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-@transaction.atomic
-def donation_abandon_stale(*, older_than) -> int:
-    """Mark checkouts never completed as abandoned (kept, never deleted)."""
-    return Donation.objects.filter(
-        status=Donation.Status.PENDING, created_at__lt=older_than
-    ).update(status=Donation.Status.ABANDONED)

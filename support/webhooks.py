@@ -10,7 +10,7 @@ from kombu.exceptions import OperationalError
 from support import emails, stripe_gateway
 from support.models import Donation, Frequency, OutboundEmail, Payment, StripeEvent
 from support.money import from_cents
-from support.services import donor_upsert, goal_progress_invalidate
+from support.services import donor_upsert, support_snapshot_invalidate
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def stripe_event_process(*, event_pk: int) -> None:
         record.processed_at = timezone.now()
         record.error = ""
         record.save(update_fields=["processed_at", "error"])
-    goal_progress_invalidate()
+    support_snapshot_invalidate()
 
 
 def _donation_locked(**lookup) -> Donation | None:

@@ -1,7 +1,8 @@
 from django import template
 
-from support.appeals import SHOWN, appeal_bundle, appeal_state
+from support.appeals import SHOWN, appeal_state
 from support.models import Placement
+from support.services import support_snapshot
 
 register = template.Library()
 
@@ -10,7 +11,7 @@ def _appeal_context(context, placement: str, article=None) -> dict:
     request = context.get("request")
     if request is None or appeal_state(request) != SHOWN:
         return {"appeal": None}
-    bundle = appeal_bundle()
+    bundle = support_snapshot()
     appeal = bundle["appeals"].get(placement)
     if appeal is None:
         return {"appeal": None}
