@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class Placement(models.TextChoices):
@@ -79,6 +80,10 @@ class Donor(models.Model):
     stripe_customer_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        # "Has this address given?" (reminders) compares lower-cased emails.
+        indexes = [models.Index(Lower("email"), name="donor_email_lower")]
+
     def __str__(self):
         return self.email or self.stripe_customer_id or f"Donor {self.pk}"
 
@@ -122,7 +127,10 @@ class Donation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "frequency"])]
+        indexes = [
+            models.Index(fields=["status", "frequency"]),
+            models.Index(Lower("email"), name="donation_email_lower"),
+        ]
 
     def __str__(self):
         return f"{self.amount_label} ({self.get_status_display()})"

@@ -164,6 +164,69 @@ def test_a_reminder_is_cancelled_not_sent_when_the_reader_has_given_since(
     assert mail.outbox == []
 
 
+@pytest.mark.parametrize(
+    "gift",
+    [
+        {"donor": None, "email": "Gave@Example.ORG"},
+        {"donor__email": "gave@example.org", "email": ""},
+        {"donor__email": "GAVE@example.org", "email": "other@example.org"},
+        {"donor": None, "email": "gave@example.org", "status": "cancelled"},
+    ],
+    ids=["form-email-in-another-case", "donor-email", "donor-email-in-another-case", "ended"],
+)
+def test_any_gift_from_the_address_since_asking_cancels_the_reminder(
+    client, frozen_today, dispatch, gift
+):
+    reminder = due_reminder(client, email="gave@example.org")
+    DonationFactory(**gift)
+    frozen_today.move_to(date(2026, 12, 4))
+
+    dispatch()
+
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.sent_at, mail.outbox) == (
+        Reminder.Status.CANCELLED,
+        None,
+        [],
+    )
+
+
+@pytest.mark.parametrize(
+    "gift",
+    [
+        {"donor": None, "email": "gave@example.org", "status": "pending"},
+        {"donor": None, "email": "gave@example.org", "status": "abandoned"},
+        {"donor__email": "someone-else@example.org", "email": "someone-else@example.org"},
+    ],
+    ids=["checkout-not-finished", "checkout-abandoned", "another-address"],
+)
+def test_a_reminder_is_still_sent_when_no_gift_was_completed_from_the_address(
+    client, frozen_today, dispatch, gift
+):
+    reminder = due_reminder(client, email="gave@example.org")
+    DonationFactory(**gift)
+    frozen_today.move_to(date(2026, 12, 4))
+
+    dispatch()
+
+    reminder.refresh_from_db()
+    assert reminder.status == Reminder.Status.SENT
+    assert reminder.attempts == 1
+    assert [m.to for m in mail.outbox] == [["gave@example.org"]]
+
+
+def test_a_gift_made_before_asking_does_not_cancel_the_reminder(client, frozen_today, dispatch):
+    DonationFactory(donor__email="gave@example.org", email="gave@example.org")
+    frozen_today.shift(timedelta(hours=1))
+    reminder = due_reminder(client, email="gave@example.org")
+    frozen_today.move_to(date(2026, 12, 4))
+
+    dispatch()
+
+    reminder.refresh_from_db()
+    assert reminder.status == Reminder.Status.SENT
+
+
 def test_the_one_click_cancel_link_cancels_every_pending_reminder_for_the_address(client):
     reminder = due_reminder(client, email="stop@example.org")
     token = reminders.cancel_token(reminder)
