@@ -10,6 +10,8 @@ Every variable read here (one-line meanings in .env.example):
   CACHE_URL             default: local memory
   CELERY_BROKER_URL     default: kombu's filesystem transport in var/celery/
   CELERY_RESULT_BACKEND default: files in var/celery/results/
+  CELERY_WORKER_CONCURRENCY         processes per worker (default 4)
+  CELERY_WORKER_PREFETCH_MULTIPLIER messages each process keeps in hand (default 4)
   EMAIL_URL             default: console
   DEFAULT_FROM_EMAIL    sender of every email the site sends
   MEDIA_STORAGE_BACKEND storage class for uploads (default: local filesystem)
@@ -219,6 +221,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "control_folder": str(VAR_DIR / "celery" / "control"),
     }
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Every task is a trigger for a row the database keeps (a Stripe event, an owed email,
+    # a reminder), and beat's sweeps re-enqueue what a stopped worker held. Redis's emulated
+    # acks would redeliver such messages only after an hour, yet cost each message two more
+    # round trips: half a worker's throughput (bench/reminders.py).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"ack_emulation": False}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -227,7 +235,10 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ACKS_LATE = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Tasks mostly wait on the database, SMTP or Stripe, so a worker runs more processes than
+# cores and keeps a few messages in hand; both measured with bench/reminders.py.
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=4)
+CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=4)
 CELERY_TIMEZONE = TIME_ZONE
 # Celery's Django fixup closes the database connection after every task unless told to
 # reuse it; newsroom/celery.py still drops broken or expired connections after each task.
