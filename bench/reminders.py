@@ -133,8 +133,8 @@ def dispatcher_peak_mib(today) -> float:
     return peak / 2**20
 
 
-def main(sizes: list[int], concurrency: int | None) -> None:
-    env = bench_env(DB, EMAIL_URL="memorymail://")
+def main(sizes: list[int], concurrency: int | None, email_url: str) -> None:
+    env = bench_env(DB, EMAIL_URL=email_url)
     fresh_database(DB, env)
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
@@ -145,7 +145,7 @@ def main(sizes: list[int], concurrency: int | None) -> None:
 
     seed_donations()
     processes = concurrency or settings.CELERY_WORKER_CONCURRENCY
-    print(f"one worker, {processes} processes; {DONATIONS:,} donations on file")
+    print(f"one worker, {processes} processes; {DONATIONS:,} donations on file; {email_url}")
     print(
         f"{'reminders':>10} {'sent':>7} {'cancelled':>9} {'seconds':>8} {'per s':>6} "
         f"{'worker MiB':>11} {'dispatcher MiB':>15}"
@@ -179,5 +179,11 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[2500, 5000, 10000])
     parser.add_argument("--concurrency", type=int, help="worker processes (default: settings)")
+    parser.add_argument(
+        "--email-url",
+        default="memorymail://",
+        help="the local-memory backend keeps every message in the worker, so its memory grows "
+        "by the outbox; dummymail:// discards them",
+    )
     options = parser.parse_args()
-    main(options.sizes, options.concurrency)
+    main(options.sizes, options.concurrency, options.email_url)

@@ -14,6 +14,7 @@ Every variable read here (one-line meanings in .env.example):
   CELERY_WORKER_PREFETCH_MULTIPLIER messages each process keeps in hand (default 4)
   EMAIL_URL             default: console
   DEFAULT_FROM_EMAIL    sender of every email the site sends
+  EMAIL_TIMEOUT         seconds before a stalled SMTP connection gives up (10)
   MEDIA_STORAGE_BACKEND storage class for uploads (default: local filesystem)
   MEDIA_ROOT            where uploads go on the filesystem
   SECURE_SSL_REDIRECT   redirect http to https (default on in production)
@@ -248,6 +249,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security: strict in production, relaxed only for DEBUG and the test suite.

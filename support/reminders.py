@@ -100,7 +100,9 @@ def _enqueue_sends(task, ids: list[int]) -> None:
     try:
         with task.app.producer_or_acquire() as producer:
             for pk in ids:
-                task.apply_async((pk,), producer=producer)
+                # Not a child of the dispatching task: Celery would keep every send's result
+                # handle on that task's request, so its memory would grow with the count.
+                task.apply_async((pk,), producer=producer, add_to_parent=False)
                 published += 1
     except OperationalError:
         logger.warning("Broker unavailable; %d reminder(s) left", len(ids) - published)

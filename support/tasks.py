@@ -37,10 +37,10 @@ def sweep_support_work() -> dict:
     """Re-enqueue what a broker outage may have dropped: unprocessed events, owed emails."""
     events = webhooks.unprocessed_event_ids()
     for pk in events:
-        process_stripe_event.delay(pk)
+        process_stripe_event.apply_async((pk,), add_to_parent=False)
     owed = emails.pending_outbound_ids()
     for pk in owed:
-        send_outbound_email.delay(pk)
+        send_outbound_email.apply_async((pk,), add_to_parent=False)
     return {"events": len(events), "emails": len(owed)}
 
 
@@ -49,7 +49,10 @@ def dispatch_due_reminders() -> int:
     return reminders.reminders_dispatch_due()
 
 
-@shared_task(bind=True, max_retries=5, ignore_result=True)
+# A send that takes half a minute is stuck (EMAIL_TIMEOUT is 10 s). Short limits also keep
+# the worker's memory flat: it holds a timer for each task it ran until that task's limit
+# would have passed.
+@shared_task(bind=True, max_retries=5, ignore_result=True, soft_time_limit=20, time_limit=30)
 def send_reminder(self, reminder_id: int) -> str:
     try:
         return reminders.reminder_send(reminder_id=reminder_id)

@@ -5,7 +5,9 @@ from django.utils import timezone
 
 from support import reminders
 from support.models import Reminder
+from support.tasks import dispatch_due_reminders
 from tests.conftest import ARTIFACTS
+from tests.processes import wait_for_result
 
 pytestmark = pytest.mark.worker
 
@@ -33,3 +35,19 @@ def test_beat_and_a_real_worker_deliver_a_due_reminder_and_mark_it_sent(
     assert "To: worker@example.org" in log
     assert "Subject: Your reminder: support independent journalism" in log
     assert reminder.sent_at is not None
+
+
+def test_a_worker_dispatch_keeps_no_handle_per_send_so_its_memory_does_not_grow_with_the_count(
+    celery_worker_process,
+):
+    due = [
+        reminders.reminder_request(email=f"reader{n}@example.org", due_on=timezone.localdate())
+        for n in range(3)
+    ]
+
+    result = dispatch_due_reminders.delay()
+
+    assert wait_for_result(result, celery_worker_process) == 3
+    assert not result.children
+    for reminder in due:
+        wait_for_status(reminder, Reminder.Status.SENT, [celery_worker_process])
