@@ -222,12 +222,6 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "control_folder": str(VAR_DIR / "celery" / "control"),
     }
-if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # Every task is a trigger for a row the database keeps (a Stripe event, an owed email,
-    # a reminder), and beat's sweeps re-enqueue what a stopped worker held. Redis's emulated
-    # acks would redeliver such messages only after an hour, yet cost each message two more
-    # round trips: half a worker's throughput (bench/reminders.py).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"ack_emulation": False}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
