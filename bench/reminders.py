@@ -68,7 +68,7 @@ def seed_due_reminders(size: int):
     from support.reminders import consent_text
 
     Reminder.objects.all().delete()
-    Donation.objects.filter(email__startswith="reader").delete()
+    Donation.objects.filter(email__istartswith="reader").delete()
     today = timezone.localdate()
     Reminder.objects.bulk_create(
         (
@@ -95,7 +95,7 @@ def worker_args(concurrency: int | None) -> list[str]:
     return args + ([f"--concurrency={concurrency}"] if concurrency else [])
 
 
-def timed_dispatch(size: int, env: dict, concurrency: int | None) -> tuple[float, float, dict]:
+def timed_dispatch(env: dict, concurrency: int | None) -> tuple[float, float, dict]:
     from django.db.models import Count
 
     from newsroom.celery import health_ping
@@ -153,7 +153,7 @@ def main(sizes: list[int], concurrency: int | None, email_url: str) -> None:
     try:
         for size in sizes:
             today = seed_due_reminders(size)
-            seconds, worker_mib, states = timed_dispatch(size, env, concurrency)
+            seconds, worker_mib, states = timed_dispatch(env, concurrency)
             sent, cancelled = states.get("sent", 0), states.get("cancelled", 0)
             expected_cancelled = len(range(0, size, GAVE_EVERY))
             dispatcher_mib = dispatcher_peak_mib(today)

@@ -135,7 +135,7 @@ WHERE id = %(id)s"""
 
 
 @functools.cache
-def _statements(vendor: str) -> tuple[str, str]:
+def _statements() -> tuple[str, str]:
     features = connection.features
     lock = (
         "FOR UPDATE OF r SKIP LOCKED"
@@ -152,7 +152,7 @@ def _statements(vendor: str) -> tuple[str, str]:
 
 def reminder_send(*, reminder_id: int) -> str:
     """Send one reminder at most once; return what became of it."""
-    claim, finish = _statements(connection.vendor)
+    claim, finish = _statements()
     with transaction.atomic():
         found = Reminder.objects.raw(
             claim,
