@@ -1,3 +1,5 @@
+import html
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -5,9 +7,22 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from articles.models import Article, Section
+from articles.sanitize import clean_body
 from articles.seo import absolute_url
 
 FEED_SIZE = 30
+
+
+class TextSummaryAtomFeed(Atom1Feed):
+    """Atom whose summaries are plain text and whose full text is sanitised HTML."""
+
+    def add_item_elements(self, handler, item):
+        summary, item["description"] = item["description"], None
+        super().add_item_elements(handler, item)
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
 
 
 class LatestArticlesFeed(Feed):
@@ -42,7 +57,8 @@ class LatestArticlesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.description
+        # RSS readers take a description for HTML: the text is escaped to stay text.
+        return html.escape(item.description, quote=False)
 
     def item_link(self, item):
         return absolute_url(item.get_absolute_url())
@@ -61,6 +77,12 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = TextSummaryAtomFeed
     url_name = "articles:feed-atom"
     subtitle = LatestArticlesFeed.description
+
+    def item_description(self, item):
+        return item.description
+
+    def item_extra_kwargs(self, item):
+        return {"content": clean_body(item.body)}

@@ -189,3 +189,28 @@ def test_a_forged_preview_link_is_refused(client, token):
 
     assert response.status_code == 404
     assert b"not valid" in response.content
+
+
+def test_atom_summaries_are_plain_text_and_the_full_text_is_sanitised_html(client):
+    ArticleFactory(
+        live=True,
+        dek="Why <b>bold</b> & <script>x</script> stay text",
+        body='<p>First <em>paragraph</em>.</p><p onclick="steal()">Second.</p>',
+    )
+
+    entry = ET.fromstring(client.get("/atom/").content).find(f"{ATOM}entry")
+
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "text"
+    assert summary.text == "Why <b>bold</b> & <script>x</script> stay text"
+    content = entry.find(f"{ATOM}content")
+    assert content.get("type") == "html"
+    assert content.text == "<p>First <em>paragraph</em>.</p><p>Second.</p>"
+
+
+def test_rss_descriptions_escape_text_so_readers_do_not_take_it_for_markup(client):
+    ArticleFactory(live=True, dek="A <b>dek</b> & more")
+
+    item = ET.fromstring(client.get("/rss/").content).find("./channel/item")
+
+    assert item.findtext("description") == "A &lt;b&gt;dek&lt;/b&gt; &amp; more"
