@@ -110,3 +110,17 @@ def test_an_article_page_with_its_appeals_runs_at_most_six_queries_from_cold_cac
 
     assert "Enjoying ad-free content?" in page
     assert "of $10,000 a month" in page
+
+
+def test_a_draft_preview_shows_no_appeal_and_no_link_carries_its_token(client):
+    from articles.views.preview import preview_token
+
+    draft = ArticleFactory(headline="A draft under edit")
+    token = preview_token(draft)
+
+    page = client.get(f"/preview/{token}/").content.decode()
+
+    assert "A draft under edit" in page
+    assert "Enjoying ad-free content?" not in page
+    assert "Not ready to support today?" not in page
+    assert token not in page.replace(f"/preview/{token}/", "")
