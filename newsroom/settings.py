@@ -32,8 +32,8 @@ Every variable read here (one-line meanings in .env.example):
   DONATION_MIN_AMOUNT   smallest gift accepted
   DONATION_MAX_AMOUNT   largest gift accepted
   CHECKOUT_RATE_LIMIT   checkout sessions allowed per IP, e.g. 10/h
-  REMINDER_RATE_LIMIT_IP     "remind me later" requests allowed per IP
-  REMINDER_RATE_LIMIT_EMAIL  "remind me later" requests allowed per email address
+  REMINDER_RATE_LIMIT_NETWORK  "remind me later" requests allowed per network (/24, /48)
+  REMINDER_RATE_LIMIT_EMAIL    requests per address from one network (others keep theirs)
   REMINDER_DISPATCH_SECONDS  how often beat looks for due reminders
 """
 
@@ -269,7 +269,7 @@ DONATION_CURRENCY = env("DONATION_CURRENCY", default="usd").lower()
 DONATION_MIN_AMOUNT = env.int("DONATION_MIN_AMOUNT", default=2)
 DONATION_MAX_AMOUNT = env.int("DONATION_MAX_AMOUNT", default=10_000)
 CHECKOUT_RATE_LIMIT = env("CHECKOUT_RATE_LIMIT", default="10/h")
-REMINDER_RATE_LIMIT_IP = env("REMINDER_RATE_LIMIT_IP", default="20/h")
+REMINDER_RATE_LIMIT_NETWORK = env("REMINDER_RATE_LIMIT_NETWORK", default="20/h")
 REMINDER_RATE_LIMIT_EMAIL = env("REMINDER_RATE_LIMIT_EMAIL", default="5/d")
 REMINDER_DISPATCH_SECONDS = env.float("REMINDER_DISPATCH_SECONDS", default=60.0)
 

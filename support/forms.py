@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from support.addresses import validate_deliverable
 from support.models import Frequency, Placement
 from support.money import format_amount
 
@@ -114,6 +115,7 @@ class RemindForm(OriginForm):
         max_length=254,
         label="Email (optional)",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        validators=[validate_deliverable],
     )
 
     def __init__(self, *args, today, **kwargs):
