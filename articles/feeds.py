@@ -1,6 +1,5 @@
 import html
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from articles.models import Article, Section
 from articles.sanitize import clean_body
 from articles.seo import absolute_url
+from publication.services import publication_name
 
 FEED_SIZE = 30
 
@@ -35,10 +35,11 @@ class LatestArticlesFeed(Feed):
         return get_object_or_404(Section, slug=slug) if slug else None
 
     def title(self, obj=None):
-        return f"{settings.SITE_NAME}: {obj.name}" if obj else f"{settings.SITE_NAME}: latest"
+        name = publication_name()
+        return f"{name}: {obj.name}" if obj else f"{name}: latest"
 
     def description(self, obj=None):
-        return f"The latest articles from {settings.SITE_NAME}" + (f", {obj.name}" if obj else "")
+        return f"The latest articles from {publication_name()}" + (f", {obj.name}" if obj else "")
 
     def link(self, obj=None):
         return absolute_url(obj.get_absolute_url() if obj else "/")

@@ -4,7 +4,6 @@ import datetime
 import logging
 
 import reversion
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils import timezone
 from articles import renditions
 from articles.models import Article, Photo, Status
 from articles.models.articles import LIVE_STATUSES
+from publication.services import publication_name
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def photo_placeholder() -> Photo:
     placeholder = Photo(
         alt_text="Placeholder: the photo that was here may no longer be shown.",
         caption="The photo that illustrated this article is no longer available.",
-        agency=settings.SITE_NAME,
+        agency=publication_name(),
         is_placeholder=True,
         notes="Shown automatically when the rights to an article's photo expire.",
     )

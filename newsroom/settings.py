@@ -73,8 +73,7 @@ else:
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Reader pages (articles app).
-SITE_NAME = "Newsroom"
+# Reader pages (articles app); the publication's name and pages are data (publication app).
 # Dotted path of a function(request) -> str; cached reader pages are kept per variant.
 PAGE_CACHE_VARIANT = "support.appeals.appeal_state"
 PAGE_CACHE_SECONDS = 600  # server-side page cache; edits invalidate it at once
@@ -96,6 +95,7 @@ INSTALLED_APPS = [
     "newsroom",
     "articles",
     "support",
+    "publication",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "publication.context_processors.publication",
             ],
         },
     },

@@ -1,5 +1,4 @@
 from django import template
-from django.conf import settings
 
 from articles.images import picture_sources
 
@@ -22,7 +21,9 @@ def picture(photo, *, sizes=HERO_SIZES, lazy=True, alt=None):
 
 @register.simple_tag
 def site_name():
-    return settings.SITE_NAME
+    from publication.services import publication_name
+
+    return publication_name()
 
 
 @register.filter

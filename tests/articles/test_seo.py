@@ -64,7 +64,7 @@ def test_the_article_page_describes_itself_as_a_news_article_with_credited_image
     assert data["author"] == [
         {"@type": "Person", "name": "Ann Lee", "url": SITE + "/author/ann-lee/"}
     ]
-    assert data["publisher"]["name"] == "Newsroom"
+    assert data["publisher"]["name"] == "The Moscow Times"
     image = data["image"][0]
     assert image["creditText"] == "Stringer / AFP"
     assert image["copyrightNotice"] == "© AFP"
@@ -146,7 +146,7 @@ def test_the_news_sitemap_lists_only_the_last_two_days(client):
     urls = root.findall(f"{SITEMAP}url")
     assert [u.findtext(f"{SITEMAP}loc") for u in urls] == [SITE + fresh.get_absolute_url()]
     assert urls[0].findtext(f"{NEWS}news/{NEWS}title") == "Fresh news"
-    assert urls[0].findtext(f"{NEWS}news/{NEWS}publication/{NEWS}name") == "Newsroom"
+    assert urls[0].findtext(f"{NEWS}news/{NEWS}publication/{NEWS}name") == "The Moscow Times"
 
 
 def test_robots_txt_points_to_the_sitemaps_and_keeps_crawlers_out_of_previews(client):

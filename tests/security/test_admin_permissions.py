@@ -29,7 +29,8 @@ PUBLISHING = {"publish_selected", "unpublish_selected", "submit_for_review"}
 # (permissions, bulk actions) per model and role; a role left out may do nothing there.
 # Writers draft; Editors also delete, publish and schedule, edit the appeals and support
 # settings, look at (never edit) donors, gifts, payments, events and emails, and may cancel
-# reminders. Accounts, groups and login records are for superusers only.
+# reminders, and edit the publication's name, masthead and pages. Accounts, groups and login
+# records are for superusers only.
 MATRIX = {
     "articles.Article": {
         "writer": ({"view", "add", "change"}, {"submit_for_review"}),
@@ -47,6 +48,8 @@ MATRIX = {
     "support.StripeEvent": {"editor": ({"view"}, set())},
     "support.OutboundEmail": {"editor": ({"view"}, set())},
     "support.Reminder": {"editor": ({"view", "change"}, {"cancel_selected"})},
+    "publication.Publication": {"editor": ({"view", "change"}, set())},
+    "publication.Page": {"editor": (ALL, set())},
     "auth.User": {},
     "auth.Group": {},
     "axes.AccessAttempt": {},
