@@ -1,8 +1,11 @@
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from support.models.choices import Frequency, Placement
+from support.money import AmountError, format_amount, parse_amount
 
 
 class SupportSettings(models.Model):
@@ -14,7 +17,9 @@ class SupportSettings(models.Model):
         max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
     )
     preset_amounts = models.CharField(
-        max_length=100, default="2,5,10,25", help_text="Comma-separated amounts offered."
+        max_length=100,
+        default="2,5,10,25",
+        help_text="Amounts offered, separated by commas: 2, 5, 10, 25. Use a dot for cents: 7.50.",
     )
     payment_methods = models.CharField(
         max_length=200,
@@ -37,9 +42,46 @@ class SupportSettings(models.Model):
         obj, _ = cls.objects.get_or_create(pk=1)
         return obj
 
+    def clean(self):
+        errors = preset_errors(self.preset_amounts)
+        if errors:
+            raise ValidationError({"preset_amounts": errors})
+
     @property
     def presets(self) -> list[Decimal]:
-        return [Decimal(p.strip()) for p in self.preset_amounts.split(",") if p.strip()]
+        """Return the offered amounts; an entry that is not a valid amount is left out."""
+        return [amount for amount, error in parse_presets(self.preset_amounts) if not error]
+
+
+def parse_presets(text: str) -> list[tuple[Decimal | None, str]]:
+    """Read comma-separated preset amounts into (amount, error) pairs, in order."""
+    low, high = settings.DONATION_MIN_AMOUNT, settings.DONATION_MAX_AMOUNT
+    pairs = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        try:
+            amount = parse_amount(item)
+        except AmountError:
+            pairs.append((None, f"“{item}” is not an amount; type amounts like 2, 5, 7.50."))
+            continue
+        if not low <= amount <= high:
+            limits = f"{format_amount(low)} and {format_amount(high)}"
+            pairs.append((None, f"{format_amount(amount)} is not between {limits}."))
+        else:
+            pairs.append((amount, ""))
+    return pairs
+
+
+def preset_errors(text: str) -> list[str]:
+    pairs = parse_presets(text)
+    errors = [error for _, error in pairs if error]
+    amounts = [amount for amount, _ in pairs if amount is not None]
+    if not pairs:
+        errors.append("Offer at least one amount.")
+    if len(set(amounts)) != len(amounts):
+        errors.append("Each amount can be offered only once.")
+    return errors
 
 
 class Appeal(models.Model):
