@@ -26,7 +26,7 @@ class DonorAdmin(ReadOnlyAdmin):
             .get_queryset(request)
             .annotate(
                 first_gift_at=Subquery(
-                    gifts.exclude(status=Donation.Status.PENDING)
+                    gifts.filter(status__in=Donation.GIVEN)
                     .annotate(first=Min("created_at"))
                     .values("first")
                 ),
