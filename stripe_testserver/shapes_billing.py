@@ -257,8 +257,6 @@ def invoice(sub: dict, customer: dict, billing_reason: str, period, describe) ->
             "paid_at": None,
             "voided_at": None,
         },
-        # This API version names the subscription in parent.subscription_details only.
-        subscription=None,
         subtotal=total,
         subtotal_excluding_tax=total,
         total=total,

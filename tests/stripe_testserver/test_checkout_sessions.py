@@ -72,7 +72,16 @@ def test_line_items_are_listed_and_expandable(create_session, stripe_client):
             "Missing required param",
         ),
         ({"payment_intent_data": {"metadata": {"a": "b"}}}, "payment_intent_data", "mode"),
-        ({"submit_type": "donate"}, "submit_type", "`subscription` mode"),
+        # Removed at this API version: allowed_payment_method_types (or nothing) replaces it.
+        (
+            {"payment_method_types": ["card"]},
+            "payment_method_types",
+            "Received unknown parameter: payment_method_types",
+        ),
+        # `hosted` became `hosted_page` in 2026-03-25.dahlia.
+        ({"ui_mode": "hosted"}, "ui_mode", "must be one of elements, embedded_page"),
+        ({"submit_type": "give"}, "submit_type", "must be one of auto, book, donate"),
+        ({"expires_at": "tomorrow"}, "expires_at", "Invalid integer: tomorrow"),
         ({"success_url": "not a url"}, "success_url", "Not a valid URL"),
         ({"mode": "donation"}, "mode", "must be one of"),
     ],
