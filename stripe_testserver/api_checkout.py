@@ -117,9 +117,10 @@ def _check_mode(params: dict) -> None:
             "stripe_testserver serves Checkout's hosted page only (`ui_mode=hosted_page`).",
             param="ui_mode",
         )
-    if "allowed_payment_method_types" in params and "card" not in params[
-        "allowed_payment_method_types"
-    ]:
+    if (
+        "allowed_payment_method_types" in params
+        and "card" not in params["allowed_payment_method_types"]
+    ):
         raise InvalidRequest(
             "stripe_testserver takes card payments only: allowed_payment_method_types must "
             "include `card`.",
