@@ -3,7 +3,7 @@
 import json
 from urllib.parse import parse_qsl, urlsplit
 
-from . import billing
+from . import billing, checkout_flow
 from .cards import read_card
 from .errors import InvalidRequest, NotFound
 from .listing import render
@@ -108,5 +108,5 @@ def _pay(store, session_id: str, data: dict) -> dict:
     )
     with store.lock:
         session = store.get("checkout.session", session_id, param="session")
-        billing.complete_checkout(store, session, card, data.get("email"), data.get("name"))
+        checkout_flow.complete_checkout(store, session, card, data.get("email"), data.get("name"))
         return render(store, session)

@@ -289,7 +289,9 @@ def portal_session(*, customer_id: str, return_url, configuration: str, public_u
     )
 
 
-def invoice_payment(invoice: dict, pi: dict, paid: bool) -> dict:
+def invoice_payment(invoice: dict, pi: dict) -> dict:
+    """An open invoice payment; billing.finish_invoice marks it paid."""
+    paid = pi["status"] == "succeeded"
     return shaped(
         "invoice_payment",
         amount_paid=pi["amount"] if paid else None,

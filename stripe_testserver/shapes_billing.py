@@ -83,7 +83,7 @@ def charge(pi: dict, card, pm_id: str, decline=None) -> dict:
         failure_message=decline.message if decline else None,
         id=charge_id,
         metadata=dict(pi["metadata"]),
-        outcome=_outcome(decline),
+        outcome=outcome(decline),
         paid=not decline,
         payment_intent=pi["id"],
         payment_method=pm_id,
@@ -98,7 +98,7 @@ def charge(pi: dict, card, pm_id: str, decline=None) -> dict:
     )
 
 
-def _outcome(decline) -> dict:
+def outcome(decline) -> dict:
     if decline:
         return {
             "advice_code": "try_again_later",
