@@ -266,6 +266,11 @@ def list_sessions(store: Store, params: dict) -> dict:
     return paginate(store, sessions, params, "/v1/checkout/sessions")
 
 
+# What Stripe answers in test mode until the customer portal settings have been saved once.
+PORTAL_NOT_CONFIGURED = (
+    "You can’t create a portal session in test mode until you save your customer portal "
+    "settings in test mode at https://dashboard.stripe.com/test/settings/billing/portal."
+)
 PORTAL = Obj(
     {
         "customer": Str(),
@@ -283,6 +288,8 @@ PORTAL = Obj(
 def create_portal_session(store: Store, params: dict) -> dict:
     params = validate(PORTAL, params)
     customer = store.get("customer", params["customer"], param="customer", status=400)
+    if "configuration" not in params and not store.portal_configured:
+        raise InvalidRequest(PORTAL_NOT_CONFIGURED)
     configuration = params.get("configuration", store.portal_configuration)
     if configuration != store.portal_configuration:
         raise no_such("billing_portal.configuration", configuration, "configuration", 400)

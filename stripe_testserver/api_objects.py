@@ -1,10 +1,9 @@
 """Customers, subscriptions, invoices, payments, refunds and events under `/v1/`."""
 
-from . import shapes_billing
 from .billing import cancel_subscription, update_subscription
+from .disputes import refund_charge
 from .errors import InvalidRequest
 from .listing import LIST_PARAMS, paginate, render
-from .money import format_amount
 from .params import EXPAND, RETRIEVE, Bool, Email, Int, List, Metadata, Obj, Str, validate
 from .routes import route
 from .store import Store
@@ -185,31 +184,8 @@ REFUND = Obj(
 def create_refund(store: Store, params: dict) -> dict:
     params = validate(REFUND, params)
     charge = _charge_to_refund(store, params)
-    remaining = charge["amount"] - charge["amount_refunded"]
-    if charge["refunded"] or remaining == 0:
-        raise InvalidRequest(
-            f"Charge {charge['id']} has already been refunded.",
-            code="charge_already_refunded",
-            param="charge",
-        )
-    amount = params.get("amount", remaining)
-    if amount > remaining:
-        raise InvalidRequest(
-            f"Refund amount ({format_amount(amount, charge['currency'])}) is greater than "
-            f"unrefunded amount on charge ({format_amount(remaining, charge['currency'])})",
-            code="amount_too_large",
-            param="amount",
-        )
     metadata = {k: v for k, v in params.get("metadata", {}).items() if v}
-    refund = store.add(shapes_billing.refund(charge, amount, params.get("reason"), metadata))
-    previous = {"amount_refunded": charge["amount_refunded"]}
-    charge["amount_refunded"] += amount
-    charge["refunds"]["data"].insert(0, refund)
-    if charge["amount_refunded"] == charge["amount"]:
-        previous["refunded"] = False
-        charge["refunded"] = True
-    store.emit("charge.refunded", charge, previous)
-    store.emit("refund.created", refund)
+    refund = refund_charge(store, charge, params.get("amount"), params.get("reason"), metadata)
     return render(store, refund, params.get("expand"))
 
 
@@ -237,11 +213,5 @@ def _charge_to_refund(store: Store, params: dict) -> dict:
             "One of the following params should be provided for this request: "
             "payment_intent or charge.",
             code="parameter_missing",
-        )
-    if charge["status"] != "succeeded":
-        raise InvalidRequest(
-            f"Charge {charge['id']} has not succeeded and cannot be refunded.",
-            code="charge_not_refundable",
-            param="charge",
         )
     return charge

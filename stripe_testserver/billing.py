@@ -210,6 +210,24 @@ def change(store: Store, obj: dict, **fields) -> dict:
     return obj
 
 
+SETTABLE_STATUSES = (
+    "active", "incomplete", "incomplete_expired", "past_due", "paused", "trialing", "unpaid",
+)  # fmt: skip
+
+
+def set_status(store: Store, sub: dict, status: str) -> dict:
+    """Move a subscription to `status` as Stripe's own state changes would (a test control)."""
+    if sub["status"] in ("canceled", "incomplete_expired"):
+        raise InvalidRequest(f"Subscription {sub['id']} has ended ({sub['status']}).", param="id")
+    was = sub["status"]
+    change(store, sub, status=status)
+    if status == "paused" and was != "paused":
+        store.emit("customer.subscription.paused", sub)
+    elif was == "paused" and status != "paused":
+        store.emit("customer.subscription.resumed", sub)
+    return sub
+
+
 def update_subscription(store: Store, sub: dict, params: dict) -> dict:
     if sub["status"] == "canceled" and set(params) - {"metadata", "cancellation_details", "expand"}:
         raise InvalidRequest(

@@ -45,6 +45,7 @@ class Store:
             self.invoice_payments: dict[str, list[dict]] = {}  # invoice id -> payments
             self.checkout_options: dict[str, dict] = {}  # session id -> *_data params
             self.portal_configuration = new_id("bpc_1")
+            self.portal_configured = True  # real test mode: once the portal settings are saved
             self.generation += 1
             self.changed.notify_all()
 
