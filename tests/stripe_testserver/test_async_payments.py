@@ -46,7 +46,8 @@ def test_a_delayed_one_time_payment_completes_unpaid_then_succeeds(
         "checkout.session.async_payment_succeeded",
     ]
     assert settled[-1]["data"]["object"]["payment_status"] == "paid"
-    intent = stripe_client.v1.payment_intents.retrieve(settled[-1]["data"]["object"]["payment_intent"])
+    intent_id = settled[-1]["data"]["object"]["payment_intent"]
+    intent = stripe_client.v1.payment_intents.retrieve(intent_id)
     assert (intent.status, intent.amount_received) == ("succeeded", 2500)
 
 
