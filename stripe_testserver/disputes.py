@@ -4,8 +4,6 @@ Callers hold `store.lock`. Each change emits the events Stripe sends for it at t
 version (refund.created/updated/failed apply to every refund since 2024-10-28.acacia).
 """
 
-import copy
-
 from . import shapes, shapes_billing
 from .errors import InvalidRequest
 from .money import format_amount
@@ -60,7 +58,7 @@ def refund_charge(store: Store, charge: dict, amount: int | None, reason, metada
     refund = store.add(shapes_billing.refund(charge, amount, reason, metadata))
     previous = {"amount_refunded": charge["amount_refunded"]}
     charge["amount_refunded"] += amount
-    charge["refunds"]["data"].insert(0, refund)
+    store.charge_refunds.setdefault(charge["id"], []).insert(0, refund)
     if charge["amount_refunded"] == charge["amount"]:
         previous["refunded"] = False
         charge["refunded"] = True
@@ -87,9 +85,6 @@ def fail_refund(store: Store, refund: dict, failure_reason: str) -> dict:
         failure_balance_transaction=new_id("txn_3"),
     )
     charge = store.get("charge", refund["charge"])
-    for listed in charge["refunds"]["data"]:
-        if listed["id"] == refund["id"]:
-            listed.update(copy.deepcopy(refund))
     charge["amount_refunded"] -= refund["amount"]
     charge["refunded"] = False
     store.emit("refund.updated", refund, previous)

@@ -22,11 +22,19 @@ EXAMPLES = Path(__file__).with_name("stripe_examples.json")
 NULL_ADDRESS = dict.fromkeys(("city", "country", "line1", "line2", "postal_code", "state"))
 
 
+# Fields that the API returns only when expanded (`expand[]=refunds`), never in events.
+ONLY_EXPANDED = {"charge": {"refunds"}, "invoice": {"payments"}, "checkout.session": {"line_items"}}
+
+
 @cache
 def examples() -> dict:
     resources = json.loads(EXAMPLES.read_text())["resources"]
     return {
-        kind: {k: v for k, v in example.items() if k in sdk_fields(kind)}
+        kind: {
+            k: v
+            for k, v in example.items()
+            if k in sdk_fields(kind) and k not in ONLY_EXPANDED.get(kind, ())
+        }
         for kind, example in resources.items()
     }
 

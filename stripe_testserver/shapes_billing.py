@@ -90,7 +90,6 @@ def charge(pi: dict, card, pm_id: str, decline=None) -> dict:
         payment_method_details=details,
         receipt_email=pi["receipt_email"],
         receipt_url=None,
-        refunds=list_object([], f"/v1/charges/{charge_id}/refunds"),
         shipping=None,
         source=None,
         status="failed" if decline else "succeeded",

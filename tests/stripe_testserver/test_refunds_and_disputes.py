@@ -37,8 +37,13 @@ def test_a_refund_emits_charge_refunded_then_refund_created(
     assert [e["type"] for e in events] == ["charge.refunded", "refund.created"]
     charge = events[0]["data"]["object"]
     assert (charge["amount_refunded"], charge["refunded"]) == (1000, False)
-    assert [r["id"] for r in charge["refunds"]["data"]] == [refund.id]
+    assert "refunds" not in charge  # not auto-expanded since 2022-11-15
+    assert events[1]["data"]["object"]["id"] == refund.id
     assert events[1]["data"]["object"]["status"] == "succeeded"
+    expanded = stripe_client.v1.charges.retrieve(charge_id, params={"expand": ["refunds"]})
+    assert [r.id for r in expanded.refunds.data] == [refund.id]
+    listed = stripe_client.v1.refunds.list(params={"charge": charge_id})
+    assert [r.id for r in listed.data] == [refund.id]
 
 
 def test_a_failed_refund_gives_the_amount_back_to_the_charge(
@@ -58,7 +63,7 @@ def test_a_failed_refund_gives_the_amount_back_to_the_charge(
     assert events[0]["data"]["previous_attributes"] == {"status": "succeeded"}
     failed = stripe_client.v1.refunds.retrieve(refund.id)
     assert (failed.status, failed.failure_reason) == ("failed", "lost_or_stolen_card")
-    charge = stripe_client.v1.charges.retrieve(charge_id)
+    charge = stripe_client.v1.charges.retrieve(charge_id, params={"expand": ["refunds"]})
     assert (charge.amount_refunded, charge.refunded) == (0, False)
     assert charge.refunds.data[0].status == "failed"
     with pytest.raises(AssertionError, match="cannot fail"):
