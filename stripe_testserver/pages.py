@@ -3,7 +3,7 @@
 import re
 from urllib.parse import parse_qsl, urlencode
 
-from . import billing, page_html
+from . import billing, checkout_flow, page_html
 from .cards import read_card
 from .errors import CardError, StripeError
 
@@ -45,7 +45,7 @@ def _checkout(request, method: str, store, session_id: str) -> None:
     if method == "POST":
         try:
             card = _card_from_form(values)
-            billing.complete_checkout(
+            checkout_flow.complete_checkout(
                 store, session, card, values["email"].strip(), values.get("name") or None
             )
             return request.redirect(success_url(session))

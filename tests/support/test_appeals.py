@@ -104,6 +104,7 @@ def test_an_article_page_with_its_appeals_runs_at_most_six_queries_from_cold_cac
     article.bylines.create(author=AuthorFactory())
     CorrectionFactory(article=article)
     ArticleFactory(live=True, tags=[article.tags.first()])
+    Appeal.objects.filter(placement="top_banner").update(show_goal=True)
     cache.clear()
 
     with django_assert_max_num_queries(9) as captured:
@@ -127,3 +128,19 @@ def test_a_draft_preview_shows_no_appeal_and_no_link_carries_its_token(client):
     assert "Enjoying ad-free content?" not in page
     assert "Not ready to support today?" not in page
     assert token not in page.replace(f"/preview/{token}/", "")
+
+
+def test_the_goal_meter_is_a_switch_of_each_appeal(client, article):
+    from support import services
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "of $10,000 a month" not in page
+
+    Appeal.objects.filter(placement="end_of_article").update(show_goal=True)
+    services.support_snapshot_invalidate()
+    from articles.caching import invalidate_pages
+
+    invalidate_pages()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert page.count("of $10,000 a month") == 1
+    assert page.index("of $10,000 a month") > page.index("we have a small favor to ask")

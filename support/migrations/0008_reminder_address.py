@@ -19,7 +19,7 @@ def fill_addresses(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("support", "0005_lower_email_indexes"),
+        ("support", "0007_ledger_disputes_and_failure_bookkeeping"),
     ]
 
     operations = [
