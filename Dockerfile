@@ -10,7 +10,7 @@ COPY support support
 RUN pip install --no-cache-dir .
 
 COPY . .
-RUN SECRET_KEY=build-only ALLOWED_HOSTS=build DEBUG=0 python manage.py collectstatic --noinput
+RUN SECRET_KEY=build-only ALLOWED_HOSTS=build DEFAULT_FROM_EMAIL=build@localhost DEBUG=0 python manage.py collectstatic --noinput
 
 RUN useradd --create-home newsroom && mkdir -p var/media && chown -R newsroom var
 USER newsroom

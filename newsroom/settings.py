@@ -13,7 +13,7 @@ Every variable read here (one-line meanings in .env.example):
   CELERY_WORKER_CONCURRENCY         processes per worker (default 4)
   CELERY_WORKER_PREFETCH_MULTIPLIER messages each process keeps in hand (default 4)
   EMAIL_URL             default: console
-  DEFAULT_FROM_EMAIL    sender of every email the site sends
+  DEFAULT_FROM_EMAIL    sender of every email the site sends (required in production)
   EMAIL_TIMEOUT         seconds before a stalled SMTP connection gives up (10)
   MEDIA_STORAGE_BACKEND storage class for uploads (default: local filesystem)
   MEDIA_ROOT            where uploads go on the filesystem
@@ -246,7 +246,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
+# Every email goes out from this address, under the publication's name (required in production).
+DEFAULT_FROM_EMAIL = (
+    _required("DEFAULT_FROM_EMAIL")
+    if PRODUCTION
+    else env("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
+)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -11,7 +11,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, OuterRef
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -234,25 +233,29 @@ def support_link(reminder: Reminder) -> str:
 
 
 def _message(reminder: Reminder) -> EmailMultiAlternatives:
+    from support.emails import publication_context, render_message
+
     cancel_url = settings.SITE_URL + reverse("support:remind-cancel", args=[cancel_token(reminder)])
     context = {
+        **publication_context(),
         "reminder": reminder,
+        "story": reminder.article if reminder.article_id else None,
         "support_url": support_link(reminder),
         "cancel_url": cancel_url,
     }
-    message = EmailMultiAlternatives(
-        subject="Your reminder: support independent journalism",
-        body=render_to_string("support/email/reminder.txt", context),
-        to=[reminder.email],
-        # One-click unsubscribe (RFC 8058): the provider POSTs to the cancel link.
-        headers={
-            "List-Unsubscribe": f"<{cancel_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+    # One-click unsubscribe (RFC 8058): the provider POSTs to the cancel link.
+    headers = {
+        "List-Unsubscribe": f"<{cancel_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    name = context["publication"].name
+    return render_message(
+        "support/email/reminder",
+        subject=f"Your reminder from {name}",
+        to=reminder.email,
+        context=context,
+        headers=headers,
     )
-    html = render_to_string("support/email/reminder.html", context)
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def conversion_stats() -> dict:

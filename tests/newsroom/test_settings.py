@@ -9,6 +9,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "x" * 60 + "-production-like-secret",
     "ALLOWED_HOSTS": "news.example.org",
+    "DEFAULT_FROM_EMAIL": "donations@news.example.org",
     "PATH": "/usr/bin:/bin",
 }
 
@@ -24,7 +25,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DEFAULT_FROM_EMAIL"])
 def test_a_production_start_without_a_required_variable_fails_naming_it(missing):
     env = {**PRODUCTION_ENV, missing: ""}
 

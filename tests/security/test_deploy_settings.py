@@ -11,6 +11,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "y" * 60 + "-production-like-secret",
     "ALLOWED_HOSTS": "news.example.org",
+    "DEFAULT_FROM_EMAIL": "donations@news.example.org",
     "PATH": "/usr/bin:/bin",
 }
 SHOW = (
