@@ -9,6 +9,8 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "x" * 60 + "-production-like-secret",
     "ALLOWED_HOSTS": "news.example.org",
+    "SITE_URL": "https://news.example.org",
+    "DEFAULT_FROM_EMAIL": "newsroom@news.example.org",
     "PATH": "/usr/bin:/bin",
 }
 
@@ -24,7 +26,9 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "DEFAULT_FROM_EMAIL"]
+)
 def test_a_production_start_without_a_required_variable_fails_naming_it(missing):
     env = {**PRODUCTION_ENV, missing: ""}
 
@@ -39,3 +43,48 @@ def test_check_deploy_with_production_like_variables_prints_no_warnings():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_importing_the_celery_app_reads_no_django_setting():
+    code = (
+        "import newsroom.celery\n"
+        "from django.conf import settings\n"
+        "assert not settings.configured, 'newsroom.celery configured the settings'\n"
+        "print('unconfigured')\n"
+    )
+    env = {**PRODUCTION_ENV, "SECRET_KEY": "", "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+
+    # With SECRET_KEY empty, building production settings would fail: importing must not.
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_DIR, env=env, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "unconfigured"
+
+
+def test_a_settings_module_that_imports_the_projects_settings_starts(tmp_path):
+    (tmp_path / "site_settings.py").write_text(
+        "from newsroom.settings import *  # noqa\nSITE_NAME = 'Local News'\n"
+    )
+    env = {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "site_settings",
+           "PYTHONPATH": f"{tmp_path}:{PROJECT_DIR}"}  # fmt: skip
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "from django.conf import settings; print(settings.SITE_NAME)"],
+        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "Local News"
+
+
+def test_beat_takes_its_schedule_from_the_settings(settings):
+    from newsroom.celery import app
+
+    assert app.conf.beat_schedule == settings.CELERY_BEAT_SCHEDULE
+    assert set(settings.CELERY_BEAT_SCHEDULE) == {
+        "health-ping", "dispatch-due-reminders", "sweep-support-work", "swap-expired-hero-photos",
+    }  # fmt: skip
