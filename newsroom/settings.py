@@ -5,22 +5,29 @@ Every variable read here (one-line meanings in .env.example):
   TESTING               set by the test suite for the processes it starts
   SECRET_KEY            required when DEBUG is off
   ALLOWED_HOSTS         comma-separated host names; required when DEBUG is off
-  SITE_URL              absolute base URL used in emails, feeds and Stripe redirects
+  SITE_URL              absolute base URL used in emails, feeds and Stripe redirects;
+                        required when DEBUG is off
   DATABASE_URL          default: SQLite file in var/
+  CONN_MAX_AGE          seconds a PostgreSQL connection is kept (60)
   CACHE_URL             default: local memory
   CELERY_BROKER_URL     default: kombu's filesystem transport in var/celery/
   CELERY_RESULT_BACKEND default: files in var/celery/results/
   CELERY_WORKER_CONCURRENCY         processes per worker (default 4)
   CELERY_WORKER_PREFETCH_MULTIPLIER messages each process keeps in hand (default 4)
   EMAIL_URL             default: console
-  DEFAULT_FROM_EMAIL    sender of every email the site sends
+  DEFAULT_FROM_EMAIL    sender of every email the site sends; required when DEBUG is off
   EMAIL_TIMEOUT         seconds before a stalled SMTP connection gives up (10)
   MEDIA_STORAGE_BACKEND storage class for uploads (default: local filesystem)
   MEDIA_ROOT            where uploads go on the filesystem
+  MEDIA_URL             public base URL of media (default /media/; the bucket's origin on S3)
+  S3_BUCKET, S3_ENDPOINT_URL, S3_REGION, S3_CUSTOM_DOMAIN  media on S3-compatible storage
   SECURE_SSL_REDIRECT   redirect http to https (default on in production)
   SECURE_HSTS_SECONDS   HSTS max-age (default one year in production)
   TRUST_X_FORWARDED_PROTO  trust X-Forwarded-Proto from a TLS-terminating proxy
-  ADMIN_LOGIN_FAILURE_LIMIT  failed admin logins before an address or username is locked out
+  ADMIN_LOGIN_FAILURE_LIMIT  failed admin logins before an address, or a username from that
+                        address, is locked out
+  TRUSTED_PROXY_COUNT   proxies in front of the app that append to X-Forwarded-For (0)
+  TRUSTED_PROXY_NETWORKS  comma-separated networks those proxies connect from (any)
   CSRF_TRUSTED_ORIGINS  comma-separated origins allowed to POST
   LOG_LEVEL             root log level
   STRIPE_SECRET_KEY     sk_test_... key; sk_live_ keys need STRIPE_ALLOW_LIVE
@@ -221,14 +228,25 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# Media (photos): on the filesystem, served by the proxy from the media volume; or on
+# S3-compatible object storage through django-storages (`pip install '.[s3]'`), whose
+# credentials boto3 reads from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_STORAGE = {
+    "BACKEND": env("MEDIA_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")
+}
+if MEDIA_STORAGE["BACKEND"] == "storages.backends.s3.S3Storage":
+    MEDIA_STORAGE["OPTIONS"] = {
+        "bucket_name": env("S3_BUCKET", default=""),
+        "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+        "region_name": env("S3_REGION", default=None),
+        "custom_domain": env("S3_CUSTOM_DOMAIN", default=None),
+        "querystring_auth": False,  # published photos: plain, cacheable URLs
+        "file_overwrite": False,
+    }
 STORAGES = {
-    "default": {
-        "BACKEND": env(
-            "MEDIA_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
-        ),
-    },
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

@@ -1,3 +1,5 @@
+import json
+import re
 import subprocess
 import sys
 
@@ -88,3 +90,40 @@ def test_beat_takes_its_schedule_from_the_settings(settings):
     assert set(settings.CELERY_BEAT_SCHEDULE) == {
         "health-ping", "dispatch-due-reminders", "sweep-support-work", "swap-expired-hero-photos",
     }  # fmt: skip
+
+
+def test_every_variable_the_settings_read_is_listed_at_their_top_and_in_env_example():
+    source = (PROJECT_DIR / "newsroom" / "settings.py").read_text()
+    read = set(re.findall(r'(?:env(?:\.\w+)?|_required)\(\s*"([A-Z][A-Z0-9_]+)"', source))
+    docstring = source.split('"""')[1]
+    example = (PROJECT_DIR / ".env.example").read_text()
+
+    assert {"SITE_URL", "TRUSTED_PROXY_COUNT", "S3_BUCKET"} <= read
+    assert {name for name in read if name not in docstring} == set()
+    assert {name for name in read if f"\n{name}=" not in example} == set()
+
+
+def test_media_can_live_on_s3_compatible_storage_by_setting_variables_alone():
+    show = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps([s.STORAGES['default'], s.MEDIA_URL]))"
+    )
+    env = {
+        **PRODUCTION_ENV,
+        "MEDIA_STORAGE_BACKEND": "storages.backends.s3.S3Storage",
+        "S3_BUCKET": "newsroom-media",
+        "S3_ENDPOINT_URL": "https://objects.example.net",
+        "S3_CUSTOM_DOMAIN": "media.news.example.org",
+        "MEDIA_URL": "https://media.news.example.org/",
+    }
+
+    result = manage("shell", "-c", show, **env)
+
+    assert result.returncode == 0, result.stderr
+    storage, media_url = json.loads(result.stdout.strip().splitlines()[-1])
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "newsroom-media"
+    assert storage["OPTIONS"]["endpoint_url"] == "https://objects.example.net"
+    assert storage["OPTIONS"]["custom_domain"] == "media.news.example.org"
+    assert storage["OPTIONS"]["querystring_auth"] is False
+    assert media_url == "https://media.news.example.org/"
