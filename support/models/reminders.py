@@ -3,7 +3,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
-from support.models.donations import Placement
+from support.models.choices import Placement
 
 
 class Reminder(models.Model):
