@@ -24,7 +24,7 @@ class RequireTwoFactorMiddleware:
         if match is None or match.namespace != "admin" or match.url_name in OPEN_ADMIN_VIEWS:
             return None
         user = request.user
-        if not policy.two_factor_required(user) or user.is_verified():
+        if not policy.two_factor_required(user) or policy.is_verified(user):
             return None
         step = "verify" if services.two_factor_enrolled(user=user) else "setup"
         return redirect(reverse(f"accounts:{step}") + "?" + urlencode({"next": request.path}))

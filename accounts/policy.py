@@ -16,6 +16,11 @@ def two_factor_required(user) -> bool:
     )
 
 
+def is_verified(user) -> bool:
+    """True once the user has confirmed a code in this session (django-otp's middleware)."""
+    return bool(getattr(user, "is_verified", None) and user.is_verified())
+
+
 def may_reset_two_factor(user) -> bool:
     """An Editor or a superuser, themselves confirmed, may reset a colleague's lost device."""
-    return user.is_active and user.is_staff and is_editor(user) and user.is_verified()
+    return user.is_active and user.is_staff and is_editor(user) and is_verified(user)

@@ -72,6 +72,23 @@ def two_factor_enrolled(*, user) -> bool:
     return user_has_device(user, confirmed=True)
 
 
+def staff_with_two_factor():
+    """Staff accounts, each with `enrolled` (a confirmed authenticator or recovery codes)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef, Q
+
+    confirmed = Q(user=OuterRef("pk"), confirmed=True)
+    return (
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
+        .annotate(
+            enrolled=Exists(TOTPDevice.objects.filter(confirmed))
+            | Exists(StaticDevice.objects.filter(confirmed))
+        )
+        .order_by("username")
+    )
+
+
 @transaction.atomic
 def two_factor_reset(*, user) -> int:
     """Remove every second factor of the user; they enrol again at their next login."""

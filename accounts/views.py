@@ -3,13 +3,14 @@
 import django_otp
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import user_passes_test
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from accounts import services
+from accounts import policy, services
 from accounts.forms import TokenForm
 
 staff_required = user_passes_test(lambda u: u.is_active and u.is_staff, login_url="admin:login")
@@ -35,7 +36,7 @@ def _render(request, template, context, status=200):
 @sensitive_post_parameters("token")
 @staff_required
 def verify(request):
-    if request.user.is_verified():
+    if policy.is_verified(request.user):
         return redirect(_next(request))
     if not services.two_factor_enrolled(user=request.user):
         return _to("accounts:setup", _next(request))
@@ -84,7 +85,7 @@ def setup(request):
 @staff_required
 def recovery_codes(request):
     """New recovery codes, for a user who has confirmed a code in this session."""
-    if not request.user.is_verified():
+    if not policy.is_verified(request.user):
         return _to("accounts:verify", reverse("accounts:recovery"))
     if request.method != "POST":
         return _render(request, "accounts/recovery_intro.html", {"title": "Recovery codes"})
@@ -93,3 +94,31 @@ def recovery_codes(request):
     return _render(
         request, "accounts/recovery_codes.html", {"codes": codes, "title": "Recovery codes"}
     )
+
+
+@never_cache
+@staff_required
+def reset(request):
+    """A lost phone: an Editor or superuser removes a colleague's devices (never their own)."""
+    if not policy.is_verified(request.user):
+        return _to("accounts:verify", reverse("accounts:reset"))
+    if not policy.may_reset_two_factor(request.user):
+        raise PermissionDenied("Only Editors reset two-factor authentication.")
+    colleagues = services.staff_with_two_factor().exclude(pk=request.user.pk)
+    if request.method == "POST":
+        chosen = request.POST.get("user", "")
+        colleague = colleagues.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        if colleague is None:
+            return _render(request, "accounts/reset.html", {"staff": colleagues,
+                           "title": "Reset two-factor authentication",
+                           "error": "Choose a colleague from the list."}, status=400)  # fmt: skip
+        services.two_factor_reset(user=colleague)
+        messages.success(
+            request, f"{colleague.get_username()} will set up two-factor authentication again "
+            "at their next login."
+        )  # fmt: skip
+        return redirect("accounts:reset")
+    return _render(
+        request, "accounts/reset.html",
+        {"staff": colleagues, "title": "Reset two-factor authentication"},
+    )  # fmt: skip

@@ -26,7 +26,7 @@ from tests.conftest import ARTIFACTS
 from tests.drills.conftest import free_port, wait_until, web_server
 from tests.processes import PROJECT_DIR
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db  # gunicorn only asks the database "SELECT 1"
 
 NGINX = shutil.which("nginx") or next(
     (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None
