@@ -26,8 +26,8 @@ It serves:
   `checkout/{id}/pay` (`card`, `email`, `name`, `delayed`), `checkout/{id}/settle`
   (`outcome`: succeeded | failed), `checkout/{id}/expire`, `subscriptions/{id}/renew`
   (`outcome`: paid | failed), `subscriptions/{id}/status` (`status`), `refunds/{id}/fail`
-  (`failure_reason`), `charges/{id}/dispute` (`reason`, `amount`), `disputes/{id}/close`
-  (`outcome`: won | lost).
+  (`failure_reason`), `refunds/{id}/succeed` (a pending refund), `charges/{id}/dispute`
+  (`reason`, `amount`), `disputes/{id}/close` (`outcome`: won | lost).
 
 Events, in order (each signed and POSTed to the webhook URL, if one is set):
 
@@ -49,8 +49,9 @@ Events, in order (each signed and POSTed to the webhook URL, if one is set):
 - renewal failed: charge.failed, payment_intent.payment_failed, invoice.payment_failed,
   customer.subscription.updated (status past_due)
 - status control: customer.subscription.updated [+ customer.subscription.paused / .resumed]
-- refund: charge.refunded, refund.created; refund failure: refund.updated,
-  charge.refund.updated, refund.failed
+- refund: charge.refunded, refund.created (status succeeded; pending for a delayed
+  payment, then refunds/{id}/succeed: refund.updated, charge.refund.updated); refund
+  failure: refund.updated, charge.refund.updated, refund.failed
 - dispute: charge.dispute.created, charge.dispute.funds_withdrawn; closed: charge.dispute.closed
   [+ charge.dispute.funds_reinstated when won]
 - cancel: customer.subscription.deleted
