@@ -380,3 +380,25 @@ def test_no_stripe_call_is_made_inside_a_database_transaction(
     deliver(since=seen)
 
     assert calls and not any(calls)
+
+
+def test_payments_recorded_without_ids_are_backfilled_with_their_refunds(
+    give, stripe_server, deliver
+):
+    import io
+
+    from django.core.management import call_command
+
+    donation = paid(give, stripe_server, deliver, email="old@example.org")
+    payment = donation.payments.get()
+    refund(payment)  # its events are never delivered: the old code matched nothing
+    Payment.objects.update(stripe_payment_intent_id=None, stripe_charge_id=None)
+
+    out = io.StringIO()
+    call_command("backfill_payment_ids", stdout=out)
+
+    payment.refresh_from_db()
+    assert "Looked up 1 of 1 payment(s); 0 failed" in out.getvalue()
+    assert payment.stripe_payment_intent_id.startswith("pi_")
+    assert payment.stripe_charge_id.startswith("ch_")
+    assert payment.refunded_amount == payment.amount
