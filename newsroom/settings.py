@@ -23,6 +23,7 @@ Every variable read here (one-line meanings in .env.example):
   ADMIN_LOGIN_FAILURE_LIMIT  failed admin logins before an address or username is locked out
   CSRF_TRUSTED_ORIGINS  comma-separated origins allowed to POST
   LOG_LEVEL             root log level
+  PAGE_CACHE_SECONDS    lifetime of a cached reader page (600); 0 turns the page cache off
   STRIPE_SECRET_KEY     sk_test_... key; sk_live_ keys need STRIPE_ALLOW_LIVE
   STRIPE_WEBHOOK_SECRET whsec_... that signs webhook events
   STRIPE_API_BASE       base URL of a local Stripe test-mode server; empty means Stripe itself
@@ -77,7 +78,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = "Newsroom"
 # Dotted path of a function(request) -> str; cached reader pages are kept per variant.
 PAGE_CACHE_VARIANT = "support.appeals.appeal_state"
-PAGE_CACHE_SECONDS = 600  # server-side page cache; edits invalidate it at once
+# Server-side page cache; edits invalidate it at once. 0 turns it off (for measuring).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_MAX_AGE = 60  # Cache-Control max-age for browsers and proxies
 ARTICLE_PREVIEW_MAX_AGE = 3 * 24 * 3600  # lifetime of a signed draft preview link
 
