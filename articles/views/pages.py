@@ -6,11 +6,14 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
 
 from articles.caching import reader_page
 from articles.images import share_image
 from articles.models import Article, Author, Section, Tag
+from articles.search import CANDIDATES as search_candidates
+from articles.search import SearchTimedOut, statement_timeout
 from articles.seo import absolute_url, article_json_ld, json_ld_script
 
 PAGE_SIZE = 12
@@ -118,13 +121,23 @@ class SearchForm(forms.Form):
 def search(request):
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = None
+    page, timed_out = None, False
     if query:
-        page = _page(request, Article.objects.published().search(query).for_listing())
+        try:
+            with statement_timeout():
+                page = _page(request, Article.objects.published().search(query).for_listing())
+                page.object_list = list(page.object_list)
+        except SearchTimedOut:
+            page, timed_out = None, True
     context = {
         "form": form,
         "query": query,
         "page": page,
+        "more_than": page is not None and page.paginator.count >= search_candidates,
+        "timed_out": timed_out,
         "query_prefix": f"q={quote_plus(query)}&",
     }
-    return render(request, "articles/search.html", context)
+    response = render(request, "articles/search.html", context)
+    if timed_out:
+        add_never_cache_headers(response)  # not kept: the next try may well succeed
+    return response
