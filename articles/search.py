@@ -11,7 +11,6 @@ phrase and the last word matches as a prefix, as people type.
 """
 
 import re
-from contextlib import contextmanager
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -19,9 +18,12 @@ from django.contrib.postgres.search import (
     SearchVectorExact,
     SearchVectorField,
 )
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import Expression
+
+from newsroom import postgres
+from newsroom.postgres import StatementTimedOut
 
 CONFIG = "english"
 MAX_WORDS = 8
@@ -112,28 +114,9 @@ def _words_anywhere(text: str) -> Q:
     return matches
 
 
-class SearchTimedOut(Exception):
-    """The search query ran past its statement timeout."""
+SearchTimedOut = StatementTimedOut
 
 
-@contextmanager
 def statement_timeout(milliseconds: int | None = None):
-    """Run the block in a transaction whose statements PostgreSQL cancels after the limit."""
-    milliseconds = milliseconds or STATEMENT_TIMEOUT_MS
-    if connection.vendor != "postgresql":
-        yield
-        return
-    from django.db.utils import OperationalError
-
-    try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                # SET LOCAL, as a function: the limit ends with the transaction.
-                cursor.execute(
-                    "SELECT set_config('statement_timeout', %s, true)", [str(int(milliseconds))]
-                )
-            yield
-    except OperationalError as error:
-        if "statement timeout" in str(error):
-            raise SearchTimedOut from error
-        raise
+    """The search's backstop: PostgreSQL cancels its statements after the limit."""
+    return postgres.statement_timeout(milliseconds or STATEMENT_TIMEOUT_MS)

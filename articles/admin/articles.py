@@ -20,6 +20,7 @@ from articles.services import (
     user_may_publish,
 )
 from articles.views.preview import preview_token
+from newsroom.postgres import EstimatedCountPaginator
 
 
 class BylineInline(admin.TabularInline):
@@ -42,7 +43,9 @@ class ArticleAdmin(VersionAdmin):
     list_display = ["headline", "state", "section", "publish_at", "byline", "modified_at"]
     list_filter = ["status", "section", "publish_at", "authors"]
     list_select_related = ["section"]
-    search_fields = ["headline", "dek", "slug", "body_text"]
+    search_fields = ["headline", "dek", "slug", "body_text"]  # see get_search_results
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "hero_photo"]

@@ -216,3 +216,17 @@ def test_the_statement_timeout_cancels_a_slow_query():
     with pytest.raises(SearchTimedOut), statement_timeout(50):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_sleep(1)")
+
+
+@on_postgresql
+def test_the_statement_timeout_ends_with_its_block_inside_a_transaction():
+    from django.db import transaction
+
+    from articles.search import statement_timeout
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        with statement_timeout(50):
+            cursor.execute("SELECT 1")
+        cursor.execute("SELECT pg_sleep(0.2)")  # no timeout any more
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
