@@ -122,8 +122,12 @@ def measure(repeat: int, words) -> dict:
                 continue
             path = parts[0] if path.endswith("first") else parts[-1]
         client = admin if label.startswith("admin") else reader
-        response = client.get(path)  # warm: templates, caches of settings and appeals
-        if response.status_code != 200:
+        for attempt in range(3):  # warm: templates, caches of settings and appeals
+            response = client.get(path)
+            if response.status_code == 200:
+                break
+            time.sleep(5)  # the database restarting (another bench on a shared machine)
+        else:
             raise SystemExit(f"{path} answered {response.status_code}")
         queries = QueryCounter()
         with connection.execute_wrapper(queries):
@@ -202,6 +206,8 @@ def main(options) -> None:
             done = size
             sizes.append(size)
             runs.append(measure(options.repeat, words))
+            if size != steps[-1]:
+                report(sizes, runs)
     finally:
         django.db.connections.close_all()
         if not options.keep:

@@ -11,6 +11,7 @@ from django.utils.http import http_date
 
 from articles.caching import reader_page
 from articles.images import share_image
+from articles.invalidation import add_tags, tags_for_articles
 from articles.models import Article, Author, Section, Tag
 from articles.search import CANDIDATES as search_candidates
 from articles.search import SearchTimedOut, statement_timeout
@@ -35,6 +36,7 @@ def _last_modified(response, articles):
 
 @reader_page
 def home(request):
+    add_tags(request, "lists", "list:home")
     page = _page(request, Article.objects.published().for_listing())
     articles = list(page.object_list)
     lead = articles[0] if page.number == 1 and articles else None
@@ -56,6 +58,8 @@ def article_detail(request, year, month, day, slug):
     article, read_more = Article.objects.page_with_read_more(day=date, slug=slug)
     if article is None:
         raise Http404("No such article.")
+    add_tags(request, *tags_for_articles([article, *read_more]))
+    add_tags(request, *(f"tag:{tag.pk}" for tag in article.tags.all()))
     image = share_image(article.hero_photo)
     context = {
         "article": article,
@@ -73,6 +77,8 @@ def article_detail(request, year, month, day, slug):
 
 
 def _listing(request, *, heading, articles, obj=None, description="", feed_url=""):
+    kind = obj._meta.model_name
+    add_tags(request, "lists", f"list:{kind}:{obj.pk}", f"{kind}:{obj.pk}")
     page = _page(request, articles.for_listing())
     context = {
         "page": page,
@@ -121,6 +127,7 @@ class SearchForm(forms.Form):
 def search(request):
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
+    add_tags(request, "lists", "search")
     page, timed_out = None, False
     if query:
         try:
