@@ -7,7 +7,7 @@ Every variable read here (one-line meanings in .env.example):
   ALLOWED_HOSTS         comma-separated host names; required when DEBUG is off
   SITE_URL              absolute base URL used in emails, feeds and Stripe redirects
   DATABASE_URL          default: SQLite file in var/
-  CACHE_URL             default: local memory
+  CACHE_URL             default: files in var/cache/, shared by every `make run` process
   CELERY_BROKER_URL     default: kombu's filesystem transport in var/celery/
   CELERY_RESULT_BACKEND default: files in var/celery/results/
   CELERY_WORKER_CONCURRENCY         processes per worker (default 4)
@@ -40,6 +40,7 @@ Every variable read here (one-line meanings in .env.example):
   DONATION_MIN_AMOUNT   smallest gift accepted
   DONATION_MAX_AMOUNT   largest gift accepted
   CHECKOUT_RATE_LIMIT   checkout sessions allowed per IP, e.g. 10/h
+  THANKS_LOOKUP_RATE_LIMIT   thank-you page look-ups at Stripe per IP and per checkout
   REMINDER_RATE_LIMIT_IP     "remind me later" requests allowed per IP
   REMINDER_RATE_LIMIT_EMAIL  "remind me later" requests allowed per email address
   REMINDER_DISPATCH_SECONDS  how often beat looks for due reminders
@@ -177,7 +178,9 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The default is one that the web, worker and beat processes of `make run` share, so the
+# goal meter a worker refreshes is the one the web process shows.
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 if CACHES["default"]["BACKEND"] == "redis_cache.RedisCache":
     # django-environ names a third-party backend; Django ships its own.
     CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
@@ -294,6 +297,7 @@ DONATION_CURRENCY = env("DONATION_CURRENCY", default="usd").lower()
 DONATION_MIN_AMOUNT = env.int("DONATION_MIN_AMOUNT", default=2)
 DONATION_MAX_AMOUNT = env.int("DONATION_MAX_AMOUNT", default=10_000)
 CHECKOUT_RATE_LIMIT = env("CHECKOUT_RATE_LIMIT", default="10/h")
+THANKS_LOOKUP_RATE_LIMIT = env("THANKS_LOOKUP_RATE_LIMIT", default="20/m")
 REMINDER_RATE_LIMIT_IP = env("REMINDER_RATE_LIMIT_IP", default="20/h")
 REMINDER_RATE_LIMIT_EMAIL = env("REMINDER_RATE_LIMIT_EMAIL", default="5/d")
 REMINDER_DISPATCH_SECONDS = env.float("REMINDER_DISPATCH_SECONDS", default=60.0)

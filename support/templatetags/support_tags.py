@@ -29,8 +29,8 @@ def _appeal_context(context, placement: str, article=None) -> dict:
 
 
 @register.inclusion_tag("support/includes/top_banner.html", takes_context=True)
-def top_banner(context):
-    return _appeal_context(context, Placement.TOP_BANNER)
+def top_banner(context, article=None):
+    return _appeal_context(context, Placement.TOP_BANNER, article)
 
 
 @register.inclusion_tag("support/includes/end_of_article_appeal.html", takes_context=True)
