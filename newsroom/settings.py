@@ -30,6 +30,14 @@ Every variable read here (one-line meanings in .env.example):
   TRUSTED_PROXY_NETWORKS  comma-separated networks those proxies connect from (any)
   CSRF_TRUSTED_ORIGINS  comma-separated origins allowed to POST
   LOG_LEVEL             root log level
+  PAGE_CACHE_SECONDS    lifetime of a cached reader page (600); 0 turns the page cache off
+  PAGE_SHARED_MAX_AGE   s-maxage: how long a CDN keeps a reader page (600)
+  PAGE_STALE_WHILE_REVALIDATE  seconds a CDN may serve a stale page while refetching (60)
+  CDN_PURGE_BACKEND     articles.cdn.NoPurge (default), FastlyPurge or CloudflarePurge
+  CDN_PURGE_URL         base URL of the CDN's API (default: the vendor's own)
+  CDN_SERVICE_ID        Fastly service id, or Cloudflare zone id
+  CDN_API_TOKEN         API token allowed to purge
+  CDN_PURGE_TIMEOUT     seconds before a purge request gives up (5)
   STRIPE_SECRET_KEY     sk_test_... key; sk_live_ keys need STRIPE_ALLOW_LIVE
   STRIPE_WEBHOOK_SECRET whsec_... that signs webhook events
   STRIPE_API_BASE       base URL of a local Stripe test-mode server; empty means Stripe itself
@@ -91,8 +99,25 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = "Newsroom"
 # Dotted path of a function(request) -> str; cached reader pages are kept per variant.
 PAGE_CACHE_VARIANT = "support.appeals.appeal_state"
-PAGE_CACHE_SECONDS = 600  # server-side page cache; edits invalidate it at once
-PAGE_MAX_AGE = 60  # Cache-Control max-age for browsers and proxies
+# Server-side page cache; edits invalidate it at once. 0 turns it off (for measuring).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_MAX_AGE = 60  # Cache-Control max-age for browsers
+# Query parameters that change a reader page; any other (utm_source, a cache-buster) is
+# ignored by the page cache, so it cannot fill it.
+PAGE_CACHE_QUERY_PARAMS = ["page", "q", "part"]
+# Parts of cached pages filled in when served: name -> dotted path of a function returning HTML.
+PAGE_CACHE_FRAGMENTS = {"goal-meter": "support.fragments.goal_meter_html"}
+# Variants a CDN may share (the appeal shown, or no variant); others get private pages.
+PAGE_CACHE_SHARED_VARIANTS = ["", "shown"]
+# CDN in front of the site: how long it keeps a page (edits purge it sooner) and serves a
+# stale copy while it fetches a new one. Purging: see articles/cdn.py.
+PAGE_SHARED_MAX_AGE = env.int("PAGE_SHARED_MAX_AGE", default=600)
+PAGE_STALE_WHILE_REVALIDATE = env.int("PAGE_STALE_WHILE_REVALIDATE", default=60)
+CDN_PURGE_BACKEND = env("CDN_PURGE_BACKEND", default="articles.cdn.NoPurge")
+CDN_PURGE_URL = env("CDN_PURGE_URL", default="")
+CDN_SERVICE_ID = env("CDN_SERVICE_ID", default="")
+CDN_API_TOKEN = env("CDN_API_TOKEN", default="")
+CDN_PURGE_TIMEOUT = env.float("CDN_PURGE_TIMEOUT", default=5.0)
 ARTICLE_PREVIEW_MAX_AGE = 3 * 24 * 3600  # lifetime of a signed draft preview link
 
 INSTALLED_APPS = [
