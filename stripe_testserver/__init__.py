@@ -17,14 +17,17 @@ It serves:
   Billing Portal sessions. Objects have the fields of Stripe's own examples
   (`stripe_examples.json`), errors Stripe's shape and status codes, `Idempotency-Key` is honoured.
 - `/checkout/{id}` and `/portal/{id}` — plain HTML pages labelled as test mode. Card
-  4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined.
+  4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined; a checkbox pays as a
+  delayed payment method would.
+- `/dashboard` — a page to refund, dispute, settle delayed payments, renew and cancel by hand
+  (dashboard.py), with the same events as the controls.
 - `/_testserver/` — test controls (JSON): `health`, `config` (`webhook_url`, `webhook_secret`,
   `portal_configured`), `deliveries[?wait=1]`, `reset`, and POST
   `checkout/{id}/pay` (`card`, `email`, `name`, `delayed`), `checkout/{id}/settle`
   (`outcome`: succeeded | failed), `checkout/{id}/expire`, `subscriptions/{id}/renew`
   (`outcome`: paid | failed), `subscriptions/{id}/status` (`status`), `refunds/{id}/fail`
-  (`failure_reason`), `charges/{id}/dispute` (`reason`, `amount`), `disputes/{id}/close`
-  (`outcome`: won | lost).
+  (`failure_reason`), `refunds/{id}/succeed` (a pending refund), `charges/{id}/dispute`
+  (`reason`, `amount`), `disputes/{id}/close` (`outcome`: won | lost).
 
 Events, in order (each signed and POSTed to the webhook URL, if one is set):
 
@@ -46,8 +49,9 @@ Events, in order (each signed and POSTed to the webhook URL, if one is set):
 - renewal failed: charge.failed, payment_intent.payment_failed, invoice.payment_failed,
   customer.subscription.updated (status past_due)
 - status control: customer.subscription.updated [+ customer.subscription.paused / .resumed]
-- refund: charge.refunded, refund.created; refund failure: refund.updated,
-  charge.refund.updated, refund.failed
+- refund: charge.refunded, refund.created (status succeeded; pending for a delayed
+  payment, then refunds/{id}/succeed: refund.updated, charge.refund.updated); refund
+  failure: refund.updated, charge.refund.updated, refund.failed
 - dispute: charge.dispute.created, charge.dispute.funds_withdrawn; closed: charge.dispute.closed
   [+ charge.dispute.funds_reinstated when won]
 - cancel: customer.subscription.deleted

@@ -66,6 +66,7 @@ def new_charge(store, pi, card, pm, decline, *, pending: bool = False) -> dict:
     if pending:
         charge.update(status="pending", paid=False)
         pi["status"] = "processing"
+        store.delayed_charges.add(charge["id"])
     else:
         _settle(store, pi, charge, decline)
     return charge

@@ -148,6 +148,10 @@ def _fail_refund(store, refund_id: str, data: dict) -> dict:
     return render(store, disputes.fail_refund(store, refund, reason))
 
 
+def _succeed_refund(store, refund_id: str, data: dict) -> dict:
+    return render(store, disputes.succeed_refund(store, store.get("refund", refund_id)))
+
+
 def _dispute(store, charge_id: str, data: dict) -> dict:
     reason = _choice(data, "reason", disputes.DISPUTE_REASONS, "fraudulent")
     charge = store.get("charge", charge_id)
@@ -168,6 +172,7 @@ ACTIONS = {
     ("subscriptions", "renew"): _renew,
     ("subscriptions", "status"): _set_status,
     ("refunds", "fail"): _fail_refund,
+    ("refunds", "succeed"): _succeed_refund,
     ("charges", "dispute"): _dispute,
     ("disputes", "close"): _close_dispute,
 }

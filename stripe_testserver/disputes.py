@@ -56,6 +56,8 @@ def refund_charge(store: Store, charge: dict, amount: int | None, reason, metada
             param="amount",
         )
     refund = store.add(shapes_billing.refund(charge, amount, reason, metadata))
+    if charge["id"] in store.delayed_charges:  # bank debits refund slowly: pending first
+        refund["status"] = "pending"
     previous = {"amount_refunded": charge["amount_refunded"]}
     charge["amount_refunded"] += amount
     store.charge_refunds.setdefault(charge["id"], []).insert(0, refund)
@@ -90,6 +92,18 @@ def fail_refund(store: Store, refund: dict, failure_reason: str) -> dict:
     store.emit("refund.updated", refund, previous)
     store.emit("charge.refund.updated", refund, previous)
     store.emit("refund.failed", refund)
+    return refund
+
+
+def succeed_refund(store: Store, refund: dict) -> dict:
+    """A pending refund (of a delayed payment method) reaches the customer."""
+    if refund["status"] != "pending":
+        raise InvalidRequest(
+            f"Refund {refund['id']} is {refund['status']}, not pending.", param="refund"
+        )
+    refund["status"] = "succeeded"
+    store.emit("refund.updated", refund, {"status": "pending"})
+    store.emit("charge.refund.updated", refund, {"status": "pending"})
     return refund
 
 

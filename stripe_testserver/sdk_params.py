@@ -11,6 +11,7 @@ import decimal
 import importlib
 import re
 import sys
+import types
 import typing
 from functools import cache
 
@@ -71,10 +72,6 @@ def _resolve(tp, namespace: dict):
     return tp
 
 
-def _module_of(tp) -> dict:
-    return vars(sys.modules[tp.__module__]) if hasattr(tp, "__module__") else {}
-
-
 def _check_fields(cls: type, value, path: str, top: bool = False) -> None:
     if not isinstance(value, dict):
         raise InvalidRequest(f"Invalid object: {path}", param=path or None)
@@ -82,53 +79,64 @@ def _check_fields(cls: type, value, path: str, top: bool = False) -> None:
     for name, item in value.items():
         if name not in fields:
             raise unknown(child_path(path, name))
-        _check_value(fields[name][0], item, child_path(path, name), _module_of(cls))
+        _check_value(fields[name][0], item, child_path(path, name), cls.__module__)
     if not top:
         for name, (_, is_required) in fields.items():
             if is_required and name not in value:
                 raise missing(child_path(path, name))
 
 
-def _members(tp, namespace: dict) -> list:
-    """Flatten unions (and string/forward references inside them) into their members."""
-    tp = _resolve(tp, namespace)
-    origin = typing_extensions.get_origin(tp)
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-        return [m for arg in typing_extensions.get_args(tp) for m in _members(arg, namespace)]
-    return [tp]
+class Plan(typing.NamedTuple):
+    """What a parameter's type allows, worked out once per type."""
+
+    any: bool  # the type could not be read
+    enum: frozenset  # Literal values (without "")
+    enum_only: bool  # no scalar other than str besides the enum
+    empty_ok: bool  # "" unsets it
+    scalars: tuple  # (kind name, test) for str/int/bool/number members
+    containers: dict  # "array" | "object" | "hash" -> the member type
 
 
-def _check_value(tp, value, path: str, namespace: dict) -> None:
-    members = _members(tp, namespace)
-    if ANY in members:
-        return
+SCALARS = {
+    int: ("integer", INTEGER.fullmatch),
+    bool: ("boolean", ("true", "false").__contains__),
+    float: ("decimal", NUMBER.fullmatch),
+    decimal.Decimal: ("decimal", NUMBER.fullmatch),
+    str: ("string", bool),  # any string, "" included
+}
+
+
+@cache
+def _plan(tp, module: str) -> Plan:
+    members = _members(tp, module)
     literals = [
         v
         for m in members
         if typing_extensions.get_origin(m) in (typing.Literal, typing_extensions.Literal)
         for v in typing_extensions.get_args(m)
     ]
-    if isinstance(value, str):
-        _check_scalar(members, literals, value, path)
-        return
-    containers = [m for m in members if _container_kind(m)]
-    if not containers:
-        raise InvalidRequest(f"Invalid {_scalar_name(members)}: {path}", param=path)
-    wanted = "array" if all(k.isdigit() for k in value) and value else "object"
-    chosen = next((m for m in containers if _container_kind(m) == wanted), containers[0])
-    kind = _container_kind(chosen)
-    if kind == "array":
-        if not all(k.isdigit() for k in value):
-            raise InvalidRequest(f"Invalid array: {path}", param=path)
-        (item_type,) = typing_extensions.get_args(chosen) or (ANY,)
-        for key in sorted(value, key=int):
-            _check_value(item_type, value[key], f"{path}[{key}]", namespace)
-    elif kind == "hash":
-        for key, item in value.items():
-            if not isinstance(item, str):
-                raise InvalidRequest(f"Invalid string: {path}[{key}]", param=f"{path}[{key}]")
-    else:
-        _check_fields(chosen, value, path)
+    containers = {}
+    for m in members:
+        kind = _container_kind(m)
+        if kind:
+            containers.setdefault(kind, m)
+    scalars = [SCALARS[m] for m in members if isinstance(m, type) and m in SCALARS]
+    return Plan(
+        any=any(m is ANY for m in members),
+        enum=frozenset(v for v in literals if v != ""),
+        enum_only=all(name == "string" for name, _ in scalars),
+        empty_ok="" in literals or bool(containers),
+        scalars=tuple(scalars),
+        containers=containers,
+    )
+
+
+def _members(tp, module: str) -> list:
+    """Flatten unions (and string/forward references inside them) into their members."""
+    tp = _resolve(tp, vars(sys.modules[module]))
+    if typing_extensions.get_origin(tp) in (typing.Union, types.UnionType):
+        return [m for arg in typing_extensions.get_args(tp) for m in _members(arg, module)]
+    return [tp]
 
 
 def _container_kind(tp) -> str | None:
@@ -137,44 +145,53 @@ def _container_kind(tp) -> str | None:
     origin = typing_extensions.get_origin(tp)
     if origin in (list, typing.List):  # noqa: UP006 (the SDK spells it List)
         return "array"
-    if origin in (dict, typing.Dict) or getattr(tp, "__name__", "") == "UntypedStripeObject":  # noqa: UP006
-        return "hash"
-    if getattr(origin, "__name__", "") == "UntypedStripeObject":
+    names = (getattr(tp, "__name__", ""), getattr(origin, "__name__", ""))
+    if origin in (dict, typing.Dict) or "UntypedStripeObject" in names:  # noqa: UP006
         return "hash"
     return None
 
 
-SCALARS = {
-    int: ("integer", lambda v: bool(INTEGER.fullmatch(v))),
-    bool: ("boolean", lambda v: v in ("true", "false")),
-    float: ("decimal", lambda v: bool(NUMBER.fullmatch(v))),
-    decimal.Decimal: ("decimal", lambda v: bool(NUMBER.fullmatch(v))),
-    str: ("string", lambda v: True),
-}
+def _check_value(tp, value, path: str, module: str) -> None:
+    plan = _plan(tp, module)
+    if plan.any:
+        return
+    if isinstance(value, str):
+        _check_scalar(plan, value, path)
+        return
+    if not plan.containers:
+        kind = plan.scalars[0][0] if plan.scalars else "value"
+        raise InvalidRequest(f"Invalid {kind}: {path}", param=path)
+    numbered = bool(value) and all(k.isdigit() for k in value)
+    wanted = "array" if numbered else "object"
+    kind = wanted if wanted in plan.containers else next(iter(plan.containers))
+    chosen = plan.containers[kind]
+    if kind == "array":
+        if not numbered and value:
+            raise InvalidRequest(f"Invalid array: {path}", param=path)
+        (item_type,) = typing_extensions.get_args(chosen) or (ANY,)
+        for key in sorted(value, key=int):
+            _check_value(item_type, value[key], f"{path}[{key}]", module)
+    elif kind == "hash":
+        for key, item in value.items():
+            if not isinstance(item, str):
+                raise InvalidRequest(f"Invalid string: {path}[{key}]", param=f"{path}[{key}]")
+    else:
+        _check_fields(chosen, value, path)
 
 
-def _scalar_name(members: list) -> str:
-    for m in members:
-        if m in SCALARS:
-            return SCALARS[m][0]
-    return "value"
-
-
-def _check_scalar(members: list, literals: list, value: str, path: str) -> None:
-    if value == "" and ("" in literals or any(_container_kind(m) for m in members)):
+def _check_scalar(plan: Plan, value: str, path: str) -> None:
+    if value == "" and plan.empty_ok:
         return  # an empty value unsets an optional hash, list or field
-    enum = [v for v in literals if v != ""]
-    if enum:
-        if value in enum:
-            return
-        if not any(m in SCALARS and m is not str for m in members):
-            choices = ", ".join(enum[:-1]) + f", or {enum[-1]}" if len(enum) > 1 else enum[0]
-            raise InvalidRequest(f"Invalid {path}: must be one of {choices}", param=path)
-    for m in members:
-        if m in SCALARS and SCALARS[m][1](value):
-            return
-    kind = _scalar_name(members)
-    if kind == "value":
+    if value in plan.enum:
+        return
+    if plan.enum and plan.enum_only:
+        enum = sorted(plan.enum)
+        choices = ", ".join(enum[:-1]) + f", or {enum[-1]}" if len(enum) > 1 else enum[0]
+        raise InvalidRequest(f"Invalid {path}: must be one of {choices}", param=path)
+    if any(test(value) for _, test in plan.scalars):
+        return
+    if not plan.scalars:
         raise InvalidRequest(f"Invalid object: {path}", param=path)
+    kind = plan.scalars[0][0]
     code = "parameter_invalid_integer" if kind == "integer" else None
     raise InvalidRequest(f"Invalid {kind}: {value}", code=code, param=path)

@@ -6,19 +6,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, DecimalField, F, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from support import emails, stripe_gateway
 from support.models import Appeal, Donation, Donor, Frequency, Payment, SupportSettings
+from support.models.ledger import MONEY_BACK, NET
 
 logger = logging.getLogger(__name__)
 
 SNAPSHOT_KEY = "support:snapshot"
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
-BACK = F("refunded_amount") + F("charged_back_amount")
-NET = F("amount") - BACK
 
 
 def donation_create_pending(
@@ -134,8 +133,8 @@ def _settings_with_ledger_sums(now: datetime) -> SupportSettings:
         monthly_sum=_total(live.filter(frequency=Frequency.MONTHLY), "amount"),
         annual_sum=_total(live.filter(frequency=Frequency.ANNUAL), "amount"),
         one_time_sum=_total(this_month.filter(kind=Payment.Kind.ONE_TIME), NET),
-        monthly_back=_total(given_back.filter(donation__frequency=Frequency.MONTHLY), BACK),
-        annual_back=_total(given_back.filter(donation__frequency=Frequency.ANNUAL), BACK),
+        monthly_back=_total(given_back.filter(donation__frequency=Frequency.MONTHLY), MONEY_BACK),
+        annual_back=_total(given_back.filter(donation__frequency=Frequency.ANNUAL), MONEY_BACK),
     )
     row = query.first()
     if row is None:

@@ -74,6 +74,10 @@ class StripeTestServer:
         body = {"failure_reason": failure_reason}
         return self._control("POST", f"refunds/{refund_id}/fail", body)
 
+    def succeed_refund(self, refund_id: str) -> dict:
+        """A pending refund (of a delayed payment) succeeds; emits refund.updated."""
+        return self._control("POST", f"refunds/{refund_id}/succeed", {})
+
     def dispute(self, charge_id: str, reason: str = "fraudulent", amount: int | None = None):
         """Open a dispute (chargeback) on a charge; returns the dispute."""
         body = {"reason": reason} | ({"amount": amount} if amount is not None else {})

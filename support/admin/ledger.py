@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db.models import DecimalField, F, Min, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, Min, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -7,6 +7,7 @@ from django.urls import path
 from support import services
 from support.admin.common import ReadOnlyAdmin, export_csv
 from support.models import Donation, Donor, Payment
+from support.models.ledger import NET
 
 ZERO = Value(0, output_field=DecimalField(max_digits=12, decimal_places=2))
 
@@ -31,14 +32,12 @@ class DonorAdmin(ReadOnlyAdmin):
                     .values("first")
                 ),
                 lifetime=Coalesce(
-                    Subquery(
-                        paid.annotate(net=Sum(F("amount") - F("refunded_amount"))).values("net")
-                    ),
+                    Subquery(paid.annotate(net=Sum(NET)).values("net")),
                     ZERO,
                 ),
                 active_amount=Coalesce(
                     Subquery(
-                        gifts.filter(status__in=[Donation.Status.ACTIVE, Donation.Status.PAST_DUE])
+                        gifts.filter(status__in=Donation.RECURRING_LIVE)
                         .annotate(total=Sum("amount"))
                         .values("total")
                     ),
@@ -68,6 +67,8 @@ class PaymentInline(admin.TabularInline):
         "kind",
         "amount",
         "refunded_amount",
+        "dispute_status",
+        "charged_back_amount",
         "paid_at",
         "stripe_invoice_id",
         "stripe_charge_id",
@@ -130,9 +131,28 @@ class DonationAdmin(ReadOnlyAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "kind", "amount", "refunded_amount", "donation", "paid_at"]
+    list_display = [
+        "__str__",
+        "kind",
+        "amount",
+        "refunded_amount",
+        "dispute_status",
+        "charged_back_amount",
+        "donation",
+        "paid_at",
+    ]
     list_filter = ["kind", ("paid_at", admin.DateFieldListFilter)]
     search_fields = ["stripe_invoice_id", "stripe_charge_id", "stripe_payment_intent_id"]
     date_hierarchy = "paid_at"
     actions = [export_csv]
-    csv_fields = ["id", "paid_at", "kind", "amount", "refunded_amount", "currency", "donation_id"]
+    csv_fields = [
+        "id",
+        "paid_at",
+        "kind",
+        "amount",
+        "refunded_amount",
+        "dispute_status",
+        "charged_back_amount",
+        "currency",
+        "donation_id",
+    ]

@@ -10,6 +10,9 @@ from django.db.models.functions import Coalesce, Lower
 from support.models.choices import Frequency, Placement
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
+# Money that went back after a payment (refunds, lost disputes), and what was kept.
+MONEY_BACK = F("refunded_amount") + F("charged_back_amount")
+NET = F("amount") - MONEY_BACK
 
 
 class Donor(models.Model):
@@ -142,12 +145,9 @@ class Donation(models.Model):
 
 
 class PaymentQuerySet(models.QuerySet):
-    def net_expression(self):
-        return F("amount") - F("refunded_amount") - F("charged_back_amount")
-
     def net_total(self) -> Decimal:
         """Money kept: paid, less refunds and lost disputes."""
-        return self.aggregate(net=Coalesce(Sum(self.net_expression()), ZERO))["net"]
+        return self.aggregate(net=Coalesce(Sum(NET), ZERO))["net"]
 
     def lost(self):
         """Payments some of whose money went back: refunded or lost in a dispute."""

@@ -136,3 +136,24 @@ def test_a_renewal_charge_can_be_refunded_and_disputed(paid_session, stripe_serv
 
     assert dispute["amount"] == 150
     assert stripe_client.v1.charges.retrieve(charge.id).amount_refunded == 50
+
+
+def test_a_refund_of_a_delayed_payment_is_pending_until_it_succeeds(
+    create_session, stripe_server, stripe_client
+):
+    session = create_session("payment")
+    stripe_server.pay(session.id, delayed=True)
+    stripe_server.settle(session.id)
+    intent_id = stripe_client.v1.checkout.sessions.retrieve(session.id).payment_intent
+
+    refund = stripe_client.v1.refunds.create(params={"payment_intent": intent_id})
+    seen = len(stripe_server.deliveries())
+    stripe_server.succeed_refund(refund.id)
+
+    assert refund.status == "pending"
+    events = events_since(stripe_server, seen)
+    assert [e["type"] for e in events] == ["refund.updated", "charge.refund.updated"]
+    assert events[0]["data"]["object"]["status"] == "succeeded"
+    assert events[0]["data"]["previous_attributes"] == {"status": "pending"}
+    with pytest.raises(AssertionError, match="not pending"):
+        stripe_server.succeed_refund(refund.id)
