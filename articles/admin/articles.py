@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
-from articles.admin.compare import compare_view
+from articles.admin.compare import compare_view, history_rows, restore_view
 from articles.admin.forms import ArticleAdminForm
 from articles.admin.photos import thumbnail
 from articles.models import Article, Byline, Correction, Status
@@ -46,6 +46,8 @@ class ArticleAdmin(VersionAdmin):
     autocomplete_fields = ["tags", "hero_photo"]
     readonly_fields = ["hero_photo_preview", "preview_link", "created_by", "modified_at"]
     actions = ["publish_selected", "unpublish_selected", "submit_for_review"]
+    # django-reversion's VersionAdmin names its own template; this one links Compare.
+    object_history_template = "admin/articles/article/object_history.html"
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "dek", "body"]}),
         ("Filing", {"fields": ["section", "tags", "dateline", "agency"]}),
@@ -68,6 +70,18 @@ class ArticleAdmin(VersionAdmin):
 
     def compare_version_view(self, request, object_id, version_id):
         return compare_view(self, request, object_id, version_id)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restore a version's content only (replaces reversion's revert-everything form)."""
+        return restore_view(self, request, object_id, version_id)
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        article = self.get_object(request, object_id)
+        if article is not None and hasattr(response, "context_data"):
+            response.context_data["action_list"] = history_rows(article)
+            response.context_data["original"] = article
+        return response
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
