@@ -8,6 +8,7 @@ from reversion.admin import VersionAdmin
 from articles.admin.compare import compare_view, history_rows, restore_view
 from articles.admin.forms import ArticleAdminForm
 from articles.admin.photos import thumbnail
+from articles.admin.workflow import outcome_message
 from articles.models import Article, Byline, Correction, Status
 from articles.models.articles import PUBLISHING_STATUSES
 from articles.services import (
@@ -104,7 +105,18 @@ class ArticleAdmin(VersionAdmin):
             obj.created_by = request.user
         if form.cleaned_data.get("mark_updated"):
             obj.updated_at = timezone.now()
+        previous = Article.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
         super().save_model(request, obj, form, change)
+        request.article_outcome = outcome_message(
+            obj, chosen=form.data.get("status", obj.status), previous=previous
+        )
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        """Replace the generic "changed successfully" with what happened to the story."""
+        outcome = getattr(request, "article_outcome", None)
+        if outcome and level == messages.SUCCESS:
+            message, request.article_outcome = outcome, None
+        super().message_user(request, message, level, *args, **kwargs)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_live else None

@@ -363,3 +363,35 @@ def test_editors_may_delete_and_writers_may_not():
     assert editor.has_perm("articles.delete_article")
     assert not writer.has_perm("articles.delete_article")
     assert Permission.objects.filter(codename="publish_article").exists()
+
+
+def test_each_save_says_what_happened_to_the_story_and_where_it_is(client, editor, section):
+    published = client.post(f"{ADD}add/", form_data(section, status=Status.PUBLISHED), follow=True)
+    article = Article.objects.get()
+    url = article.get_absolute_url()
+    updated = client.post(
+        change_url(article),
+        form_data(
+            section,
+            status=Status.PUBLISHED,
+            publish_at_0=f"{article.publish_at:%Y-%m-%d}",
+            publish_at_1=f"{article.publish_at:%H:%M:%S}",
+        ),
+        follow=True,
+    )
+    withdrawn = client.post(
+        change_url(article),
+        form_data(
+            section,
+            status=Status.UNPUBLISHED,
+            publish_at_0=f"{article.publish_at:%Y-%m-%d}",
+            publish_at_1=f"{article.publish_at:%H:%M:%S}",
+        ),
+        follow=True,
+    )
+
+    assert f"Published: “Ceasefire holds” is live at {url}." in published.content.decode()
+    assert f"Updated the live story: readers see “Ceasefire holds” as saved now, at {url}." in (
+        updated.content.decode()
+    )
+    assert f"{url} no longer answers readers" in withdrawn.content.decode()
