@@ -58,8 +58,12 @@ def article_unpublish(*, article: Article, user) -> Article:
 def article_submit_for_review(*, article: Article, user) -> Article:
     if not user.has_perm("articles.change_article"):
         raise PermissionDenied("You may not change articles.")
-    if article.status not in (Status.DRAFT, Status.UNPUBLISHED):
-        raise PublicationRefused([f"Only drafts can be submitted; this one is {article.status}."])
+    # Reopening a story that was taken off the site is an editor's decision.
+    allowed = (Status.DRAFT, Status.UNPUBLISHED) if user_may_publish(user) else (Status.DRAFT,)
+    if article.status not in allowed:
+        raise PublicationRefused(
+            [f"Only drafts can be submitted; this one is {article.get_status_display().lower()}."]
+        )
     article.status = Status.IN_REVIEW
     _save_revision(article, user=user, comment="Submitted for review")
     return article
@@ -118,6 +122,11 @@ def _save_revision(article: Article, *, user, comment: str) -> None:
         article.save()
         reversion.set_user(user)
         reversion.set_comment(comment)
+
+
+def user_may_change_photo(user, photo: Photo) -> bool:
+    """Writers may not change a photo readers can see or will see (or saw, if unpublished)."""
+    return user_may_publish(user) or not photo.articles_past_draft().exists()
 
 
 def photo_make_renditions(*, photo: Photo) -> Photo:

@@ -12,7 +12,7 @@ from articles.admin import uploads
 from articles.images import thumbnail_url
 from articles.models import Photo
 from articles.photo_metadata import read_credit_and_caption
-from articles.services import photo_make_renditions
+from articles.services import photo_make_renditions, user_may_change_photo
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +188,11 @@ class PhotoAdmin(admin.ModelAdmin):
         if photo.rights_expire_on <= today + datetime.timedelta(days=EXPIRY_WINDOW_DAYS):
             return f"Expires in {(photo.rights_expire_on - today).days} days"
         return "Valid"
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or user_may_change_photo(request.user, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

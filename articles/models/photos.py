@@ -89,6 +89,12 @@ class Photo(models.Model):
     def reader_alt_text(self) -> str:
         return "" if self.is_decorative else self.alt_text
 
+    def articles_past_draft(self):
+        """Return the articles showing this photo that are, were or will be live."""
+        from articles.models.articles import PUBLISHING_STATUSES, Article
+
+        return Article.objects.filter(hero_photo=self, status__in=PUBLISHING_STATUSES)
+
     def rights_expired(self, on: datetime.date | None = None) -> bool:
         today = on or timezone.localdate()
         return self.rights_expire_on is not None and self.rights_expire_on < today
