@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "reversion",
+    "django_prose_editor",
     "newsroom",
     "articles",
     "support",

@@ -2,8 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from articles.admin.body_editor import BodyEditorWidget
 from articles.models import Article, Status
 from articles.models.articles import LIVE_STATUSES, PUBLISHING_STATUSES
+from articles.sanitize import clean_body
 from articles.services import user_may_publish
 
 WRITER_STATUSES = (Status.DRAFT, Status.IN_REVIEW)
@@ -24,6 +26,7 @@ class ArticleAdminForm(forms.ModelForm):
             "hero_photo", "hero_caption", "status", "publish_at", "updated_at", "seo_title",
             "seo_description",
         ]  # fmt: skip
+        widgets = {"body": BodyEditorWidget}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,10 +57,14 @@ class ArticleAdminForm(forms.ModelForm):
             cleaned["publish_at"] = publish_at = now
         if publish_at > now:
             cleaned["status"] = Status.SCHEDULED
-        relevant = {"status", "publish_at", "hero_photo"} & set(self.changed_data)
+        relevant = {"status", "publish_at", "hero_photo", "body"} & set(self.changed_data)
         if relevant or self.instance.pk is None:
-            problems = Article(hero_photo=cleaned.get("hero_photo")).publication_problems(
-                at=publish_at
-            )
-            if problems:
-                raise ValidationError({"hero_photo": problems})
+            hero = Article(hero_photo=cleaned.get("hero_photo"))
+            body = Article(body=clean_body(cleaned.get("body", "")))
+            errors = {
+                "hero_photo": hero.publication_problems(at=publish_at),
+                "body": body.publication_problems(at=publish_at),
+            }
+            errors = {field: problems for field, problems in errors.items() if problems}
+            if errors:
+                raise ValidationError(errors)
