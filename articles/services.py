@@ -65,6 +65,7 @@ def article_submit_for_review(*, article: Article, user) -> Article:
             [f"Only drafts can be submitted; this one is {article.get_status_display().lower()}."]
         )
     article.status = Status.IN_REVIEW
+    article_mark_submitted(article=article, user=user)
     _save_revision(article, user=user, comment="Submitted for review")
     return article
 
@@ -115,6 +116,12 @@ def article_restore_version(*, article: Article, version, user) -> Article:
             f"Restored the content of the version of {version.revision.date_created:%d %B %Y %H:%M}"
         )
     return article
+
+
+def article_mark_submitted(*, article: Article, user) -> None:
+    """Record who sent the article to the editors, and when (saved with the article)."""
+    article.submitted_by = user
+    article.submitted_at = timezone.now()
 
 
 def _save_revision(article: Article, *, user, comment: str) -> None:

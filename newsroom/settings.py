@@ -82,7 +82,7 @@ PAGE_MAX_AGE = 60  # Cache-Control max-age for browsers and proxies
 ARTICLE_PREVIEW_MAX_AGE = 3 * 24 * 3600  # lifetime of a signed draft preview link
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.admin_site.NewsroomAdminConfig",
     "django.contrib.auth",
     "axes",
     "django.contrib.contenttypes",

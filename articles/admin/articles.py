@@ -13,6 +13,7 @@ from articles.models import Article, Byline, Correction, Status
 from articles.models.articles import PUBLISHING_STATUSES
 from articles.services import (
     PublicationRefused,
+    article_mark_submitted,
     article_publish,
     article_submit_for_review,
     article_unpublish,
@@ -106,6 +107,8 @@ class ArticleAdmin(VersionAdmin):
         if form.cleaned_data.get("mark_updated"):
             obj.updated_at = timezone.now()
         previous = Article.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+        if obj.status == Status.IN_REVIEW and previous != Status.IN_REVIEW:
+            article_mark_submitted(article=obj, user=request.user)
         super().save_model(request, obj, form, change)
         request.article_outcome = outcome_message(
             obj, chosen=form.data.get("status", obj.status), previous=previous
