@@ -51,7 +51,7 @@ class ArticleAdmin(VersionAdmin):
     # django-reversion's VersionAdmin names its own template; this one links Compare.
     object_history_template = "admin/articles/article/object_history.html"
     fieldsets = [
-        (None, {"fields": ["kicker", "headline", "slug", "dek", "body"]}),
+        (None, {"fields": ["kicker", "headline", "slug", "dek", "body", "edited_since"]}),
         ("Filing", {"fields": ["section", "tags", "dateline", "agency"]}),
         ("Hero photo", {"fields": [("hero_photo", "hero_photo_preview"), "hero_caption"]}),
         (
@@ -61,6 +61,9 @@ class ArticleAdmin(VersionAdmin):
         ("Search engines", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
         ("Record", {"fields": ["created_by", "modified_at"], "classes": ["collapse"]}),
     ]
+
+    class Media:
+        js = ["newsroom-admin/unsaved-changes.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("bylines__author")

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from reversion.models import Version
 
 from articles.admin.body_editor import BodyEditorWidget
 from articles.models import Article, Status
@@ -11,12 +12,22 @@ from articles.services import user_may_publish
 WRITER_STATUSES = (Status.DRAFT, Status.IN_REVIEW)
 
 
+def last_saved_by(article) -> str:
+    version = (
+        Version.objects.get_for_object(article).select_related("revision__user").order_by("-pk")
+    ).first()
+    user = version.revision.user if version else None
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
 class ArticleAdminForm(forms.ModelForm):
     mark_updated = forms.BooleanField(
         label="Tell readers it was updated",
         required=False,
         help_text='Shows "Updated" with the time of this save. Leave unticked for small fixes.',
     )
+    # The save the editor started from: a save over a newer one is refused, not lost.
+    edited_since = forms.CharField(required=False, widget=forms.HiddenInput)
     user = None  # set per request by ArticleAdmin.get_form
 
     class Meta:
@@ -30,6 +41,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and "edited_since" in self.fields:
+            self.fields["edited_since"].initial = self.instance.modified_at.isoformat()
         if "status" in self.fields and not user_may_publish(self.user):
             self.fields["status"].choices = [
                 choice for choice in Status.choices if choice[0] in WRITER_STATUSES
@@ -37,6 +50,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._refuse_a_stale_save()
         status = cleaned.get("status")
         if status is None:
             return cleaned
@@ -47,6 +61,21 @@ class ArticleAdminForm(forms.ModelForm):
         if status in LIVE_STATUSES:
             self._clean_going_live(cleaned)
         return cleaned
+
+    def _refuse_a_stale_save(self):
+        started = self.data.get("edited_since")
+        if not self.instance.pk or not started:
+            return
+        if self.instance.modified_at.isoformat() == started:
+            return
+        saver = last_saved_by(self.instance)
+        raise ValidationError(
+            f"{saver or 'Someone'} saved this story at "
+            f"{timezone.localtime(self.instance.modified_at):%H:%M:%S} after you opened it, "
+            "so your changes were not saved over theirs. Copy what you changed, open the story "
+            "again (its history compares the versions) and make your changes there.",
+            code="stale",
+        )
 
     def _clean_going_live(self, cleaned):
         now = timezone.now()

@@ -395,3 +395,32 @@ def test_each_save_says_what_happened_to_the_story_and_where_it_is(client, edito
         updated.content.decode()
     )
     assert f"{url} no longer answers readers" in withdrawn.content.decode()
+
+
+def test_a_save_over_someone_elses_newer_save_is_refused_and_nothing_is_lost(
+    client, editor, section
+):
+    with reversion.create_revision():
+        article = ArticleFactory(section=section, headline="Ceasefire holds")
+    opened = client.get(change_url(article)).content
+    started = find(opened, "input", name="edited_since")[0]["attrs"]["value"]
+    other = UserFactory(groups=["Editors"], first_name="Anna", last_name="Editor")
+    with reversion.create_revision():
+        article.headline = "Ceasefire holds, for now"
+        article.save()
+        reversion.set_user(other)
+
+    response = client.post(
+        change_url(article), form_data(section, headline="Mine", edited_since=started)
+    )
+
+    assert response.status_code == 200
+    assert "Anna Editor saved this story at" in errors(response)
+    article.refresh_from_db()
+    assert article.headline == "Ceasefire holds, for now"
+    fresh = find(client.get(change_url(article)).content, "input", name="edited_since")
+    again = client.post(
+        change_url(article),
+        form_data(section, headline="Mine", edited_since=fresh[0]["attrs"]["value"]),
+    )
+    assert again.status_code == 302
