@@ -43,6 +43,12 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and "edited_since" in self.fields:
             self.fields["edited_since"].initial = self.instance.modified_at.isoformat()
+        for name in ("publish_at", "updated_at"):
+            if name in self.fields and hasattr(self.fields[name].widget, "widgets"):
+                label = self.fields[name].label or name
+                date, time = self.fields[name].widget.widgets
+                date.attrs["aria-label"] = f"{label.capitalize()}: date"
+                time.attrs["aria-label"] = f"{label.capitalize()}: time"
         if "status" in self.fields and not user_may_publish(self.user):
             self.fields["status"].choices = [
                 choice for choice in Status.choices if choice[0] in WRITER_STATUSES

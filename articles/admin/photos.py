@@ -19,10 +19,10 @@ logger = logging.getLogger(__name__)
 EXPIRY_WINDOW_DAYS = 30
 
 
-def thumbnail(photo, *, width=120) -> str:
+def thumbnail(photo, *, width=120, alt="") -> str:
     if photo is None or not photo.image:
         return ""
-    return format_html('<img src="{}" width="{}" alt="">', thumbnail_url(photo), width)
+    return format_html('<img src="{}" width="{}" alt="{}">', thumbnail_url(photo), width, alt)
 
 
 def https_url_fields(db_field, **kwargs):
@@ -167,7 +167,8 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.display(description="Photo")
     def preview(self, photo):
-        return thumbnail(photo)
+        # In the list the thumbnail is the link to the photo: its alt text names it.
+        return thumbnail(photo, alt=f"Photo: {(photo.alt_text or photo.caption)[:80]}")
 
     @admin.display(description="Credit line")
     def credit(self, photo):
