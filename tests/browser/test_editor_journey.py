@@ -69,7 +69,7 @@ def test_a_story_goes_from_writer_to_editor_to_readers_and_survives_a_restore(ne
     editor.get_by_role("button", name="Save and continue editing").click()
     expect(editor.locator(".messagelist .success")).to_contain_text("Updated the live story")
     editor.get_by_role("link", name="History").click()
-    editor.get_by_role("row", name=re.compile("writer")).last.get_by_role(
+    editor.get_by_role("row", name=re.compile("Anna Writer")).last.get_by_role(
         "link", name="Restore…"
     ).click()
     editor.get_by_role("button", name=re.compile("Restore this version")).click()
