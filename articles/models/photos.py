@@ -93,7 +93,10 @@ class Photo(models.Model):
         """Return the articles showing this photo that are, were or will be live."""
         from articles.models.articles import PUBLISHING_STATUSES, Article
 
-        return Article.objects.filter(hero_photo=self, status__in=PUBLISHING_STATUSES)
+        inline = models.Q(body__contains=f'<figure data-photo="{self.pk}"')
+        return Article.objects.filter(
+            models.Q(hero_photo=self) | inline, status__in=PUBLISHING_STATUSES
+        )
 
     def rights_expired(self, on: datetime.date | None = None) -> bool:
         today = on or timezone.localdate()

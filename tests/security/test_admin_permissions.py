@@ -176,6 +176,13 @@ def _photo_on(status):
     return photo
 
 
+def _inline_photo_on(status):
+    photo = PhotoFactory()
+    body = f'<p>Text.</p><figure data-photo="{photo.pk}">Photo</figure>'
+    ArticleFactory(body=body, status=status, publish_at=timezone.now())
+    return photo
+
+
 # What readers can see (or saw, or will see) is an editor's: rows a Writer may not change.
 ROW_CASES = {
     "draft article": (lambda: ArticleFactory(status="draft"), True),
@@ -188,6 +195,8 @@ ROW_CASES = {
     "photo of a live story": (lambda: _photo_on("published"), False),
     "photo of a scheduled story": (lambda: _photo_on("scheduled"), False),
     "photo of an unpublished story": (lambda: _photo_on("unpublished"), False),
+    "inline photo of a live story": (lambda: _inline_photo_on("published"), False),
+    "inline photo of a draft": (lambda: _inline_photo_on("draft"), True),
 }
 
 
