@@ -39,31 +39,47 @@ class CorrectionInline(admin.TabularInline):
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
-    list_display = ["headline", "state", "section", "publish_at", "byline", "modified_at"]
+    list_display = [
+        "headline", "state", "section", "publish_at", "byline", "front_page_position",
+        "modified_at",
+    ]  # fmt: skip
     list_filter = ["status", "section", "publish_at", "authors"]
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "slug", "body_text"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "hero_photo"]
-    readonly_fields = ["hero_photo_preview", "preview_link", "created_by", "modified_at"]
+    readonly_fields = [
+        "hero_photo_preview", "preview_link", "updated_at", "created_by", "modified_at",
+    ]  # fmt: skip
     actions = ["publish_selected", "unpublish_selected", "submit_for_review"]
     # django-reversion's VersionAdmin names its own template; this one links Compare.
     object_history_template = "admin/articles/article/object_history.html"
+    # In the order editors work: the words, the photo, the filing, then publishing.
     fieldsets = [
-        (None, {"fields": ["kicker", "headline", "slug", "dek", "body", "edited_since"]}),
-        ("Filing", {"fields": ["section", "tags", "dateline", "agency"]}),
-        ("Hero photo", {"fields": [("hero_photo", "hero_photo_preview"), "hero_caption"]}),
+        (None, {"fields": ["headline", "kicker", "dek", "body", "edited_since"]}),
+        ("Photo", {"fields": [("hero_photo", "hero_photo_preview"), "hero_caption"]}),
+        ("Section and tags", {"fields": ["section", "tags", "dateline", "agency", "slug"]}),
         (
             "Publishing",
-            {"fields": ["status", "publish_at", "preview_link", "mark_updated", "updated_at"]},
-        ),
+            {
+                "fields": [
+                    "status",
+                    "publish_at",
+                    "mark_updated",
+                    "updated_at",
+                    "front_page_position",
+                    "preview_link",
+                ]
+            },
+        ),  # fmt: skip
         ("Search engines", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
         ("Record", {"fields": ["created_by", "modified_at"], "classes": ["collapse"]}),
     ]
 
     class Media:
-        js = ["newsroom-admin/unsaved-changes.js"]
+        js = ["newsroom-admin/unsaved-changes.js", "newsroom-admin/char-count.js"]
+        css = {"all": ["newsroom-admin/article-form.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("bylines__author")

@@ -10,6 +10,7 @@ from articles.sanitize import clean_body
 from articles.services import user_may_publish
 
 WRITER_STATUSES = (Status.DRAFT, Status.IN_REVIEW)
+SEO_HEADLINE = 70  # characters a results page shows of a title
 
 
 def last_saved_by(article) -> str:
@@ -22,7 +23,7 @@ def last_saved_by(article) -> str:
 
 class ArticleAdminForm(forms.ModelForm):
     mark_updated = forms.BooleanField(
-        label="Tell readers it was updated",
+        label="Show as updated",
         required=False,
         help_text='Shows "Updated" with the time of this save. Leave unticked for small fixes.',
     )
@@ -34,8 +35,8 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "headline", "slug", "kicker", "dek", "body", "section", "tags", "dateline", "agency",
-            "hero_photo", "hero_caption", "status", "publish_at", "updated_at", "seo_title",
-            "seo_description",
+            "hero_photo", "hero_caption", "status", "publish_at", "front_page_position",
+            "seo_title", "seo_description",
         ]  # fmt: skip
         widgets = {"body": BodyEditorWidget}
 
@@ -49,6 +50,17 @@ class ArticleAdminForm(forms.ModelForm):
                 date, time = self.fields[name].widget.widgets
                 date.attrs["aria-label"] = f"{label.capitalize()}: date"
                 time.attrs["aria-label"] = f"{label.capitalize()}: time"
+        if "front_page_position" in self.fields and not user_may_publish(self.user):
+            self.fields["front_page_position"].disabled = True
+            self.fields["front_page_position"].help_text = "Editors choose the front page."
+        if "headline" in self.fields:
+            self.fields["headline"].widget.attrs.update(
+                {"class": "vLargeTextField headline-input", "data-count-limit": SEO_HEADLINE}
+            )
+            self.fields["headline"].help_text = (
+                f"Search engines show about {SEO_HEADLINE} characters; "
+                "write a separate SEO title below if it must be longer."
+            )
         if "status" in self.fields and not user_may_publish(self.user):
             self.fields["status"].choices = [
                 choice for choice in Status.choices if choice[0] in WRITER_STATUSES

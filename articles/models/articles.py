@@ -61,6 +61,13 @@ class Article(models.Model):
         blank=True,
         help_text='Shown to readers as "Updated" when later than the publication time.',
     )
+    front_page_position = models.PositiveSmallIntegerField(
+        "front page position",
+        null=True,
+        blank=True,
+        help_text="1 makes it the lead story; 2, 3… order the top stories. Leave empty and "
+        "the story follows by time.",
+    )
     seo_title = models.CharField("SEO title", max_length=110, blank=True)
     seo_description = models.CharField("SEO description", max_length=300, blank=True)
     created_by = models.ForeignKey(

@@ -424,3 +424,11 @@ def test_a_save_over_someone_elses_newer_save_is_refused_and_nothing_is_lost(
         form_data(section, headline="Mine", edited_since=fresh[0]["attrs"]["value"]),
     )
     assert again.status_code == 302
+
+
+def test_only_editors_choose_the_front_page(client, writer, section):
+    client.post(f"{ADD}add/", form_data(section, front_page_position="1"))
+
+    assert Article.objects.get().front_page_position is None
+    form = client.get(f"{ADD}add/").content.decode()
+    assert "Editors choose the front page." in form

@@ -175,3 +175,16 @@ def test_inline_photos_are_held_to_the_hero_photos_rules_and_left_out_once_their
     assert "Old" not in rendered
     assert 'Fresh <span class="credit">Jane Doe</span>' in rendered
     assert article.body_text == "a"
+
+
+def test_the_front_page_puts_the_editors_lead_and_top_stories_first_then_the_rest_by_time():
+    now = timezone.now()
+    newest = ArticleFactory(live=True, publish_at=now - datetime.timedelta(minutes=5))
+    lead = ArticleFactory(live=True, front_page_position=1, publish_at=now - datetime.timedelta(1))
+    second = ArticleFactory(
+        live=True, front_page_position=2, publish_at=now - datetime.timedelta(2)
+    )
+    older = ArticleFactory(live=True, publish_at=now - datetime.timedelta(3))
+    ArticleFactory(front_page_position=1)  # a draft is never on the front page
+
+    assert list(Article.objects.front_page()) == [lead, second, newest, older]
