@@ -1,33 +1,43 @@
-"""The page cache for anonymous readers, and the HTTP caching headers they get.
+"""The page cache for anonymous readers, and the HTTP caching headers they and CDNs get.
 
-Cached pages are keyed on the URL, a variant string (see PAGE_CACHE_VARIANT) and a
-generation number. Any change to what reader pages show bumps the generation, so the
-next request renders afresh. The time of the next scheduled publication is kept too:
-once it passes, the generation is bumped, so a scheduled article appears on time.
+Cached pages are keyed on the path, the query parameters pages use (PAGE_CACHE_QUERY_PARAMS;
+any other parameter, such as a cache-buster or utm_source, is ignored) and a variant string
+(see PAGE_CACHE_VARIANT). Each stored page keeps the tags of what it shows; an edit
+invalidates its tags only (articles/invalidation.py). The time of the next scheduled
+publication is kept too: once it passes, the lists are invalidated, so a scheduled article
+appears on time.
+
+Headers: the default variant is shareable (public, s-maxage, stale-while-revalidate, and the
+tags as Surrogate-Key and Cache-Tag for a CDN); no Vary: Cookie, so an unrelated cookie does
+not split the cache. Other variants (a reader who gave or snoozed the appeal) and staff get
+private pages a CDN must not share.
 """
 
 import hashlib
 import math
 import time
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
-    patch_vary_headers,
     set_response_etag,
 )
 from django.utils.http import parse_http_date_safe
 from django.utils.module_loading import import_string
 
-GENERATION_KEY = "articles:pages:generation"
+from articles import invalidation
+from articles.invalidation import add_tags, invalidate
+
 NEXT_PUBLICATION_KEY = "articles:pages:next-publication"
 # How long pages live when the next publication time is unknown (the cache was flushed).
 UNKNOWN_SCHEDULE_SECONDS = 60
+# Lists a scheduled article joins when its time comes.
+SCHEDULE_TAGS = ("lists", "feeds", "sitemaps", "search")
 
 
 def no_variant(request) -> str:
@@ -36,20 +46,12 @@ def no_variant(request) -> str:
 
 
 def invalidate_pages() -> None:
-    """Make every cached reader page stale, now and again when the transaction commits."""
-    _bump_generation()
-    _remember_next_publication()
-    transaction.on_commit(_bump_generation)
+    """Make every cached reader page stale (and purge the whole site from the CDN)."""
+    invalidate(invalidation.ALL)
+    remember_next_publication()
 
 
-def _bump_generation() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, time.time_ns(), None)
-
-
-def _remember_next_publication() -> None:
+def remember_next_publication() -> None:
     from articles.models import Article
     from articles.models.articles import LIVE_STATUSES
 
@@ -62,19 +64,14 @@ def _remember_next_publication() -> None:
     cache.set(NEXT_PUBLICATION_KEY, upcoming.timestamp() if upcoming else 0, None)
 
 
-def _cache_state(now: float) -> tuple[int, float | None]:
-    """Return the current generation and the next publication time (0: none, None: unknown)."""
-    values = cache.get_many([GENERATION_KEY, NEXT_PUBLICATION_KEY])
-    next_publication = values.get(NEXT_PUBLICATION_KEY)
+def _next_publication(now: float) -> float | None:
+    """Return the next publication time (0: none, None: unknown); past ones invalidate lists."""
+    next_publication = cache.get(NEXT_PUBLICATION_KEY)
     if next_publication and now >= next_publication:
-        invalidate_pages()
-        values = cache.get_many([GENERATION_KEY, NEXT_PUBLICATION_KEY])
-        next_publication = values.get(NEXT_PUBLICATION_KEY)
-    generation = values.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-        generation = cache.get(GENERATION_KEY)
-    return generation, next_publication
+        invalidate(*SCHEDULE_TAGS)
+        remember_next_publication()
+        next_publication = cache.get(NEXT_PUBLICATION_KEY)
+    return next_publication
 
 
 def _seconds_until(next_publication: float | None, now: float, limit: int) -> int:
@@ -85,11 +82,20 @@ def _seconds_until(next_publication: float | None, now: float, limit: int) -> in
     return max(1, min(limit, math.ceil(next_publication - now)))
 
 
-def _page_key(request, generation: int) -> str:
-    variant = import_string(settings.PAGE_CACHE_VARIANT)(request)
-    url = request.build_absolute_uri()
+def _variant(request) -> str:
+    return import_string(settings.PAGE_CACHE_VARIANT)(request)
+
+
+def _page_key(request, variant: str) -> str:
+    known = sorted(
+        (name, value)
+        for name, values in request.GET.lists()
+        if name in settings.PAGE_CACHE_QUERY_PARAMS
+        for value in values
+    )
+    url = f"{request.get_host()}{request.path}?{urlencode(known)}"
     digest = hashlib.sha256(f"{variant}\n{url}".encode()).hexdigest()
-    return f"articles:page:{generation}:{digest}"
+    return f"articles:page:{digest}"
 
 
 def _is_staff(request) -> bool:
@@ -120,19 +126,21 @@ def reader_page(view):
             patch_cache_control(response, private=True, no_cache=True)
             return response
         now = time.time()
-        generation, next_publication = _cache_state(now)
-        key = _page_key(request, generation)
-        response = cache.get(key)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
-            if not _storable(response):
+        next_publication = _next_publication(now)
+        variant = _variant(request)
+        key = _page_key(request, variant)
+        entry = cache.get(key) if settings.PAGE_CACHE_SECONDS > 0 else None
+        if entry is not None and invalidation.invalidated_after(entry["tags"], entry["at"]):
+            entry = None
+        if entry is None:
+            entry, response = _render(request, view, args, kwargs, now, next_publication, variant)
+            if entry is None:  # not a page to keep: an error, a redirect, a private page
                 return response
-            max_age = _seconds_until(next_publication, now, settings.PAGE_MAX_AGE)
-            _add_caching_headers(response, max_age)
-            timeout = _seconds_until(next_publication, now, settings.PAGE_CACHE_SECONDS)
-            cache.set(key, response, timeout)
+            if settings.PAGE_CACHE_SECONDS > 0:
+                invalidation.register(entry["tags"])
+                timeout = _seconds_until(next_publication, now, settings.PAGE_CACHE_SECONDS)
+                cache.set(key, entry, timeout)
+        response = _filled(entry)
         return get_conditional_response(
             request,
             etag=response.get("ETag"),
@@ -143,7 +151,58 @@ def reader_page(view):
     return wrapper
 
 
-def _add_caching_headers(response, max_age: int) -> None:
-    set_response_etag(response)
-    patch_cache_control(response, public=True, max_age=max_age)
-    patch_vary_headers(response, ["Cookie"])
+def _render(request, view, args, kwargs, now, next_publication, variant):
+    """Render the page; return (the entry to keep, or None if it is not to be kept, response)."""
+    started = time.time_ns()
+    request.cache_tags = {invalidation.ALL}
+    request.page_fragments = True  # parts that change often render as markers (_filled)
+    response = view(request, *args, **kwargs)
+    if hasattr(response, "render"):
+        response.render()
+    if not _storable(response):
+        return None, response
+    max_age = _seconds_until(next_publication, now, settings.PAGE_MAX_AGE)
+    tags = sorted(request.cache_tags)
+    shared = variant in settings.PAGE_CACHE_SHARED_VARIANTS
+    fragments = [
+        name for name in settings.PAGE_CACHE_FRAGMENTS if _marker(name) in response.content
+    ]
+    _add_caching_headers(response, max_age, tags, shared=shared, etag=not fragments)
+    return {"response": response, "tags": tags, "at": started, "fragments": fragments}, response
+
+
+def _marker(name: str) -> bytes:
+    return f"<!--fragment:{name}-->".encode()
+
+
+def _filled(entry: dict):
+    """Return the stored response with its fragments filled in, and its ETag set."""
+    response = entry["response"]
+    if entry.get("fragments"):
+        content = response.content
+        for name in entry["fragments"]:
+            html = import_string(settings.PAGE_CACHE_FRAGMENTS[name])()
+            content = content.replace(_marker(name), html.encode())
+        response.content = content
+        set_response_etag(response)
+    return response
+
+
+def _add_caching_headers(response, max_age, tags, *, shared: bool, etag: bool) -> None:
+    if etag:
+        set_response_etag(response)
+    if not shared:
+        patch_cache_control(response, private=True, max_age=max_age)
+        return
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=max_age,
+        s_maxage=settings.PAGE_SHARED_MAX_AGE,
+        stale_while_revalidate=settings.PAGE_STALE_WHILE_REVALIDATE,
+    )
+    response["Surrogate-Key"] = " ".join(tags)
+    response["Cache-Tag"] = ",".join(tags)
+
+
+__all__ = ["add_tags", "invalidate", "invalidate_pages", "reader_page"]

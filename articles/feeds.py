@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from articles.invalidation import add_tags
 from articles.models import Article, Section
 from articles.seo import absolute_url
 
@@ -17,6 +18,7 @@ class LatestArticlesFeed(Feed):
     url_name = "articles:feed-rss"
 
     def get_object(self, request, slug=None):
+        add_tags(request, "feeds", "lists")
         return get_object_or_404(Section, slug=slug) if slug else None
 
     def title(self, obj=None):

@@ -1,11 +1,8 @@
 import datetime
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection, models
+from django.db import models
 from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.utils import timezone
-
-SEARCH_CONFIG = "english"
 
 
 def _bylines():
@@ -73,25 +70,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def search(self, text: str):
         """Return articles matching the text, best first (full-text on PostgreSQL)."""
-        text = " ".join(text.split())
-        if not text:
-            return self.none()
-        if connection.vendor == "postgresql":
-            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-            vector = (
-                SearchVector("headline", weight="A", config=SEARCH_CONFIG)
-                + SearchVector("kicker", "dek", weight="B", config=SEARCH_CONFIG)
-                + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
-            )
-            return (
-                self.annotate(search=vector, search_rank=SearchRank(vector, query))
-                .filter(search=query)
-                .order_by("-search_rank", "-publish_at")
-            )
-        words = text.split()[:8]
-        matches = Q()
-        for word in words:
-            matches &= (
-                Q(headline__icontains=word) | Q(dek__icontains=word) | Q(body_text__icontains=word)
-            )
-        return self.filter(matches).order_by("-publish_at")
+        from articles.search import ranked
+
+        return ranked(self, text)
+
+    def matching(self, text: str):
+        """Return articles matching the text, in no particular order (the admin's search)."""
+        from articles.search import matching
+
+        return matching(self, text)

@@ -1,16 +1,59 @@
-"""Whatever a reader page shows changes → the cached reader pages go stale."""
+"""Whatever a reader page shows changes → the cached pages that show it go stale.
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+See articles/invalidation.py for the tags each page carries.
+"""
 
-from articles.caching import invalidate_pages
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from articles.caching import remember_next_publication
+from articles.invalidation import article_changed, invalidate
 from articles.models import Article, Author, Byline, Correction, Photo, Section, Tag
 
 
-def _pages_changed(sender, **kwargs):
-    invalidate_pages()
+def _remember_section(sender, instance, **kwargs):
+    if instance.pk:
+        instance._previous_section_id = (
+            Article.objects.filter(pk=instance.pk).values_list("section_id", flat=True).first()
+        )
 
 
-for _model in (Article, Author, Byline, Correction, Photo, Section, Tag):
-    post_save.connect(_pages_changed, sender=_model, dispatch_uid=f"pages-{_model.__name__}")
-    post_delete.connect(_pages_changed, sender=_model, dispatch_uid=f"pages-del-{_model.__name__}")
-m2m_changed.connect(_pages_changed, sender=Article.tags.through, dispatch_uid="pages-article-tags")
+def _article_changed(sender, instance, **kwargs):
+    article_changed(instance, previous_section_id=getattr(instance, "_previous_section_id", None))
+    remember_next_publication()  # it may now be scheduled, or no longer
+
+
+def _byline_changed(sender, instance, **kwargs):
+    article = Article.objects.filter(pk=instance.article_id).first()
+    if article is not None:
+        article_changed(article, extra=[f"list:author:{instance.author_id}"])
+
+
+def _correction_changed(sender, instance, **kwargs):
+    invalidate(f"article:{instance.article_id}")
+
+
+def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_") and action != "pre_clear":
+        return
+    if reverse:  # tag.articles.add(...): the tag's lists, and each article's page
+        invalidate(f"list:tag:{instance.pk}", *(f"article:{pk}" for pk in pk_set or ()))
+        return
+    article_changed(instance, extra=[f"list:tag:{pk}" for pk in pk_set or ()])
+
+
+def _object_changed(sender, instance, **kwargs):
+    """A section, tag, author or photo: the pages showing it, and every list (teasers)."""
+    invalidate(f"{sender._meta.model_name}:{instance.pk}", "lists")
+
+
+pre_save.connect(_remember_section, sender=Article, dispatch_uid="pages-article-pre")
+post_save.connect(_article_changed, sender=Article, dispatch_uid="pages-article")
+post_delete.connect(_article_changed, sender=Article, dispatch_uid="pages-del-article")
+for _signal in (post_save, post_delete):
+    _signal.connect(_byline_changed, sender=Byline, dispatch_uid=f"pages-byline-{_signal}")
+    _signal.connect(_correction_changed, sender=Correction, dispatch_uid=f"pages-corr-{_signal}")
+    for _model in (Author, Photo, Section, Tag):
+        _signal.connect(
+            _object_changed, sender=_model, dispatch_uid=f"pages-{_model.__name__}-{_signal}"
+        )
+m2m_changed.connect(_tags_changed, sender=Article.tags.through, dispatch_uid="pages-article-tags")

@@ -1,10 +1,9 @@
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from articles import views
 from articles.caching import reader_page
 from articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
-from articles.sitemaps import SITEMAPS
+from articles.views import sitemaps as sitemap_views
 
 
 class YearConverter:
@@ -46,12 +45,9 @@ urlpatterns = [
     path("preview/<str:token>/", views.preview, name="preview"),
     path("rss/", rss, name="feed-rss"),
     path("atom/", atom, name="feed-atom"),
-    path(
-        "sitemap.xml",
-        reader_page(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap",
-    ),
+    path("sitemap.xml", sitemap_views.index, name="sitemap"),
+    path("sitemaps/sections.xml", sitemap_views.sections, name="sitemap-sections"),
+    path("sitemaps/articles-<yyyy:year>-<dd:month>.xml", sitemap_views.month, name="sitemap-month"),
     path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -34,8 +34,8 @@ def bench_env(db_name: str, **extra: str) -> dict[str, str]:
     }
 
 
-def fresh_database(db_name: str, env: dict[str, str]) -> None:
-    """Drop and recreate a scratch database, then migrate it."""
+def fresh_database(db_name: str, env: dict[str, str], *, flush_redis: bool = True) -> None:
+    """Drop and recreate a scratch database, then migrate it (and empty the bench's Redis)."""
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{db_name}"')
@@ -45,7 +45,10 @@ def fresh_database(db_name: str, env: dict[str, str]) -> None:
         env=env,
         check=True,
     )
-    subprocess.run(["redis-cli", "-u", f"{REDIS}/13", "flushdb"], check=True, capture_output=True)
+    if flush_redis:
+        subprocess.run(
+            ["redis-cli", "-u", f"{REDIS}/13", "flushdb"], check=True, capture_output=True
+        )
 
 
 def drop_database(db_name: str) -> None:

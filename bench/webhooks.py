@@ -28,7 +28,26 @@ from bench.pages import HOST, _answers, free_port, hammer  # noqa: E402
 
 DB = "newsroom_bench_webhooks"
 SECRET = "whsec_bench_only"
-TYPES = ["invoice.paid", "customer.subscription.updated", "charge.refunded", "customer.created"]
+# Every type the endpoint handles (support.webhooks.HANDLERS), and one it ignores.
+TYPES = [
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "checkout.session.expired",
+    "invoice.paid",
+    "invoice.payment_failed",
+    "customer.subscription.updated",
+    "customer.subscription.deleted",
+    "charge.refunded",
+    "charge.refund.updated",
+    "refund.created",
+    "refund.updated",
+    "refund.failed",
+    "charge.dispute.created",
+    "charge.dispute.updated",
+    "charge.dispute.closed",
+    "customer.created",
+]
 
 
 def events(count: int) -> list[str]:

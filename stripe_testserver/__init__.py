@@ -6,28 +6,53 @@ Run it from the project folder:
         [--webhook-url URL] [--webhook-secret whsec_...] [--public-url URL]
 
 and point stripe-python at it with `base_addresses={"api": url, ...}`. It accepts `sk_test_`
-keys only and keeps its state in memory. It serves:
+keys only and keeps its state in memory. It follows the API version stripe-python pins
+(`stripe.api_version`): every `/v1/` request is checked against the SDK's own request types
+for that endpoint (sdk_params.py), and objects carry only the fields the SDK's classes declare.
+It serves:
 
 - `/v1/` — the part of Stripe's API the app uses: Checkout Sessions (payment and
   subscription mode, `price_data` line items), customers, subscriptions (retrieve, update,
-  cancel), invoices, invoice payments, payment intents, charges, refunds, events, Billing
-  Portal sessions. Objects have the fields of Stripe's own examples (`stripe_examples.json`),
-  errors Stripe's shape and status codes, `Idempotency-Key` is honoured.
+  cancel), invoices, invoice payments, payment intents, charges, refunds, disputes, events,
+  Billing Portal sessions. Objects have the fields of Stripe's own examples
+  (`stripe_examples.json`), errors Stripe's shape and status codes, `Idempotency-Key` is honoured.
 - `/checkout/{id}` and `/portal/{id}` — plain HTML pages labelled as test mode. Card
-  4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined.
-- `/_testserver/` — test controls: `health`, `config`, `deliveries[?wait=1]`, `reset`,
-  `checkout/{id}/pay`, `subscriptions/{id}/renew` (`{"outcome": "paid" | "failed"}`).
+  4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined; a checkbox pays as a
+  delayed payment method would.
+- `/dashboard` — a page to refund, dispute, settle delayed payments, renew and cancel by hand
+  (dashboard.py), with the same events as the controls.
+- `/_testserver/` — test controls (JSON): `health`, `config` (`webhook_url`, `webhook_secret`,
+  `portal_configured`), `deliveries[?wait=1]`, `reset`, and POST
+  `checkout/{id}/pay` (`card`, `email`, `name`, `delayed`), `checkout/{id}/settle`
+  (`outcome`: succeeded | failed), `checkout/{id}/expire`, `subscriptions/{id}/renew`
+  (`outcome`: paid | failed), `subscriptions/{id}/status` (`status`), `refunds/{id}/fail`
+  (`failure_reason`), `refunds/{id}/succeed` (a pending refund), `charges/{id}/dispute`
+  (`reason`, `amount`), `disputes/{id}/close` (`outcome`: won | lost).
 
 Events, in order (each signed and POSTed to the webhook URL, if one is set):
 
-- one-time checkout: customer.created, payment_method.attached, checkout.session.completed,
-  payment_intent.succeeded, charge.succeeded
+- one-time checkout: [customer.created, payment_method.attached: only with
+  customer_creation=always], checkout.session.completed, payment_intent.succeeded,
+  charge.succeeded
 - subscription checkout: customer.created, payment_method.attached,
   customer.subscription.created, charge.succeeded, payment_intent.succeeded, invoice.paid,
   invoice.payment_succeeded, checkout.session.completed
+- delayed payment: as above but payment_intent.processing instead of the charge, intent and
+  invoice events (the subscription is `incomplete`), and checkout.session.completed has
+  payment_status "unpaid"; settled: charge.succeeded, payment_intent.succeeded,
+  [invoice.paid, invoice.payment_succeeded, customer.subscription.updated],
+  checkout.session.async_payment_succeeded; failed: charge.failed,
+  payment_intent.payment_failed, [invoice.payment_failed], checkout.session.async_payment_failed
+- expiry: checkout.session.expired
 - renewal paid: charge.succeeded, payment_intent.succeeded, invoice.paid,
   invoice.payment_succeeded, customer.subscription.updated
 - renewal failed: charge.failed, payment_intent.payment_failed, invoice.payment_failed,
   customer.subscription.updated (status past_due)
-- refund: charge.refunded, refund.created; cancel: customer.subscription.deleted
+- status control: customer.subscription.updated [+ customer.subscription.paused / .resumed]
+- refund: charge.refunded, refund.created (status succeeded; pending for a delayed
+  payment, then refunds/{id}/succeed: refund.updated, charge.refund.updated); refund
+  failure: refund.updated, charge.refund.updated, refund.failed
+- dispute: charge.dispute.created, charge.dispute.funds_withdrawn; closed: charge.dispute.closed
+  [+ charge.dispute.funds_reinstated when won]
+- cancel: customer.subscription.deleted
 """

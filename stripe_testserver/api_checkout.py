@@ -13,10 +13,6 @@ LOCALES = (
     "auto bg cs da de el en en-GB es es-419 et fi fil fr fr-CA hr hu id it ja ko lt lv ms mt "
     "nb nl pl pt pt-BR ro ru sk sl sv th tr vi zh zh-HK zh-TW"
 ).split()
-PAYMENT_METHOD_TYPES = (
-    "card link paypal sepa_debit ideal bancontact us_bank_account klarna eps p24 "
-    "cashapp affirm amazon_pay revolut_pay alipay wechat_pay"
-).split()
 
 RECURRING = Obj(
     {"interval": Str(choices=("day", "month", "week", "year")), "interval_count": Int(1, 365)},
@@ -60,7 +56,9 @@ CREATE = Obj(
         "subscription_data": Obj(DATA_WITH_METADATA),
         "payment_intent_data": Obj(DATA_WITH_METADATA),
         "submit_type": Str(choices=("auto", "book", "donate", "pay", "subscribe")),
-        "payment_method_types": List(Str(choices=tuple(PAYMENT_METHOD_TYPES))),
+        # Names and values of these two are checked against stripe-python's types first.
+        "allowed_payment_method_types": List(Str()),
+        "ui_mode": Str(),
         "locale": Str(choices=tuple(LOCALES)),
         "expires_at": Int(),
         "expand": EXPAND,
@@ -69,7 +67,7 @@ CREATE = Obj(
 )
 
 
-@route("POST", "/v1/checkout/sessions")
+@route("POST", "/v1/checkout/sessions", params="checkout.SessionCreateParams")
 def create_session(store: Store, params: dict) -> dict:
     params = validate(CREATE, params)
     _check_mode(params)
@@ -88,8 +86,6 @@ def create_session(store: Store, params: dict) -> dict:
     session = shapes.checkout_session(
         params, items=items, public_url=store.public_url, customer=customer
     )
-    if "customer_creation" in params:
-        session["customer_creation"] = params["customer_creation"]
     if "expires_at" in params:
         session["expires_at"] = _expires_at(params["expires_at"])
     store.add(session)
@@ -111,12 +107,25 @@ def _check_mode(params: dict) -> None:
     only = {
         "subscription_data": "subscription",
         "payment_intent_data": "payment",
-        "submit_type": "payment",
         "customer_creation": "payment",
     }
     for name, allowed in only.items():
         if name in params and mode != allowed:
             raise InvalidRequest(f"You can not pass `{name}` in `{mode}` mode.", param=name)
+    if params.get("ui_mode", "hosted_page") != "hosted_page":
+        raise InvalidRequest(
+            "stripe_testserver serves Checkout's hosted page only (`ui_mode=hosted_page`).",
+            param="ui_mode",
+        )
+    if (
+        "allowed_payment_method_types" in params
+        and "card" not in params["allowed_payment_method_types"]
+    ):
+        raise InvalidRequest(
+            "stripe_testserver takes card payments only: allowed_payment_method_types must "
+            "include `card`.",
+            param="allowed_payment_method_types",
+        )
 
 
 def _line_item(store: Store, mode: str, item: dict, index: int) -> dict:
@@ -211,7 +220,10 @@ def _expires_at(value: int) -> int:
     return value
 
 
-@route("GET", "/v1/checkout/sessions/(?P<session_id>[^/]+)")
+SESSION = "/v1/checkout/sessions/(?P<session_id>[^/]+)"
+
+
+@route("GET", SESSION, params="checkout.SessionRetrieveParams")
 def retrieve_session(store: Store, params: dict, session_id: str) -> dict:
     params = validate(RETRIEVE, params)
     session = store.get("checkout.session", session_id, param="session")
@@ -219,7 +231,7 @@ def retrieve_session(store: Store, params: dict, session_id: str) -> dict:
     return render(store, session, params.get("expand"))
 
 
-@route("GET", "/v1/checkout/sessions/(?P<session_id>[^/]+)/line_items")
+@route("GET", f"{SESSION}/line_items", params="checkout.SessionListLineItemsParams")
 def list_line_items(store: Store, params: dict, session_id: str) -> dict:
     params = validate(Obj(LIST_PARAMS), params)
     store.get("checkout.session", session_id, param="session")
@@ -227,7 +239,7 @@ def list_line_items(store: Store, params: dict, session_id: str) -> dict:
     return paginate(store, items, params, f"/v1/checkout/sessions/{session_id}/line_items")
 
 
-@route("POST", "/v1/checkout/sessions/(?P<session_id>[^/]+)/expire")
+@route("POST", f"{SESSION}/expire", params="checkout.SessionExpireParams")
 def expire(store: Store, params: dict, session_id: str) -> dict:
     params = validate(RETRIEVE, params)
     session = store.get("checkout.session", session_id, param="session")
@@ -245,7 +257,7 @@ LIST_SESSIONS = Obj(
 )
 
 
-@route("GET", "/v1/checkout/sessions")
+@route("GET", "/v1/checkout/sessions", params="checkout.SessionListParams")
 def list_sessions(store: Store, params: dict) -> dict:
     params = validate(LIST_SESSIONS, params)
     names = ("customer", "payment_intent", "subscription", "status")
@@ -254,6 +266,11 @@ def list_sessions(store: Store, params: dict) -> dict:
     return paginate(store, sessions, params, "/v1/checkout/sessions")
 
 
+# What Stripe answers in test mode until the customer portal settings have been saved once.
+PORTAL_NOT_CONFIGURED = (
+    "You can’t create a portal session in test mode until you save your customer portal "
+    "settings in test mode at https://dashboard.stripe.com/test/settings/billing/portal."
+)
 PORTAL = Obj(
     {
         "customer": Str(),
@@ -267,10 +284,12 @@ PORTAL = Obj(
 )
 
 
-@route("POST", "/v1/billing_portal/sessions")
+@route("POST", "/v1/billing_portal/sessions", params="billing_portal.SessionCreateParams")
 def create_portal_session(store: Store, params: dict) -> dict:
     params = validate(PORTAL, params)
     customer = store.get("customer", params["customer"], param="customer", status=400)
+    if "configuration" not in params and not store.portal_configured:
+        raise InvalidRequest(PORTAL_NOT_CONFIGURED)
     configuration = params.get("configuration", store.portal_configuration)
     if configuration != store.portal_configuration:
         raise no_such("billing_portal.configuration", configuration, "configuration", 400)

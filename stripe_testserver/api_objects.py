@@ -1,32 +1,33 @@
 """Customers, subscriptions, invoices, payments, refunds and events under `/v1/`."""
 
-from . import shapes_billing
 from .billing import cancel_subscription, update_subscription
+from .disputes import refund_charge
 from .errors import InvalidRequest
 from .listing import LIST_PARAMS, paginate, render
-from .money import format_amount
 from .params import EXPAND, RETRIEVE, Bool, Email, Int, List, Metadata, Obj, Str, validate
 from .routes import route
 from .store import Store
 
+# collection -> (object kind, stripe-python's class prefix for its request types)
 RETRIEVABLE = {
-    "customers": "customer",
-    "subscriptions": "subscription",
-    "invoices": "invoice",
-    "payment_intents": "payment_intent",
-    "charges": "charge",
-    "refunds": "refund",
-    "events": "event",
-    "payment_methods": "payment_method",
-    "prices": "price",
-    "products": "product",
-    "invoice_payments": "invoice_payment",
+    "customers": ("customer", "Customer"),
+    "subscriptions": ("subscription", "Subscription"),
+    "invoices": ("invoice", "Invoice"),
+    "payment_intents": ("payment_intent", "PaymentIntent"),
+    "charges": ("charge", "Charge"),
+    "refunds": ("refund", "Refund"),
+    "disputes": ("dispute", "Dispute"),
+    "events": ("event", "Event"),
+    "payment_methods": ("payment_method", "PaymentMethod"),
+    "prices": ("price", "Price"),
+    "products": ("product", "Product"),
+    "invoice_payments": ("invoice_payment", "InvoicePayment"),
 }
 ID = "(?P<object_id>[^/]+)"
 
 
 def _retrieve(collection: str):
-    kind = RETRIEVABLE[collection]
+    kind = RETRIEVABLE[collection][0]
 
     def retrieve(store: Store, params: dict, object_id: str) -> dict:
         params = validate(RETRIEVE, params)
@@ -35,8 +36,8 @@ def _retrieve(collection: str):
     return retrieve
 
 
-for _collection in RETRIEVABLE:
-    route("GET", f"/v1/{_collection}/{ID}")(_retrieve(_collection))
+for _collection, (_, _prefix) in RETRIEVABLE.items():
+    route("GET", f"/v1/{_collection}/{ID}", f"{_prefix}RetrieveParams")(_retrieve(_collection))
 
 
 def _lister(kind: str, url: str, filters: dict, select):
@@ -101,6 +102,7 @@ LISTS = {
     "payment_intents": ("payment_intent", {"customer": Str()}, _plain),
     "invoice_payments": ("invoice_payment", {"invoice": Str()}, _plain),
     "refunds": ("refund", {"charge": Str(), "payment_intent": Str()}, _plain),
+    "disputes": ("dispute", {"charge": Str(), "payment_intent": Str()}, _plain),
     "events": (
         "event",
         {"type": Str(), "types": List(Str(), 20), "delivery_success": Bool()},
@@ -108,7 +110,10 @@ LISTS = {
     ),
 }
 for _collection, (_kind, _filters, _select) in LISTS.items():
-    route("GET", f"/v1/{_collection}")(_lister(_kind, f"/v1/{_collection}", _filters, _select))
+    _list_params = RETRIEVABLE[_collection][1] + "ListParams"
+    route("GET", f"/v1/{_collection}", _list_params)(
+        _lister(_kind, f"/v1/{_collection}", _filters, _select)
+    )
 
 UPDATE_SUBSCRIPTION = Obj(
     {
@@ -137,7 +142,7 @@ UPDATE_SUBSCRIPTION = Obj(
 )
 
 
-@route("POST", f"/v1/subscriptions/{ID}")
+@route("POST", f"/v1/subscriptions/{ID}", params="SubscriptionUpdateParams")
 def update(store: Store, params: dict, object_id: str) -> dict:
     params = validate(UPDATE_SUBSCRIPTION, params)
     sub = store.get("subscription", object_id)
@@ -154,7 +159,7 @@ CANCEL_SUBSCRIPTION = Obj(
 )
 
 
-@route("DELETE", f"/v1/subscriptions/{ID}")
+@route("DELETE", f"/v1/subscriptions/{ID}", params="SubscriptionCancelParams")
 def cancel(store: Store, params: dict, object_id: str) -> dict:
     params = validate(CANCEL_SUBSCRIPTION, params)
     sub = store.get("subscription", object_id)
@@ -175,35 +180,12 @@ REFUND = Obj(
 )
 
 
-@route("POST", "/v1/refunds")
+@route("POST", "/v1/refunds", params="RefundCreateParams")
 def create_refund(store: Store, params: dict) -> dict:
     params = validate(REFUND, params)
     charge = _charge_to_refund(store, params)
-    remaining = charge["amount"] - charge["amount_refunded"]
-    if charge["refunded"] or remaining == 0:
-        raise InvalidRequest(
-            f"Charge {charge['id']} has already been refunded.",
-            code="charge_already_refunded",
-            param="charge",
-        )
-    amount = params.get("amount", remaining)
-    if amount > remaining:
-        raise InvalidRequest(
-            f"Refund amount ({format_amount(amount, charge['currency'])}) is greater than "
-            f"unrefunded amount on charge ({format_amount(remaining, charge['currency'])})",
-            code="amount_too_large",
-            param="amount",
-        )
     metadata = {k: v for k, v in params.get("metadata", {}).items() if v}
-    refund = store.add(shapes_billing.refund(charge, amount, params.get("reason"), metadata))
-    previous = {"amount_refunded": charge["amount_refunded"]}
-    charge["amount_refunded"] += amount
-    charge["refunds"]["data"].insert(0, refund)
-    if charge["amount_refunded"] == charge["amount"]:
-        previous["refunded"] = False
-        charge["refunded"] = True
-    store.emit("charge.refunded", charge, previous)
-    store.emit("refund.created", refund)
+    refund = refund_charge(store, charge, params.get("amount"), params.get("reason"), metadata)
     return render(store, refund, params.get("expand"))
 
 
@@ -231,11 +213,5 @@ def _charge_to_refund(store: Store, params: dict) -> dict:
             "One of the following params should be provided for this request: "
             "payment_intent or charge.",
             code="parameter_missing",
-        )
-    if charge["status"] != "succeeded":
-        raise InvalidRequest(
-            f"Charge {charge['id']} has not succeeded and cannot be refunded.",
-            code="charge_not_refundable",
-            param="charge",
         )
     return charge

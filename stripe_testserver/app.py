@@ -8,7 +8,7 @@ import re
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from . import api_checkout, api_objects, control, pages  # noqa: F401 (they register routes)
+from . import api_checkout, api_objects, control, pages, sdk_params  # noqa: F401 (routes)
 from .errors import AuthenticationError, IdempotencyError, InvalidRequest, NotFound, StripeError
 from .params import parse_form
 from .routes import resolve
@@ -108,6 +108,7 @@ class Handler(BaseHTTPRequestHandler):
             params = parse_form(self.query)
             if method != "GET":
                 params.update(parse_form(self.body))
+            sdk_params.check(handler.sdk_params, params)
             key = self.headers.get("Idempotency-Key") if method == "POST" else None
             status, body = self._call(handler, groups, params, api_key, key, request_id, headers)
         except StripeError as error:

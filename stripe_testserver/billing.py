@@ -1,7 +1,8 @@
-"""State changes: paying a Checkout Session, renewals, cancellations, refunds, card updates.
+"""State changes of payments, subscriptions and invoices: renewals, cancellations, card updates.
 
 Every change emits the events Stripe sends for it, in the order the package docstring lists.
-Callers hold `store.lock`.
+Callers hold `store.lock`. Paying a Checkout Session is in checkout_flow.py, refunds and
+disputes in disputes.py.
 """
 
 import calendar
@@ -43,82 +44,7 @@ def expire_session(store: Store, session: dict) -> dict:
     return session
 
 
-def complete_checkout(store: Store, session: dict, card, email=None, name=None) -> dict:
-    """Pay an open session with `card`; raise CardError (nothing changed) when declined."""
-    expire_if_due(store, session)
-    if session["status"] == "complete":
-        raise InvalidRequest("This Checkout Session has already been paid.", param="session")
-    if session["status"] != "open":
-        raise InvalidRequest("This Checkout Session is no longer active.", param="session")
-    decline = card.decline()
-    if decline:
-        raise decline
-    card.email = email or session["customer_email"]
-    card.name = name
-    customer = _customer_for(store, session, card)
-    pm = store.add(shapes.payment_method(card, customer_id=customer["id"]))
-    store.emit("payment_method.attached", pm)
-    details = shapes.customer_details(card.email or customer["email"], name)
-    session.update(customer=customer["id"], customer_details=details, url=None)
-    session.update(status="complete", payment_status="paid")
-    if session["mode"] == "payment":
-        _complete_payment(store, session, customer, pm, card)
-    else:
-        _complete_subscription(store, session, customer, pm, card)
-    return session
-
-
-def _customer_for(store: Store, session: dict, card) -> dict:
-    if session["customer"]:
-        return store.get("customer", session["customer"])
-    customer = store.add(shapes.customer(email=card.email, name=card.name))
-    store.emit("customer.created", customer)
-    return customer
-
-
-def _complete_payment(store, session, customer, pm, card) -> None:
-    data = store.checkout_options[session["id"]].get("payment_intent_data", {})
-    pi = shapes_billing.payment_intent(
-        amount=session["amount_total"],
-        currency=session["currency"],
-        customer_id=customer["id"],
-        pm_id=pm["id"],
-        metadata=data.get("metadata", {}),
-        description=data.get("description"),
-        email=card.email,
-    )
-    charge = _charge(store, pi, card, pm, decline=None)
-    session["payment_intent"] = pi["id"]
-    store.emit("checkout.session.completed", session)
-    store.emit("payment_intent.succeeded", pi)
-    store.emit("charge.succeeded", charge)
-
-
-def _complete_subscription(store, session, customer, pm, card) -> None:
-    data = store.checkout_options[session["id"]].get("subscription_data", {})
-    items = store.line_items[session["id"]]
-    recurring = items[0]["price"]["recurring"]
-    start = now()
-    period = (start, add_interval(start, recurring["interval"], recurring["interval_count"]))
-    sub = store.add(
-        shapes_billing.subscription(
-            customer_id=customer["id"],
-            pm_id=pm["id"],
-            items=items,
-            period=period,
-            metadata=data.get("metadata", {}),
-            description=data.get("description"),
-        )
-    )
-    customer["currency"] = sub["currency"]
-    invoice = _new_invoice(store, sub, "subscription_create", (start, start))
-    session.update(subscription=sub["id"], invoice=invoice["id"])
-    store.emit("customer.subscription.created", sub)
-    _pay_invoice(store, invoice, card, pm, decline=None)
-    store.emit("checkout.session.completed", session)
-
-
-def _new_invoice(store: Store, sub: dict, reason: str, period) -> dict:
+def new_invoice(store: Store, sub: dict, reason: str, period) -> dict:
     customer = store.get("customer", sub["customer"])
 
     def describe(item):
@@ -132,27 +58,64 @@ def _new_invoice(store: Store, sub: dict, reason: str, period) -> dict:
     return invoice
 
 
-def _charge(store, pi, card, pm, decline) -> dict:
+def new_charge(store, pi, card, pm, decline, *, pending: bool = False) -> dict:
+    """Charge `pi` (no events); a `pending` charge (a delayed payment method) settles later."""
     charge = store.add(shapes_billing.charge(pi, card, pm["id"], decline))
     pi["latest_charge"] = charge["id"]
+    store.add(pi)
+    if pending:
+        charge.update(status="pending", paid=False)
+        pi["status"] = "processing"
+        store.delayed_charges.add(charge["id"])
+    else:
+        _settle(store, pi, charge, decline)
+    return charge
+
+
+def _settle(store: Store, pi: dict, charge: dict, decline) -> None:
     if decline:
+        charge.update(
+            status="failed",
+            paid=False,
+            captured=False,
+            amount_captured=0,
+            balance_transaction=None,
+            failure_code=decline.code,
+            failure_message=decline.message,
+            outcome=shapes_billing.outcome(decline),
+        )
         pi["status"] = "requires_payment_method"
         pi["last_payment_error"] = {
             "charge": charge["id"],
             "code": decline.code,
             "decline_code": decline.decline_code,
             "message": decline.message,
-            "payment_method": copy.deepcopy(pm),
+            "payment_method": copy.deepcopy(store.get("payment_method", pi["payment_method"])),
             "type": "card_error",
         }
     else:
+        charge.update(status="succeeded", paid=True)
         pi.update(status="succeeded", amount_received=pi["amount"])
-    store.add(pi)
-    return charge
 
 
-def _pay_invoice(store: Store, invoice: dict, card, pm, decline) -> None:
-    """Attempt payment of `invoice`, emitting the charge, intent and invoice events."""
+def emit_payment(store: Store, pi: dict, decline) -> None:
+    charge = store.get("charge", pi["latest_charge"])
+    store.emit("charge.failed" if decline else "charge.succeeded", charge)
+    store.emit("payment_intent.payment_failed" if decline else "payment_intent.succeeded", pi)
+
+
+def settle_payment(store: Store, pi: dict, decline) -> None:
+    """Finish a processing payment (delayed method), emitting the charge and intent events."""
+    _settle(store, pi, store.get("charge", pi["latest_charge"]), decline)
+    emit_payment(store, pi, decline)
+
+
+def pay_invoice(store: Store, invoice: dict, card, pm, decline, *, pending=False) -> dict:
+    """Attempt payment of `invoice`, emitting the charge, intent and invoice events.
+
+    With `pending` the payment stays processing (payment_intent.processing only) until
+    settle_payment and finish_invoice are called.
+    """
     reason = invoice["billing_reason"]
     pi = shapes_billing.payment_intent(
         amount=invoice["amount_due"],
@@ -165,24 +128,34 @@ def _pay_invoice(store: Store, invoice: dict, card, pm, decline) -> None:
         else "Subscription update",
         email=None,
     )
-    charge = _charge(store, pi, card, pm, decline)
+    new_charge(store, pi, card, pm, decline, pending=pending)
     invoice.update(attempt_count=invoice["attempt_count"] + 1, attempted=True)
     payments = store.invoice_payments.setdefault(invoice["id"], [])
     for earlier in payments:
         earlier["is_default"] = False
-    payments.append(store.add(shapes.invoice_payment(invoice, pi, paid=not decline)))
+    payments.append(store.add(shapes.invoice_payment(invoice, pi)))
+    if pending:
+        store.emit("payment_intent.processing", pi)
+    else:
+        emit_payment(store, pi, decline)
+        finish_invoice(store, invoice, pi, decline)
+    return pi
+
+
+def finish_invoice(store: Store, invoice: dict, pi: dict, decline) -> None:
+    """Record the outcome of `pi` on `invoice` and its invoice payment; emit invoice events."""
     if decline:
         invoice.update(auto_advance=True, next_payment_attempt=now() + 3 * DAY)
-        store.emit("charge.failed", charge)
-        store.emit("payment_intent.payment_failed", pi)
         store.emit("invoice.payment_failed", invoice)
         return
+    for payment in store.invoice_payments[invoice["id"]]:
+        if payment["payment"]["payment_intent"] == pi["id"]:
+            payment.update(amount_paid=pi["amount"], status="paid")
+            payment["status_transitions"]["paid_at"] = now()
     paid = invoice["amount_due"]
     invoice.update(amount_paid=paid, amount_remaining=0, status="paid", auto_advance=False)
     invoice.update(next_payment_attempt=None)
     invoice["status_transitions"]["paid_at"] = now()
-    store.emit("charge.succeeded", charge)
-    store.emit("payment_intent.succeeded", pi)
     store.emit("invoice.paid", invoice)
     store.emit("invoice.payment_succeeded", invoice)
 
@@ -208,9 +181,9 @@ def renew(store: Store, sub: dict, outcome: str) -> dict:
     pm, card = _saved_card(store, sub["default_payment_method"])
     latest = store.find(sub["latest_invoice"] or "")
     if sub["status"] == "past_due" and latest and latest["status"] == "open":
-        _pay_invoice(store, latest, card, pm, decline)
+        pay_invoice(store, latest, card, pm, decline)
         if not decline:
-            _change(store, sub, status="active")
+            change(store, sub, status="active")
         return sub
     item = sub["items"]["data"][0]
     old_period = (item["current_period_start"], item["current_period_end"])
@@ -219,8 +192,8 @@ def renew(store: Store, sub: dict, outcome: str) -> dict:
     previous = {"items": copy.deepcopy(sub["items"]), "latest_invoice": sub["latest_invoice"]}
     for sub_item in sub["items"]["data"]:
         sub_item.update(current_period_start=old_period[1], current_period_end=end)
-    invoice = _new_invoice(store, sub, "subscription_cycle", old_period)
-    _pay_invoice(store, invoice, card, pm, decline)
+    invoice = new_invoice(store, sub, "subscription_cycle", old_period)
+    pay_invoice(store, invoice, card, pm, decline)
     status = "past_due" if decline else "active"
     if status != sub["status"]:
         previous["status"] = sub["status"]
@@ -229,13 +202,31 @@ def renew(store: Store, sub: dict, outcome: str) -> dict:
     return sub
 
 
-def _change(store: Store, obj: dict, **fields) -> dict:
+def change(store: Store, obj: dict, **fields) -> dict:
     """Set `fields` on a subscription and emit customer.subscription.updated if any changed."""
     previous = {k: copy.deepcopy(obj[k]) for k, v in fields.items() if obj[k] != v}
     if previous:
         obj.update(fields)
         store.emit("customer.subscription.updated", obj, previous)
     return obj
+
+
+SETTABLE_STATUSES = (
+    "active", "incomplete", "incomplete_expired", "past_due", "paused", "trialing", "unpaid",
+)  # fmt: skip
+
+
+def set_status(store: Store, sub: dict, status: str) -> dict:
+    """Move a subscription to `status` as Stripe's own state changes would (a test control)."""
+    if sub["status"] in ("canceled", "incomplete_expired"):
+        raise InvalidRequest(f"Subscription {sub['id']} has ended ({sub['status']}).", param="id")
+    was = sub["status"]
+    change(store, sub, status=status)
+    if status == "paused" and was != "paused":
+        store.emit("customer.subscription.paused", sub)
+    elif was == "paused" and status != "paused":
+        store.emit("customer.subscription.resumed", sub)
+    return sub
 
 
 def update_subscription(store: Store, sub: dict, params: dict) -> dict:
@@ -260,7 +251,7 @@ def update_subscription(store: Store, sub: dict, params: dict) -> dict:
         details = {**fields.get("cancellation_details", sub["cancellation_details"])}
         details.update(params["cancellation_details"])
         fields["cancellation_details"] = details
-    return _change(store, sub, **fields)
+    return change(store, sub, **fields)
 
 
 def cancel_subscription(store: Store, sub: dict, *, reason: str, details=None) -> dict:
@@ -290,5 +281,5 @@ def set_default_card(store: Store, customer: dict, card) -> dict:
     store.emit("customer.updated", customer, previous)
     for sub in store.where("subscription", customer=customer["id"]):
         if sub["status"] != "canceled":
-            _change(store, sub, default_payment_method=pm["id"])
+            change(store, sub, default_payment_method=pm["id"])
     return pm

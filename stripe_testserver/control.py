@@ -3,7 +3,7 @@
 import json
 from urllib.parse import parse_qsl, urlsplit
 
-from . import billing
+from . import billing, checkout_flow, disputes
 from .cards import read_card
 from .errors import InvalidRequest, NotFound
 from .listing import render
@@ -31,10 +31,12 @@ def handle(request, method: str) -> None:
     if method == "POST" and path == "reset":
         store.reset()
         return request.send_json(200, {"reset": True})
-    if method == "POST" and len(parts) == 3 and parts[0] == "subscriptions" and parts[2] == "renew":
-        return request.send_json(200, _renew(store, parts[1], _json(request)))
-    if method == "POST" and len(parts) == 3 and parts[0] == "checkout" and parts[2] == "pay":
-        return request.send_json(200, _pay(store, parts[1], _json(request)))
+    action = ACTIONS.get((parts[0], parts[2])) if len(parts) == 3 else None
+    if method == "POST" and action:
+        data = _json(request)
+        with store.lock:
+            result = action(store, parts[1], data)
+        return request.send_json(200, result)
     raise NotFound(f"Unknown test server control: {method} {request.url_path}")
 
 
@@ -54,11 +56,12 @@ def _config(store) -> dict:
         "webhook_secret": store.webhook_secret,
         "public_url": store.public_url,
         "api_version": store.api_version,
+        "portal_configured": store.portal_configured,
     }
 
 
 def _configure(store, data: dict) -> None:
-    unknown = set(data) - {"webhook_url", "webhook_secret"}
+    unknown = set(data) - {"webhook_url", "webhook_secret", "portal_configured"}
     if unknown:
         raise InvalidRequest(f"Unknown config keys: {', '.join(sorted(unknown))}")
     if "webhook_url" in data:
@@ -67,12 +70,16 @@ def _configure(store, data: dict) -> None:
             not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https")
         ):
             raise InvalidRequest("webhook_url must be an http(s) URL or null.", param="webhook_url")
+    portal = data.get("portal_configured", store.portal_configured)
+    if not isinstance(portal, bool):
+        raise InvalidRequest("portal_configured must be true or false.", param="portal_configured")
     secret = data.get("webhook_secret", store.webhook_secret)
     if not isinstance(secret, str) or not secret.startswith("whsec_"):
         raise InvalidRequest("webhook_secret must start with whsec_.", param="webhook_secret")
     with store.lock:
         store.webhook_url = data.get("webhook_url", store.webhook_url)
         store.webhook_secret = secret
+        store.portal_configured = portal
         store.changed.notify_all()
 
 
@@ -88,15 +95,25 @@ def deliveries(store) -> list[dict]:
     return records
 
 
+def _choice(data: dict, name: str, choices: tuple, default=None):
+    value = data.get(name, default)
+    if value not in choices:
+        raise InvalidRequest(f"{name} must be one of: {', '.join(map(str, choices))}.", param=name)
+    return value
+
+
 def _renew(store, subscription_id: str, data: dict) -> dict:
-    outcome = data.get("outcome", "paid")
-    if outcome not in ("paid", "failed"):
-        raise InvalidRequest('outcome must be "paid" or "failed".', param="outcome")
-    with store.lock:
-        sub = store.get("subscription", subscription_id)
-        billing.renew(store, sub, outcome)
-        invoice = store.find(sub["latest_invoice"] or "")
-        return {"subscription": render(store, sub), "invoice": invoice and render(store, invoice)}
+    outcome = _choice(data, "outcome", ("paid", "failed"), "paid")
+    sub = store.get("subscription", subscription_id)
+    billing.renew(store, sub, outcome)
+    invoice = store.find(sub["latest_invoice"] or "")
+    return {"subscription": render(store, sub), "invoice": invoice and render(store, invoice)}
+
+
+def _set_status(store, subscription_id: str, data: dict) -> dict:
+    status = _choice(data, "status", billing.SETTABLE_STATUSES)
+    sub = store.get("subscription", subscription_id)
+    return render(store, billing.set_status(store, sub, status))
 
 
 def _pay(store, session_id: str, data: dict) -> dict:
@@ -106,7 +123,56 @@ def _pay(store, session_id: str, data: dict) -> dict:
         str(data.get("cvc", "")),
         require_all=False,
     )
-    with store.lock:
-        session = store.get("checkout.session", session_id, param="session")
-        billing.complete_checkout(store, session, card, data.get("email"), data.get("name"))
-        return render(store, session)
+    delayed = _choice(data, "delayed", (True, False), False)
+    session = store.get("checkout.session", session_id, param="session")
+    checkout_flow.complete_checkout(
+        store, session, card, data.get("email"), data.get("name"), delayed=delayed
+    )
+    return render(store, session)
+
+
+def _settle(store, session_id: str, data: dict) -> dict:
+    outcome = _choice(data, "outcome", ("succeeded", "failed"), "succeeded")
+    session = store.get("checkout.session", session_id, param="session")
+    return render(store, checkout_flow.settle(store, session, outcome))
+
+
+def _expire(store, session_id: str, data: dict) -> dict:
+    session = store.get("checkout.session", session_id, param="session")
+    return render(store, billing.expire_session(store, session))
+
+
+def _fail_refund(store, refund_id: str, data: dict) -> dict:
+    reason = _choice(data, "failure_reason", disputes.REFUND_FAILURES, "expired_or_canceled_card")
+    refund = store.get("refund", refund_id)
+    return render(store, disputes.fail_refund(store, refund, reason))
+
+
+def _succeed_refund(store, refund_id: str, data: dict) -> dict:
+    return render(store, disputes.succeed_refund(store, store.get("refund", refund_id)))
+
+
+def _dispute(store, charge_id: str, data: dict) -> dict:
+    reason = _choice(data, "reason", disputes.DISPUTE_REASONS, "fraudulent")
+    charge = store.get("charge", charge_id)
+    return render(store, disputes.open_dispute(store, charge, reason, data.get("amount")))
+
+
+def _close_dispute(store, dispute_id: str, data: dict) -> dict:
+    outcome = _choice(data, "outcome", ("won", "lost"))
+    dispute = store.get("dispute", dispute_id)
+    return render(store, disputes.close_dispute(store, dispute, outcome))
+
+
+# (collection, action) -> control, for POST /_testserver/{collection}/{id}/{action}
+ACTIONS = {
+    ("checkout", "pay"): _pay,
+    ("checkout", "settle"): _settle,
+    ("checkout", "expire"): _expire,
+    ("subscriptions", "renew"): _renew,
+    ("subscriptions", "status"): _set_status,
+    ("refunds", "fail"): _fail_refund,
+    ("refunds", "succeed"): _succeed_refund,
+    ("charges", "dispute"): _dispute,
+    ("disputes", "close"): _close_dispute,
+}

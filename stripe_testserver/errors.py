@@ -66,3 +66,12 @@ def unknown(param: str) -> InvalidRequest:
 def no_such(kind: str, object_id: str, param: str = "id", status: int = 404) -> StripeError:
     cls = NotFound if status == 404 else InvalidRequest
     return cls(f"No such {kind}: '{object_id}'", code="resource_missing", param=param)
+
+
+def not_implemented(param: str) -> InvalidRequest:
+    """A parameter valid at the pinned API version that stripe_testserver does not support."""
+    return InvalidRequest(
+        f"stripe_testserver does not implement the parameter {param} (Stripe accepts it at "
+        "this API version; this local test server does not).",
+        param=param,
+    )

@@ -12,6 +12,7 @@ NOT_EXPANDABLE = {"id", "object", "url"}
 INCLUDABLE = {
     ("checkout.session", "line_items"): ("line_items", "/v1/checkout/sessions/{}/line_items"),
     ("invoice", "payments"): ("invoice_payments", "/v1/invoice_payments?invoice={}"),
+    ("charge", "refunds"): ("charge_refunds", "/v1/charges/{}/refunds"),
 }
 
 

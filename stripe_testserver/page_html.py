@@ -28,7 +28,8 @@ TEST_CARDS = """
     <li>4242 4242 4242 4242 — payment succeeds</li>
     <li>4000 0000 0000 0002 — card is declined</li>
   </ul>
-  <p>Use any future expiry date (MM/YY) and any 3-digit CVC.</p>
+  <p>Use any future expiry date (MM/YY) and any 3-digit CVC. Refunds, disputes, renewals
+  and delayed payments can be played later on the <a href="/dashboard">test dashboard</a>.</p>
 </section>
 """
 
@@ -87,6 +88,9 @@ def checkout(session: dict, items: list[dict], values: dict, error=None, back=No
   <input id="cvc" name="cvc" inputmode="numeric" autocomplete="cc-csc" placeholder="123" required>
   <label for="name">Name on card</label>
   <input id="name" name="name" autocomplete="cc-name" value="{escape(values.get("name", ""))}">
+  <label class="hint"><input type="checkbox" name="delayed" style="width:auto">
+    Pay as a delayed payment method would (a bank debit): the payment stays processing until
+    it is made to succeed or fail on the <a href="/dashboard">test dashboard</a></label>
   <button type="submit">{button} {escape(total)}</button>
 </form>
 {cancel_link}

@@ -3,7 +3,7 @@
 import re
 from urllib.parse import parse_qsl, urlencode
 
-from . import billing, page_html
+from . import billing, checkout_flow, dashboard, page_html
 from .cards import read_card
 from .errors import CardError, StripeError
 
@@ -22,6 +22,8 @@ def handle(request, method: str) -> None:
             return _checkout(request, method, store, parts[1])
         if parts[0] == "portal" and len(parts) in (2, 3):
             return _portal(request, method, store, parts[1:])
+        if parts[0] == "dashboard" and len(parts) <= 2:
+            return dashboard.handle(request, method, store)
     request.send(404, page_html.not_found("There is no page here."), "text/html")
 
 
@@ -45,8 +47,13 @@ def _checkout(request, method: str, store, session_id: str) -> None:
     if method == "POST":
         try:
             card = _card_from_form(values)
-            billing.complete_checkout(
-                store, session, card, values["email"].strip(), values.get("name") or None
+            checkout_flow.complete_checkout(
+                store,
+                session,
+                card,
+                values["email"].strip(),
+                values.get("name") or None,
+                delayed=values.get("delayed") == "on",
             )
             return request.redirect(success_url(session))
         except StripeError as error:

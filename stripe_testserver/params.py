@@ -1,14 +1,16 @@
-"""Decode Stripe's nested form encoding and check parameters against a small schema.
+"""Decode Stripe's nested form encoding and clean parameters with the server's own schema.
 
-`line_items[0][price_data][currency]=usd` becomes `{"line_items": {"0": {...}}}`; the schema
-turns numbered hashes into lists, rejects unknown names and converts scalars, producing the
-same messages Stripe gives ("Received unknown parameter: ...", "Missing required param: ...").
+`line_items[0][price_data][currency]=usd` becomes `{"line_items": {"0": {...}}}`. Names and
+kinds are first checked against stripe-python's request types (sdk_params.py); the schema
+here then turns numbered hashes into lists, converts scalars and checks what the server
+implements, with Stripe's messages ("Missing required param: ..."). A parameter that Stripe
+accepts but this server does not implement is refused with a message that says so.
 """
 
 import re
 from urllib.parse import parse_qsl, urlsplit
 
-from .errors import InvalidRequest, missing, unknown
+from .errors import InvalidRequest, missing, not_implemented
 
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 
@@ -145,7 +147,7 @@ class Obj(Spec):
         for name, raw in value.items():
             spec = self.fields.get(name)
             if spec is None:
-                raise unknown(child_path(path, name))
+                raise not_implemented(child_path(path, name))
             result = spec.clean(raw, child_path(path, name))
             if result is not None:
                 cleaned[name] = result

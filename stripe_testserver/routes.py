@@ -1,4 +1,8 @@
-"""The table of API routes: `@route("GET", "/v1/customers/(?P<customer_id>[^/]+)")`."""
+"""The table of API routes: `@route("GET", "/v1/customers/(?P<customer_id>[^/]+)", params=...)`.
+
+`params` names the stripe-python request type of the endpoint (e.g.
+"checkout.SessionCreateParams", see sdk_params.py); every request is checked against it.
+"""
 
 import re
 from collections.abc import Callable
@@ -6,8 +10,9 @@ from collections.abc import Callable
 ROUTES: list[tuple[str, re.Pattern, Callable]] = []
 
 
-def route(method: str, pattern: str):
+def route(method: str, pattern: str, params: str):
     def register(handler: Callable) -> Callable:
+        handler.sdk_params = params
         ROUTES.append((method, re.compile(f"^{pattern}$"), handler))
         return handler
 

@@ -83,14 +83,13 @@ def charge(pi: dict, card, pm_id: str, decline=None) -> dict:
         failure_message=decline.message if decline else None,
         id=charge_id,
         metadata=dict(pi["metadata"]),
-        outcome=_outcome(decline),
+        outcome=outcome(decline),
         paid=not decline,
         payment_intent=pi["id"],
         payment_method=pm_id,
         payment_method_details=details,
         receipt_email=pi["receipt_email"],
         receipt_url=None,
-        refunds=list_object([], f"/v1/charges/{charge_id}/refunds"),
         shipping=None,
         source=None,
         status="failed" if decline else "succeeded",
@@ -98,7 +97,7 @@ def charge(pi: dict, card, pm_id: str, decline=None) -> dict:
     )
 
 
-def _outcome(decline) -> dict:
+def outcome(decline) -> dict:
     if decline:
         return {
             "advice_code": "try_again_later",
@@ -257,8 +256,6 @@ def invoice(sub: dict, customer: dict, billing_reason: str, period, describe) ->
             "paid_at": None,
             "voided_at": None,
         },
-        # This API version names the subscription in parent.subscription_details only.
-        subscription=None,
         subtotal=total,
         subtotal_excluding_tax=total,
         total=total,

@@ -43,8 +43,11 @@ class Store:
             self.idempotency: dict[tuple[str, str], dict] = {}
             self.line_items: dict[str, list[dict]] = {}  # checkout session id -> items
             self.invoice_payments: dict[str, list[dict]] = {}  # invoice id -> payments
+            self.charge_refunds: dict[str, list[dict]] = {}  # charge id -> refunds, newest first
+            self.delayed_charges: set[str] = set()  # paid by a delayed method: refunds pend
             self.checkout_options: dict[str, dict] = {}  # session id -> *_data params
             self.portal_configuration = new_id("bpc_1")
+            self.portal_configured = True  # real test mode: once the portal settings are saved
             self.generation += 1
             self.changed.notify_all()
 

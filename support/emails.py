@@ -1,20 +1,25 @@
 """Emails to donors: an outbox row first, sent by a Celery task after commit."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
+from support.enqueue import after_commit
 from support.models import Donation, OutboundEmail, Payment
 
 logger = logging.getLogger(__name__)
 
+MAX_ATTEMPTS = 5
+RETRY_AFTER = timedelta(minutes=2)
+STUCK_AFTER = timedelta(minutes=15)
 MANAGE_SALT = "support.manage-gift"
 MANAGE_LINK_MAX_AGE = 60 * 60 * 24 * 90
 SUBJECTS = {
@@ -23,49 +28,47 @@ SUBJECTS = {
 }
 
 
-def manage_link(donor_id: int) -> str:
-    token = signing.dumps({"donor": donor_id}, salt=MANAGE_SALT, compress=True)
+def manage_link(donation: Donation) -> str:
+    """Return the link that opens Stripe's portal for the customer this gift belongs to."""
+    token = signing.dumps({"gift": donation.pk}, salt=MANAGE_SALT, compress=True)
     return settings.SITE_URL + reverse("support:manage", args=[token])
 
 
-def donor_id_from_manage_token(token: str) -> int:
-    """Return the donor a manage link names; raise signing.BadSignature when it is not ours."""
+def manage_token_target(token: str) -> tuple[str, int]:
+    """Return ("gift", id), or ("donor", id) for links sent before gifts had their own.
+
+    Raise signing.BadSignature when the token is not ours, KeyError/ValueError when odd.
+    """
     data = signing.loads(token, salt=MANAGE_SALT, max_age=MANAGE_LINK_MAX_AGE)
-    return int(data["donor"])
+    if "gift" in data:
+        return "gift", int(data["gift"])
+    return "donor", int(data["donor"])
 
 
 def queue(*, kind: str, donation: Donation, payment: Payment | None = None) -> None:
     """Owe an email; the send is enqueued once the current transaction commits."""
-    to = (donation.donor.email if donation.donor else "") or donation.email
+    from support.tasks import send_outbound_email
+
+    to = donation.address
     if not to:
         logger.info("No email address for donation %s; %s not sent", donation.pk, kind)
         return
-    outbound, created = (
-        OutboundEmail.objects.get_or_create(
-            kind=kind,
-            payment=payment,
-            donation=donation,
-            defaults={"to": to},
+    if payment is not None:
+        outbound, created = OutboundEmail.objects.get_or_create(
+            kind=kind, payment=payment, defaults={"donation": donation, "to": to}
         )
-        if payment
-        else (OutboundEmail.objects.create(kind=kind, donation=donation, to=to), True)
-    )
+    else:
+        outbound, created = OutboundEmail.objects.create(kind=kind, donation=donation, to=to), True
     if created:
-        from support.tasks import send_outbound_email
-
-        transaction.on_commit(lambda: _enqueue(send_outbound_email, outbound.pk))
-
-
-def _enqueue(task, pk: int) -> None:
-    try:
-        task.delay(pk)
-    except OperationalError:
-        # The row stays pending; the beat sweep sends it when the broker is back.
-        logger.warning("Broker unavailable; email %s left for the sweep", pk, exc_info=True)
+        after_commit(send_outbound_email, [(outbound.pk,)])
 
 
 def outbound_email_send(*, outbound_id: int) -> bool:
-    """Send one owed email once; return False when there was nothing to send."""
+    """Send one owed email once; return False when it was not sent this time.
+
+    The attempt is recorded before the send, and a failure after it, each in a
+    transaction of its own, so a failed send still counts and says why.
+    """
     with transaction.atomic():
         outbound = (
             OutboundEmail.objects.select_for_update(skip_locked=True, of=("self",))
@@ -76,26 +79,59 @@ def outbound_email_send(*, outbound_id: int) -> bool:
         if outbound is None:
             return False
         outbound.attempts += 1
-        message = _render(outbound)
-        message.send()
-        outbound.status = OutboundEmail.Status.SENT
-        outbound.sent_at = timezone.now()
-        outbound.save(update_fields=["attempts", "status", "sent_at"])
+        outbound.status = OutboundEmail.Status.SENDING
+        outbound.sending_since = timezone.now()
+        outbound.save(update_fields=["attempts", "status", "sending_since"])
+    try:
+        _render(outbound).send()
+    except Exception as exc:
+        logger.warning("Email %s not sent (attempt %s): %s", outbound_id, outbound.attempts, exc)
+        gave_up = outbound.attempts >= MAX_ATTEMPTS
+        OutboundEmail.objects.filter(pk=outbound_id).update(
+            status=OutboundEmail.Status.FAILED if gave_up else OutboundEmail.Status.PENDING,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        return False
+    OutboundEmail.objects.filter(pk=outbound_id).update(
+        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
     return True
 
 
-def outbound_email_mark_failed(*, outbound_id: int) -> None:
-    OutboundEmail.objects.filter(pk=outbound_id, status=OutboundEmail.Status.PENDING).update(
-        status=OutboundEmail.Status.FAILED
+def outbound_emails_retry(*, outbound_ids) -> int:
+    """Send failed emails again (the admin's retry action)."""
+    from support.tasks import send_outbound_email
+
+    with transaction.atomic():
+        ids = list(
+            OutboundEmail.objects.filter(
+                pk__in=outbound_ids, status=OutboundEmail.Status.FAILED
+            ).values_list("pk", flat=True)
+        )
+        OutboundEmail.objects.filter(pk__in=ids).update(
+            status=OutboundEmail.Status.PENDING, attempts=0
+        )
+        after_commit(send_outbound_email, [(pk,) for pk in ids])
+    return len(ids)
+
+
+def due_outbound_ids(*, limit: int = 500) -> list[int]:
+    """Owed emails to send again: pending ones left over, and sends that never finished.
+
+    Fewest attempts first, so one address that keeps failing cannot hold up the rest.
+    """
+    now = timezone.now()
+    stuck = OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.SENDING, sending_since__lt=now - STUCK_AFTER
     )
-
-
-def pending_outbound_ids(*, older_than_seconds: int = 120) -> list[int]:
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    stuck.update(status=OutboundEmail.Status.PENDING)
+    waited = Q(sending_since__isnull=True, created_at__lt=now - RETRY_AFTER) | Q(
+        sending_since__lt=now - RETRY_AFTER
+    )
     return list(
-        OutboundEmail.objects.filter(
-            status=OutboundEmail.Status.PENDING, created_at__lt=cutoff
-        ).values_list("pk", flat=True)[:500]
+        OutboundEmail.objects.filter(waited, status=OutboundEmail.Status.PENDING)
+        .order_by("attempts", "pk")
+        .values_list("pk", flat=True)[:limit]
     )
 
 
@@ -104,7 +140,7 @@ def _render(outbound: OutboundEmail) -> EmailMultiAlternatives:
     context = {
         "donation": donation,
         "payment": outbound.payment,
-        "manage_url": manage_link(donation.donor_id) if donation.donor_id else "",
+        "manage_url": manage_link(donation) if donation.stripe_customer_id else "",
         "support_url": settings.SITE_URL + reverse("support:give"),
     }
     template = f"support/email/{outbound.kind}"

@@ -1,12 +1,12 @@
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from support.models import Frequency, Placement
-from support.money import format_amount
+from support.money import AmountError, format_amount, parse_amount
 
 OTHER = "other"
 
@@ -47,9 +47,10 @@ class GiveForm(OriginForm):
     frequency = forms.ChoiceField(
         choices=Frequency.choices, widget=forms.RadioSelect, initial=Frequency.MONTHLY
     )
-    amount = forms.ChoiceField(widget=forms.RadioSelect, label="Amount")
+    amount = forms.ChoiceField(widget=forms.RadioSelect, label="Amount", required=False)
     custom_amount = forms.CharField(
         required=False,
+        max_length=30,
         label="Other amount",
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
@@ -68,26 +69,24 @@ class GiveForm(OriginForm):
 
     def clean(self):
         data = super().clean()
+        typed = data.get("custom_amount", "")
         choice = data.get("amount")
-        if choice is None:
-            return data
-        raw = data.get("custom_amount", "").strip().lstrip("$") if choice == OTHER else choice
-        data["amount_value"] = self._valid_amount(raw, custom=choice == OTHER)
+        if typed.strip():
+            # A typed amount wins: readers type without ticking "Other amount" first.
+            data["amount_value"] = self._valid_amount(typed, field="custom_amount")
+        elif choice == OTHER:
+            self.add_error("custom_amount", "Enter an amount.")
+        elif choice:
+            data["amount_value"] = self._valid_amount(choice, field="amount")
+        elif "amount" not in self.errors:
+            self.add_error("amount", "Choose an amount or type one.")
         return data
 
-    def _valid_amount(self, raw: str, *, custom: bool) -> Decimal | None:
-        field = "custom_amount" if custom else "amount"
-        if not raw:
-            self.add_error(field, "Enter an amount.")
-            return None
+    def _valid_amount(self, raw: str, *, field: str) -> Decimal | None:
         try:
-            amount = Decimal(raw.replace(",", ""))
-            whole_cents = amount.is_finite() and amount == amount.quantize(Decimal("0.01"))
-        except InvalidOperation:
-            self.add_error(field, "Enter the amount as a number, like 15 or 7.50.")
-            return None
-        if not whole_cents:
-            self.add_error(field, "Enter the amount in dollars and cents, like 7.50.")
+            amount = parse_amount(raw)
+        except AmountError as exc:
+            self.add_error(field, str(exc))
             return None
         low, high = settings.DONATION_MIN_AMOUNT, settings.DONATION_MAX_AMOUNT
         if amount < low:
@@ -96,7 +95,7 @@ class GiveForm(OriginForm):
         if amount > high:
             self.add_error(field, f"The largest gift we can take online is {format_amount(high)}.")
             return None
-        return amount.quantize(Decimal("0.01"))
+        return amount
 
 
 class RemindForm(OriginForm):

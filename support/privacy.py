@@ -14,7 +14,6 @@ from support.services import support_snapshot_invalidate
 
 logger = logging.getLogger(__name__)
 
-RECURRING_LIVE = [Donation.Status.ACTIVE, Donation.Status.PAST_DUE]
 DONATION_IDENTIFIERS = (
     "stripe_checkout_session_id",
     "stripe_subscription_id",
@@ -55,7 +54,7 @@ def _events(email: str, donations) -> "list[StripeEvent]":
     """Return the recorded Stripe events that carry the address or name the donor's objects."""
     needles = {email}
     needles |= {c for c in _donors(email).values_list("stripe_customer_id", flat=True) if c}
-    for row in donations.values_list(*DONATION_IDENTIFIERS):
+    for row in donations.values_list("stripe_customer_id", *DONATION_IDENTIFIERS):
         needles |= {value for value in row if value}
     matches = Q()
     for needle in needles:
@@ -105,7 +104,7 @@ def donor_data_erase(*, email: str, cancel_recurring: bool = False) -> Erasure:
     """
     email = _normalise(email)
     erasure = Erasure(email=email)
-    live = _donations(email).filter(status__in=RECURRING_LIVE)
+    live = _donations(email).subscribed()
     if live.exists() and not cancel_recurring:
         raise ErasureRefused(
             f"{email} has {live.count()} live recurring gift(s); cancel them first "
@@ -141,6 +140,6 @@ def _erase_rows(email: str, erasure: Erasure) -> None:
         **dict.fromkeys(PAYMENT_IDENTIFIERS)
     )
     erasure.donations = Donation.objects.filter(pk__in=donation_ids).update(
-        email="", donor=None, **dict.fromkeys(DONATION_IDENTIFIERS)
+        email="", donor=None, stripe_customer_id="", **dict.fromkeys(DONATION_IDENTIFIERS)
     )
     erasure.donors = _donors(email).delete()[1].get(Donor._meta.label, 0)

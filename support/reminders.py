@@ -8,13 +8,13 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef
+from django.db.models import DateTimeField, ExpressionWrapper, OuterRef
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
+from support.enqueue import after_commit, publish
 from support.models import Donation, Donor, Placement, Reminder
 
 logger = logging.getLogger(__name__)
@@ -23,7 +23,8 @@ CANCEL_SALT = "support.reminder-cancel"
 CANCEL_MAX_AGE = 60 * 60 * 24 * 400
 STUCK_AFTER = timedelta(minutes=15)
 CONVERSION_WINDOW = timedelta(days=14)
-NOT_GIVEN = [Donation.Status.PENDING, Donation.Status.ABANDONED]
+MAX_ATTEMPTS = 5
+GIVEN = {f"given{i}": status for i, status in enumerate(Donation.GIVEN)}
 
 
 def consent_text(due_on: date) -> str:
@@ -78,7 +79,7 @@ def reminders_dispatch_due(*, today: date | None = None, batch_size: int = 500) 
             Reminder.objects.filter(pk__in=ids).update(
                 status=Reminder.Status.SENDING, sending_since=timezone.now()
             )
-            transaction.on_commit(lambda ids=ids: _enqueue_sends(send_reminder, ids))
+            after_commit(send_reminder, [(pk,) for pk in ids], on_unsent=_left_unsent)
         total += len(ids)
     return total + _requeue_stuck(send_reminder)
 
@@ -96,21 +97,16 @@ def _requeue_stuck(task) -> int:
 
 def _enqueue_sends(task, ids: list[int]) -> None:
     """Publish one send per reminder over a single broker connection."""
-    published = 0
-    try:
-        with task.app.producer_or_acquire() as producer:
-            for pk in ids:
-                # Not a child of the dispatching task: Celery would keep every send's result
-                # handle on that task's request, so its memory would grow with the count.
-                task.apply_async((pk,), producer=producer, add_to_parent=False)
-                published += 1
-    except OperationalError:
-        logger.warning("Broker unavailable; %d reminder(s) left", len(ids) - published)
-        # Count the unsent ones as stuck already, so the next dispatch re-enqueues
-        # them as soon as the broker is back rather than after STUCK_AFTER.
-        Reminder.objects.filter(pk__in=ids[published:], status=Reminder.Status.SENDING).update(
-            sending_since=timezone.now() - STUCK_AFTER
-        )
+
+    publish(task, [(pk,) for pk in ids], on_unsent=_left_unsent)
+
+
+def _left_unsent(calls: list[tuple]) -> None:
+    # Count them as stuck already, so the next dispatch re-enqueues them as soon as the
+    # broker is back rather than after STUCK_AFTER.
+    Reminder.objects.filter(pk__in=[pk for (pk,) in calls], status=Reminder.Status.SENDING).update(
+        sending_since=timezone.now() - STUCK_AFTER
+    )
 
 
 # The send is the hot loop of a large dispatch, so its two statements are written out
@@ -121,21 +117,22 @@ _CLAIM_SQL = """
 SELECT r.id, r.email, r.due_on, r.article_id, r.consented_at,
        EXISTS (SELECT 1 FROM {donation} d
                WHERE LOWER(d.email) = LOWER(r.email) AND d.created_at >= r.created_at
-                 AND d.status NOT IN (%(pending)s, %(abandoned)s))
+                 AND d.status IN ({given}))
     OR EXISTS (SELECT 1 FROM {donation} d JOIN {donor} o ON o.id = d.donor_id
                WHERE LOWER(o.email) = LOWER(r.email) AND d.created_at >= r.created_at
-                 AND d.status NOT IN (%(pending)s, %(abandoned)s)) AS has_given
+                 AND d.status IN ({given})) AS has_given
 FROM {reminder} r
 WHERE r.id = %(id)s AND r.status = %(sending)s
 {lock}"""
 _FINISH_SQL = """
-UPDATE {reminder} SET status = %(status)s, sent_at = %(sent_at)s,
-       attempts = attempts + %(attempt)s, updated_at = %(now)s
+UPDATE {reminder} SET status = %(status)s, sent_at = %(sent_at)s, updated_at = %(now)s
 WHERE id = %(id)s"""
+_ATTEMPT_SQL = """
+UPDATE {reminder} SET attempts = attempts + 1 WHERE id = %(id)s AND status = %(sending)s"""
 
 
 @functools.cache
-def _statements() -> tuple[str, str]:
+def _statements() -> tuple[str, str, str]:
     features = connection.features
     lock = (
         "FOR UPDATE OF r SKIP LOCKED"
@@ -147,40 +144,55 @@ def _statements() -> tuple[str, str]:
         "donation": Donation._meta.db_table,
         "donor": Donor._meta.db_table,
     }
-    return _CLAIM_SQL.format(lock=lock, **tables), _FINISH_SQL.format(**tables)
+    given = ", ".join(f"%({name})s" for name in GIVEN)
+    return (
+        _CLAIM_SQL.format(lock=lock, given=given, **tables),
+        _FINISH_SQL.format(**tables),
+        _ATTEMPT_SQL.format(**tables),
+    )
 
 
 def reminder_send(*, reminder_id: int) -> str:
-    """Send one reminder at most once; return what became of it."""
-    claim, finish = _statements()
-    with transaction.atomic():
-        found = Reminder.objects.raw(
-            claim,
-            {
-                "id": reminder_id,
-                "sending": Reminder.Status.SENDING,
-                "pending": Donation.Status.PENDING,
-                "abandoned": Donation.Status.ABANDONED,
-            },
-        )
-        reminder = next(iter(found), None)
-        if reminder is None:
-            return "skipped"
-        now = timezone.now()
-        if reminder.has_given:
-            outcome = {"status": Reminder.Status.CANCELLED, "sent_at": None, "attempt": 0}
-        else:
-            _message(reminder).send()
-            outcome = {"status": Reminder.Status.SENT, "sent_at": now, "attempt": 1}
-        with connection.cursor() as cursor:
-            cursor.execute(finish, {**outcome, "now": now, "id": reminder_id})
+    """Send one reminder at most once; return what became of it.
+
+    The attempt is counted in a transaction of its own before the send, and a failure
+    is recorded after it, so neither is lost to the rollback of a failed send.
+    """
+    claim, finish, attempt = _statements()
+    with connection.cursor() as cursor:
+        cursor.execute(attempt, {"id": reminder_id, "sending": Reminder.Status.SENDING})
+    try:
+        with transaction.atomic():
+            found = Reminder.objects.raw(
+                claim, {"id": reminder_id, "sending": Reminder.Status.SENDING, **GIVEN}
+            )
+            reminder = next(iter(found), None)
+            if reminder is None:
+                return "skipped"
+            now = timezone.now()
+            if reminder.has_given:
+                outcome = {"status": Reminder.Status.CANCELLED, "sent_at": None}
+            else:
+                _message(reminder).send()
+                outcome = {"status": Reminder.Status.SENT, "sent_at": now}
+            with connection.cursor() as cursor:
+                cursor.execute(finish, {**outcome, "now": now, "id": reminder_id})
+    except Exception as exc:
+        return reminder_record_failure(reminder_id=reminder_id, error=exc)
     return str(outcome["status"])
 
 
-def reminder_mark_failed(*, reminder_id: int) -> None:
-    Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING).update(
-        status=Reminder.Status.FAILED
+def reminder_record_failure(*, reminder_id: int, error: BaseException) -> str:
+    """Keep why a send failed; give up after MAX_ATTEMPTS, else the sweep retries it."""
+    logger.warning("Reminder %s not sent: %s", reminder_id, error)
+    sending = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING)
+    text = f"{type(error).__name__}: {error}"[:2000]
+    sending.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Reminder.Status.FAILED, last_error=text, updated_at=timezone.now()
     )
+    sending.update(last_error=text, updated_at=timezone.now())
+    status = Reminder.objects.filter(pk=reminder_id).values_list("status", flat=True).first()
+    return "failed" if status == Reminder.Status.FAILED else "retry"
 
 
 def cancel_token(reminder: Reminder) -> str:
@@ -225,13 +237,8 @@ def conversion_stats() -> dict:
     window_end = ExpressionWrapper(
         OuterRef("sent_at") + CONVERSION_WINDOW, output_field=DateTimeField()
     )
-    gifts = Donation.objects.filter(
-        created_at__gte=OuterRef("sent_at"), created_at__lt=window_end
-    ).exclude(status__in=NOT_GIVEN)
-    address = Lower(OuterRef("email"))
-    by_form = gifts.annotate(address=Lower("email")).filter(address=address)
-    by_donor = gifts.annotate(address=Lower("donor__email")).filter(address=address)
+    gifts = Donation.objects.filter(created_at__gte=OuterRef("sent_at"), created_at__lt=window_end)
     sent = Reminder.objects.filter(status=Reminder.Status.SENT)
     total = sent.count()
-    converted = sent.filter(Exists(by_form) | Exists(by_donor)).count()
+    converted = sent.filter(gifts.given_by_address(Lower(OuterRef("email")))).count()
     return {"sent": total, "converted": converted, "rate": (converted / total) if total else 0.0}

@@ -6,12 +6,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, DecimalField, F, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from support import stripe_gateway
+from support import emails, stripe_gateway
 from support.models import Appeal, Donation, Donor, Frequency, Payment, SupportSettings
+from support.models.ledger import MONEY_BACK, NET
 
 logger = logging.getLogger(__name__)
 
@@ -47,40 +48,41 @@ def checkout_session_start(*, donation: Donation, success_url: str, cancel_url: 
     return session["url"]
 
 
-def donation_for_checkout_session(*, session_id: str) -> tuple[Donation, object]:
-    """Return the donation a completed checkout belongs to, and the session itself."""
-    session = stripe_gateway.retrieve_checkout_session(session_id)
-    donation = Donation.objects.get(
-        Q(stripe_checkout_session_id=session["id"])
-        | Q(pk=_as_int(session.get("client_reference_id")))
+def donation_for_thanks(*, session_id: str) -> Donation | None:
+    return (
+        Donation.objects.filter(stripe_checkout_session_id=session_id)
+        .select_related("article")
+        .first()
     )
-    return donation, session
 
 
-def donor_upsert(*, email: str | None, customer_id: str | None) -> Donor:
-    """Return the donor for a Stripe customer or an email, creating or linking as needed."""
-    email = (email or "").strip().lower() or None
-    donor = None
-    if customer_id:
-        donor = Donor.objects.filter(stripe_customer_id=customer_id).first()
-    if donor is None and email:
-        donor = Donor.objects.filter(email=email).first()
-    if donor is None:
-        return Donor.objects.create(email=email, stripe_customer_id=customer_id)
-    changed = False
-    if customer_id and not donor.stripe_customer_id:
-        donor.stripe_customer_id, changed = customer_id, True
-    if email and not donor.email:
-        donor.email, changed = email, True
-    if changed:
-        donor.save()
-    return donor
+def checkout_progress(*, donation: Donation, may_ask_stripe: bool) -> tuple[bool, bool]:
+    """Return (paid, processing) for the thank-you page.
+
+    The local ledger answers when it knows the gift is paid; otherwise Stripe is asked
+    (when allowed), and only `payment_status` counts: a completed checkout with a delayed
+    payment method is not paid yet.
+    """
+    if donation.status in Donation.GIVEN:
+        return True, False
+    if donation.status == Donation.Status.PROCESSING or not may_ask_stripe:
+        return False, donation.status == Donation.Status.PROCESSING
+    try:
+        checkout = stripe_gateway.checkout_facts(donation.stripe_checkout_session_id)
+    except stripe_gateway.PaymentServiceUnavailable:
+        return False, False
+    return checkout.paid, checkout.state == "complete" and not checkout.paid
 
 
-def portal_url_for(*, donor: Donor, return_url: str) -> str:
-    if not donor.stripe_customer_id:
-        raise stripe_gateway.PaymentServiceUnavailable("This donor has no Stripe customer yet.")
-    return stripe_gateway.create_portal_session(donor.stripe_customer_id, return_url=return_url)
+def manage_customer_for(*, token: str) -> str:
+    """Return the Stripe customer whose portal manages the gift a manage link names."""
+    kind, pk = emails.manage_token_target(token)
+    rows = Donation.objects if kind == "gift" else Donor.objects
+    return rows.filter(pk=pk).values_list("stripe_customer_id", flat=True).first() or ""
+
+
+def portal_url(*, customer_id: str, return_url: str) -> str:
+    return stripe_gateway.create_portal_session(customer_id, return_url=return_url)
 
 
 def monthly_equivalent(amount: Decimal, frequency: str) -> Decimal:
@@ -123,12 +125,16 @@ def _total(queryset, expression):
 
 def _settings_with_ledger_sums(now: datetime) -> SupportSettings:
     month_start = now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    active = Donation.objects.filter(status__in=[Donation.Status.ACTIVE, Donation.Status.PAST_DUE])
-    one_time = Payment.objects.filter(kind=Payment.Kind.ONE_TIME, paid_at__gte=month_start)
+    live = Donation.objects.recurring_live()
+    this_month = Payment.objects.filter(paid_at__gte=month_start)
+    # Money a live recurring gift paid this month and gave back (refund, lost dispute).
+    given_back = this_month.filter(donation__status__in=Donation.RECURRING_LIVE)
     query = SupportSettings.objects.filter(pk=1).annotate(
-        monthly_sum=_total(active.filter(frequency=Frequency.MONTHLY), "amount"),
-        annual_sum=_total(active.filter(frequency=Frequency.ANNUAL), "amount"),
-        one_time_sum=_total(one_time, F("amount") - F("refunded_amount")),
+        monthly_sum=_total(live.filter(frequency=Frequency.MONTHLY), "amount"),
+        annual_sum=_total(live.filter(frequency=Frequency.ANNUAL), "amount"),
+        one_time_sum=_total(this_month.filter(kind=Payment.Kind.ONE_TIME), NET),
+        monthly_back=_total(given_back.filter(donation__frequency=Frequency.MONTHLY), MONEY_BACK),
+        annual_back=_total(given_back.filter(donation__frequency=Frequency.ANNUAL), MONEY_BACK),
     )
     row = query.first()
     if row is None:
@@ -139,7 +145,10 @@ def _settings_with_ledger_sums(now: datetime) -> SupportSettings:
 
 def _goal_progress(row: SupportSettings) -> dict:
     goal = row.monthly_goal
-    recurring = row.monthly_sum + monthly_equivalent(row.annual_sum, "annual")
+    monthly = max(Decimal(0), row.monthly_sum - row.monthly_back)
+    recurring = monthly + monthly_equivalent(
+        max(Decimal(0), row.annual_sum - row.annual_back), "annual"
+    )
     raised = (recurring + row.one_time_sum).quantize(Decimal("0.01"))
     percent = int(min(Decimal(100), raised * 100 / goal)) if goal else 100
     return {
@@ -153,11 +162,9 @@ def _goal_progress(row: SupportSettings) -> dict:
 
 def attribution_report():
     """Return gifts and recurring revenue grouped by article and appeal placement."""
-    given = Donation.objects.exclude(
-        status__in=[Donation.Status.PENDING, Donation.Status.ABANDONED]
-    )
     rows = (
-        given.values("article_id", "article__headline", "placement")
+        Donation.objects.given()
+        .values("article_id", "article__headline", "placement")
         .annotate(
             donations=Count("id", distinct=True),
             active_monthly=Coalesce(
@@ -180,7 +187,7 @@ def attribution_report():
     net_by_key = {
         (r["donation__article_id"], r["donation__placement"]): r["net"]
         for r in Payment.objects.values("donation__article_id", "donation__placement").annotate(
-            net=Sum(F("amount") - F("refunded_amount"))
+            net=Sum(NET)
         )
     }
     report = []
@@ -191,10 +198,3 @@ def attribution_report():
         row["net_paid"] = net_by_key.get((row["article_id"], row["placement"]), Decimal("0"))
         report.append(row)
     return report
-
-
-def _as_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -1,8 +1,11 @@
+"""Celery tasks: each takes ids, calls one service, and records failures through it."""
+
 import logging
 
 from celery import shared_task
 
 from support import emails, reminders, webhooks
+from support.enqueue import publish
 
 logger = logging.getLogger(__name__)
 
@@ -12,35 +15,39 @@ def backoff(retries: int) -> int:
     return min(600, 5 * 2**retries)
 
 
-@shared_task(bind=True, max_retries=5, ignore_result=True)
+@shared_task(bind=True, ignore_result=True, max_retries=None)
 def process_stripe_event(self, event_pk: int) -> None:
     try:
         webhooks.stripe_event_process(event_pk=event_pk)
     except Exception as exc:
-        logger.warning("Stripe event %s not applied yet: %s", event_pk, exc)
+        logger.warning("Stripe event %s not applied: %s", event_pk, exc)
+        if webhooks.stripe_event_record_failure(event_pk=event_pk, error=exc):
+            logger.error("Stripe event %s given up; retry it from the admin", event_pk)
+            return
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
 
 
-@shared_task(bind=True, max_retries=5, ignore_result=True)
-def send_outbound_email(self, outbound_id: int) -> None:
+@shared_task(bind=True, ignore_result=True, max_retries=5)
+def sync_payment(self, payment_id: int) -> None:
     try:
-        emails.outbound_email_send(outbound_id=outbound_id)
+        webhooks.payment_sync(payment_id=payment_id)
     except Exception as exc:
-        if self.request.retries >= self.max_retries:
-            emails.outbound_email_mark_failed(outbound_id=outbound_id)
-            raise
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+
+
+@shared_task(ignore_result=True)
+def send_outbound_email(outbound_id: int) -> None:
+    # Each attempt and its error are recorded by the service; the sweep retries.
+    emails.outbound_email_send(outbound_id=outbound_id)
 
 
 @shared_task
 def sweep_support_work() -> dict:
-    """Re-enqueue what a broker outage may have dropped: unprocessed events, owed emails."""
-    events = webhooks.unprocessed_event_ids()
-    for pk in events:
-        process_stripe_event.apply_async((pk,), add_to_parent=False)
-    owed = emails.pending_outbound_ids()
-    for pk in owed:
-        send_outbound_email.apply_async((pk,), add_to_parent=False)
+    """Re-enqueue what is due: events whose turn has come, owed emails, stuck sends."""
+    events = webhooks.due_event_ids()
+    publish(process_stripe_event, [(pk,) for pk in events])
+    owed = emails.due_outbound_ids()
+    publish(send_outbound_email, [(pk,) for pk in owed])
     return {"events": len(events), "emails": len(owed)}
 
 
@@ -52,12 +59,6 @@ def dispatch_due_reminders() -> int:
 # A send that takes half a minute is stuck (EMAIL_TIMEOUT is 10 s). Short limits also keep
 # the worker's memory flat: it holds a timer for each task it ran until that task's limit
 # would have passed.
-@shared_task(bind=True, max_retries=5, ignore_result=True, soft_time_limit=20, time_limit=30)
-def send_reminder(self, reminder_id: int) -> str:
-    try:
-        return reminders.reminder_send(reminder_id=reminder_id)
-    except Exception as exc:
-        if self.request.retries >= self.max_retries:
-            reminders.reminder_mark_failed(reminder_id=reminder_id)
-            raise
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+@shared_task(ignore_result=True, soft_time_limit=20, time_limit=30)
+def send_reminder(reminder_id: int) -> str:
+    return reminders.reminder_send(reminder_id=reminder_id)

@@ -1,29 +1,27 @@
-"""Stripe events: recorded once, then applied by re-fetching the objects they name."""
+"""Stripe events: recorded once, then applied by re-fetching the objects they name.
+
+Subscribe the webhook endpoint to exactly the types in HANDLERS (the README lists them).
+Each handler first asks Stripe (no row locked), then applies the answer through
+support.ledger inside one transaction that also marks the event processed.
+"""
 
 import logging
-from datetime import UTC, datetime
+import traceback
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
-from support import emails, stripe_gateway
-from support.models import Donation, Frequency, OutboundEmail, Payment, StripeEvent
-from support.money import from_cents
-from support.services import donor_upsert, support_snapshot_invalidate
+from support import ledger, stripe_gateway
+from support.enqueue import after_commit
+from support.models import StripeEvent
+from support.services import support_snapshot_invalidate
 
 logger = logging.getLogger(__name__)
 
-SUBSCRIPTION_STATUS = {
-    "active": Donation.Status.ACTIVE,
-    "trialing": Donation.Status.ACTIVE,
-    "past_due": Donation.Status.PAST_DUE,
-    "unpaid": Donation.Status.PAST_DUE,
-    "canceled": Donation.Status.CANCELLED,
-    "incomplete_expired": Donation.Status.CANCELLED,
-}
-FINAL = {Donation.Status.CANCELLED, Donation.Status.REFUNDED}
-INTERVAL_FREQUENCY = {"month": Frequency.MONTHLY, "year": Frequency.ANNUAL}
+MAX_ATTEMPTS = 8
+SWEEP_GRACE = timedelta(minutes=2)
 
 
 def stripe_event_record(*, event: dict) -> StripeEvent | None:
@@ -31,248 +29,182 @@ def stripe_event_record(*, event: dict) -> StripeEvent | None:
     try:
         with transaction.atomic():
             return StripeEvent.objects.create(
-                event_id=event["id"], type=event["type"], payload=event
+                event_id=event["id"],
+                type=event["type"],
+                payload=event,
+                # Until a worker takes it, the sweep counts it as due two minutes from now.
+                next_attempt_at=timezone.now() + SWEEP_GRACE,
             )
     except IntegrityError:
         return None
 
 
-def stripe_event_process(*, event_pk: int) -> None:
-    """Apply one recorded event, once; unknown types are marked done and ignored."""
+def stripe_event_process(*, event_pk: int) -> bool:
+    """Apply one recorded event once; return False when there was nothing left to do."""
+    record = StripeEvent.objects.filter(pk=event_pk, processed_at__isnull=True).first()
+    if record is None:
+        return False
+    fetch, apply = HANDLERS.get(record.type, (None, None))
+    facts = fetch(record.payload["data"]["object"]) if fetch else None
     with transaction.atomic():
-        record = StripeEvent.objects.select_for_update().get(pk=event_pk)
-        if record.processed_at:
-            return
-        handler = HANDLERS.get(record.type)
-        if handler:
-            handler(record.payload["data"]["object"])
-        record.processed_at = timezone.now()
-        record.error = ""
-        record.save(update_fields=["processed_at", "error"])
+        locked = StripeEvent.objects.select_for_update().get(pk=event_pk)
+        if locked.processed_at:
+            return False
+        if apply and facts is not None:
+            apply(facts)
+        locked.processed_at = timezone.now()
+        locked.next_attempt_at = None
+        locked.save(update_fields=["processed_at", "next_attempt_at"])
     support_snapshot_invalidate()
+    return True
 
 
-def _donation_locked(**lookup) -> Donation | None:
-    return Donation.objects.select_for_update().filter(**lookup).first()
+def stripe_event_record_failure(*, event_pk: int, error: BaseException) -> bool:
+    """Record a failed attempt in a transaction of its own; return True once given up."""
+    with transaction.atomic():
+        record = StripeEvent.objects.select_for_update().filter(pk=event_pk).first()
+        if record is None or record.processed_at:
+            return True
+        record.attempts += 1
+        record.error = "".join(traceback.format_exception_only(error)).strip()[:2000]
+        now = timezone.now()
+        # Back off, so an event that keeps failing waits its turn behind newer ones.
+        record.next_attempt_at = now + timedelta(seconds=min(3600, 30 * 2**record.attempts))
+        if record.attempts >= MAX_ATTEMPTS:
+            record.failed_at = now
+        record.save(update_fields=["attempts", "error", "next_attempt_at", "failed_at"])
+        return record.failed_at is not None
 
 
-def _donation_for_subscription(subscription) -> Donation | None:
-    donation = _donation_locked(stripe_subscription_id=subscription["id"])
-    if donation is None:
-        donation_id = (subscription.get("metadata") or {}).get("donation_id")
-        donation = _donation_locked(pk=donation_id) if str(donation_id).isdigit() else None
-    if donation is None:
-        logger.warning("No donation for Stripe subscription %s", subscription["id"])
-    return donation
+def stripe_events_retry(*, event_pks) -> int:
+    """Give failed events a fresh start (the admin's retry action) and queue them."""
+    from support.tasks import process_stripe_event
 
-
-def _apply_subscription(donation: Donation, subscription) -> None:
-    """Make the donation follow the subscription, allowing only sensible transitions."""
-    donation.stripe_subscription_id = subscription["id"]
-    status = SUBSCRIPTION_STATUS.get(subscription["status"])
-    if status and donation.status not in FINAL:
-        donation.status = status
-    if status == Donation.Status.CANCELLED and not donation.cancelled_at:
-        donation.cancelled_at = _timestamp(subscription.get("canceled_at")) or timezone.now()
-    items = (subscription.get("items") or {}).get("data") or []
-    if items:
-        price = items[0]["price"]
-        donation.amount = from_cents(price["unit_amount"])
-        interval = (price.get("recurring") or {}).get("interval")
-        donation.frequency = INTERVAL_FREQUENCY.get(interval, donation.frequency)
-        period_end = items[0].get("current_period_end") or subscription.get("current_period_end")
-        donation.current_period_end = _timestamp(period_end)
-    if subscription.get("customer") and donation.donor_id is None:
-        donation.donor = donor_upsert(email=donation.email, customer_id=subscription["customer"])
-    donation.save()
-
-
-def on_checkout_session_completed(obj) -> None:
-    session = stripe_gateway.retrieve_checkout_session(obj["id"])
-    donation_id = session.get("client_reference_id") or (session.get("metadata") or {}).get(
-        "donation_id"
-    )
-    donation = _donation_locked(pk=donation_id) if str(donation_id).isdigit() else None
-    if donation is None:
-        logger.warning("Checkout session %s names no donation of ours", session["id"])
-        return
-    details = session.get("customer_details") or {}
-    donation.donor = donor_upsert(
-        email=details.get("email") or session.get("customer_email") or donation.email,
-        customer_id=session.get("customer"),
-    )
-    donation.stripe_checkout_session_id = session["id"]
-    if session["mode"] == "subscription" and session.get("subscription"):
-        _apply_subscription(donation, stripe_gateway.retrieve_subscription(session["subscription"]))
-        return
-    if session.get("payment_status") == "paid":
-        donation.stripe_payment_intent_id = session.get("payment_intent")
-        if donation.status in (Donation.Status.PENDING, Donation.Status.ABANDONED):
-            donation.status = Donation.Status.PAID
-        donation.save()
-        payment, created = Payment.objects.get_or_create(
-            stripe_payment_intent_id=session.get("payment_intent"),
-            defaults={
-                "donation": donation,
-                "kind": Payment.Kind.ONE_TIME,
-                "amount": from_cents(session["amount_total"]),
-                "currency": session["currency"],
-                "paid_at": _timestamp(session.get("created")) or timezone.now(),
-            },
+    with transaction.atomic():
+        pks = list(
+            StripeEvent.objects.filter(pk__in=event_pks, processed_at__isnull=True).values_list(
+                "pk", flat=True
+            )
         )
-        if created:
-            _sync_refunds(payment)
-            emails.queue(kind=OutboundEmail.Kind.RECEIPT, donation=donation, payment=payment)
-    else:
-        donation.save()
-
-
-def _invoice_and_donation(invoice_id: str):
-    """Re-fetch an invoice and bring its gift up to date; None when it is not one of ours."""
-    invoice = stripe_gateway.retrieve_invoice(invoice_id)
-    subscription_id = _invoice_subscription_id(invoice)
-    if not subscription_id:
-        return None
-    subscription = stripe_gateway.retrieve_subscription(subscription_id)
-    donation = _donation_for_subscription(subscription)
-    if donation is None:
-        return None
-    _apply_subscription(donation, subscription)
-    return invoice, donation
-
-
-def on_invoice_paid(obj) -> None:
-    found = _invoice_and_donation(obj["id"])
-    if found is None:
-        return
-    invoice, donation = found
-    paid_at = (invoice.get("status_transitions") or {}).get("paid_at")
-    payment, created = Payment.objects.get_or_create(
-        stripe_invoice_id=invoice["id"],
-        defaults={
-            "donation": donation,
-            "kind": Payment.Kind.INITIAL
-            if invoice.get("billing_reason") == "subscription_create"
-            else Payment.Kind.RENEWAL,
-            "amount": from_cents(invoice["amount_paid"]),
-            "currency": invoice["currency"],
-            "paid_at": _timestamp(paid_at) or timezone.now(),
-            "stripe_payment_intent_id": _invoice_payment_intent_id(invoice),
-            "stripe_charge_id": invoice.get("charge") or None,
-        },
-    )
-    if created:
-        _sync_refunds(payment)
-        emails.queue(kind=OutboundEmail.Kind.RECEIPT, donation=donation, payment=payment)
-
-
-def on_invoice_payment_failed(obj) -> None:
-    found = _invoice_and_donation(obj["id"])
-    if found is None:
-        return
-    _, donation = found
-    emails.queue(kind=OutboundEmail.Kind.PAYMENT_FAILED, donation=donation)
-
-
-def on_subscription_changed(obj) -> None:
-    subscription = stripe_gateway.retrieve_subscription(obj["id"])
-    donation = _donation_for_subscription(subscription)
-    if donation is not None:
-        _apply_subscription(donation, subscription)
-
-
-def on_charge_refunded(obj) -> None:
-    charge = stripe_gateway.retrieve_charge(obj["id"])
-    lookup = {"stripe_charge_id": charge["id"]}
-    payment = Payment.objects.select_for_update().filter(**lookup).first()
-    if payment is None and charge.get("payment_intent"):
-        payment = (
-            Payment.objects.select_for_update()
-            .filter(stripe_payment_intent_id=charge["payment_intent"])
-            .first()
+        StripeEvent.objects.filter(pk__in=pks).update(
+            failed_at=None, attempts=0, next_attempt_at=None
         )
-    if payment is None:
-        # The payment is not recorded yet; _sync_refunds applies this refund when it is.
-        logger.warning("Refund for charge %s matches no payment yet", charge["id"])
-        return
-    _apply_refund(payment, charge)
+        after_commit(process_stripe_event, [(pk,) for pk in pks])
+    return len(pks)
 
 
-def _sync_refunds(payment: Payment) -> None:
-    """Apply refunds made before a new payment was recorded (their events matched nothing)."""
-    charge_id = payment.stripe_charge_id
-    if not charge_id and payment.stripe_payment_intent_id:
-        intent = stripe_gateway.retrieve_payment_intent(payment.stripe_payment_intent_id)
-        charge_id = intent.get("latest_charge")
-        charge_id = charge_id.get("id") if isinstance(charge_id, dict) else charge_id
-    if charge_id:
-        _apply_refund(payment, stripe_gateway.retrieve_charge(charge_id))
-
-
-def _apply_refund(payment: Payment, charge) -> None:
-    refunded = min(payment.amount, from_cents(charge.get("amount_refunded") or 0))
-    if refunded > payment.refunded_amount or not payment.stripe_charge_id:
-        payment.refunded_amount = max(refunded, payment.refunded_amount)
-        payment.stripe_charge_id = payment.stripe_charge_id or charge["id"]
-        payment.save()
-    donation = payment.donation
-    if donation.frequency == Frequency.ONCE and payment.refunded_amount == payment.amount:
-        Donation.objects.filter(pk=donation.pk).update(status=Donation.Status.REFUNDED)
-
-
-def _invoice_subscription_id(invoice) -> str | None:
-    parent = invoice.get("parent") or {}
-    details = parent.get("subscription_details") or {}
-    subscription = details.get("subscription") or invoice.get("subscription")
-    if isinstance(subscription, dict):
-        return subscription.get("id")
-    return subscription
-
-
-def _invoice_payment_intent_id(invoice) -> str | None:
-    if invoice.get("payment_intent"):
-        return invoice["payment_intent"]
-    for entry in (invoice.get("payments") or {}).get("data") or []:
-        intent = (entry.get("payment") or {}).get("payment_intent")
-        if intent:
-            return intent if isinstance(intent, str) else intent.get("id")
-    return None
-
-
-def _timestamp(value) -> datetime | None:
-    return datetime.fromtimestamp(value, tz=UTC) if value else None
-
-
-HANDLERS = {
-    "checkout.session.completed": on_checkout_session_completed,
-    "invoice.paid": on_invoice_paid,
-    "invoice.payment_failed": on_invoice_payment_failed,
-    "customer.subscription.updated": on_subscription_changed,
-    "customer.subscription.deleted": on_subscription_changed,
-    "charge.refunded": on_charge_refunded,
-}
-
-
-def unprocessed_event_ids(*, older_than_seconds: int = 120) -> list[int]:
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+def due_event_ids(*, limit: int = 500) -> list[int]:
+    """Unprocessed events whose turn has come, those waiting longest first."""
+    now = timezone.now()
     return list(
-        StripeEvent.objects.filter(processed_at__isnull=True, received_at__lt=cutoff)
-        .order_by("received_at")
-        .values_list("pk", flat=True)[:500]
+        StripeEvent.objects.filter(processed_at__isnull=True, failed_at__isnull=True)
+        .filter(Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
+        .order_by(F("next_attempt_at").asc(nulls_first=True), "pk")
+        .values_list("pk", flat=True)[:limit]
     )
 
 
-def enqueue_processing(record: StripeEvent, task) -> None:
+def enqueue_processing(record: StripeEvent) -> None:
     """Process the event on a worker once this request's transaction commits."""
+    from support.tasks import process_stripe_event
 
-    def send():
-        try:
-            task.delay(record.pk)
-        except OperationalError:
-            logger.warning("Broker unavailable; event %s left for the sweep", record.event_id)
-
-    transaction.on_commit(send)
+    after_commit(process_stripe_event, [(record.pk,)])
 
 
 def mark_ignored(record: StripeEvent) -> None:
     StripeEvent.objects.filter(pk=record.pk).update(processed_at=timezone.now())
+
+
+# Each event type: (ask Stripe, apply the answer). The object in the event only names
+# what to ask about; its contents may be stale by the time the event is processed.
+def _checkout(obj):
+    checkout = stripe_gateway.checkout_facts(obj["id"])
+    sub = checkout.subscription_id and stripe_gateway.subscription_facts(checkout.subscription_id)
+    return checkout, sub or None
+
+
+def _invoice(obj):
+    invoice = stripe_gateway.invoice_facts(obj["id"])
+    if not invoice.subscription_id:
+        return None  # not a gift's invoice
+    return invoice, stripe_gateway.subscription_facts(invoice.subscription_id)
+
+
+def _charge_of_refund(obj):
+    return stripe_gateway.charge_facts(obj["charge"]) if obj.get("charge") else None
+
+
+def _charge_of_dispute(obj):
+    dispute = stripe_gateway.dispute_facts(obj["id"])
+    return stripe_gateway.charge_facts(dispute.charge_id) if dispute.charge_id else None
+
+
+def _apply_checkout(facts):
+    ledger.donation_apply_checkout(checkout=facts[0], subscription=facts[1])
+
+
+def _apply_async_failure(facts):
+    ledger.donation_apply_checkout(checkout=facts[0], subscription=facts[1])
+    ledger.donation_mark_payment_failed(checkout=facts[0])
+
+
+def _apply_charge(charge):
+    if ledger.payment_apply_charge(charge=charge) is None:
+        # Not recorded yet: the payment's own sync looks refunds up once it is.
+        logger.info("Charge %s matches no payment yet", charge.charge_id)
+
+
+HANDLERS = {
+    "checkout.session.completed": (_checkout, _apply_checkout),
+    "checkout.session.async_payment_succeeded": (_checkout, _apply_checkout),
+    "checkout.session.async_payment_failed": (_checkout, _apply_async_failure),
+    "checkout.session.expired": (_checkout, _apply_checkout),
+    "invoice.paid": (
+        _invoice,
+        lambda f: ledger.payment_record_invoice(invoice=f[0], subscription=f[1]),
+    ),
+    "invoice.payment_failed": (
+        _invoice,
+        lambda f: ledger.invoice_payment_failed(subscription=f[1]),
+    ),
+    "customer.subscription.updated": (
+        lambda obj: stripe_gateway.subscription_facts(obj["id"]),
+        lambda f: ledger.donation_apply_subscription(subscription=f),
+    ),
+    "customer.subscription.deleted": (
+        lambda obj: stripe_gateway.subscription_facts(obj["id"]),
+        lambda f: ledger.donation_apply_subscription(subscription=f),
+    ),
+    "charge.refunded": (lambda obj: stripe_gateway.charge_facts(obj["id"]), _apply_charge),
+    "charge.refund.updated": (_charge_of_refund, _apply_charge),
+    "refund.created": (_charge_of_refund, _apply_charge),
+    "refund.updated": (_charge_of_refund, _apply_charge),
+    "refund.failed": (_charge_of_refund, _apply_charge),
+    "charge.dispute.created": (_charge_of_dispute, _apply_charge),
+    "charge.dispute.updated": (_charge_of_dispute, _apply_charge),
+    "charge.dispute.closed": (_charge_of_dispute, _apply_charge),
+}
+
+
+def payment_sync(*, payment_id: int) -> None:
+    """Look up a payment's charge, refunds and disputes at Stripe and apply them.
+
+    Run once a payment is first recorded: a refund or dispute whose event came earlier
+    matched nothing then. Also backfills the ids of payments recorded without them.
+    """
+    from support.models import Payment
+
+    payment = Payment.objects.filter(pk=payment_id).first()
+    if payment is None:
+        return
+    intent_id, charge_id = payment.stripe_payment_intent_id, payment.stripe_charge_id
+    if payment.stripe_invoice_id and not intent_id:
+        invoice = stripe_gateway.invoice_facts(payment.stripe_invoice_id)
+        intent_id, charge_id = invoice.payment_intent_id, charge_id or invoice.charge_id
+    if intent_id and not charge_id:
+        charge_id = stripe_gateway.payment_intent_charge_id(intent_id)
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment_id)
+        ledger.payment_fill_ids(payment=locked, payment_intent_id=intent_id or "")
+    if charge_id:
+        ledger.payment_apply_charge(charge=stripe_gateway.charge_facts(charge_id))

@@ -42,18 +42,55 @@ class StripeTestServer:
         path = "deliveries?wait=1" if wait else "deliveries"
         return self._control("GET", path)["data"]
 
-    def pay(self, session_id: str, card: str = "4242424242424242", **details) -> dict:
-        """Pay a Checkout Session as the hosted page does; return the session or a card error."""
-        return self._control(
-            "POST", f"checkout/{session_id}/pay", {"card": card, **details}, ok=(200, 402)
-        )
+    def pay(
+        self, session_id: str, card: str = "4242424242424242", *, delayed=False, **details
+    ) -> dict:
+        """Pay a Checkout Session as the hosted page does; return the session or a card error.
+
+        `delayed=True` pays with a delayed payment method: the session completes with
+        payment_status "unpaid" until `settle()`.
+        """
+        body = {"card": card, "delayed": delayed, **details}
+        return self._control("POST", f"checkout/{session_id}/pay", body, ok=(200, 402))
+
+    def settle(self, session_id: str, outcome: str = "succeeded") -> dict:
+        """Succeed or fail ("failed") a delayed payment; emits checkout.session.async_payment_*."""
+        return self._control("POST", f"checkout/{session_id}/settle", {"outcome": outcome})
+
+    def expire(self, session_id: str) -> dict:
+        """Let an open Checkout Session reach its expiry; emits checkout.session.expired."""
+        return self._control("POST", f"checkout/{session_id}/expire", {})
 
     def renew(self, subscription_id: str, outcome: str = "paid") -> dict:
         """End the subscription's current period; `outcome` is "paid" or "failed"."""
         return self._control("POST", f"subscriptions/{subscription_id}/renew", {"outcome": outcome})
 
+    def set_subscription_status(self, subscription_id: str, status: str) -> dict:
+        """Move a subscription to `status` (past_due, paused, incomplete, active, ...)."""
+        return self._control("POST", f"subscriptions/{subscription_id}/status", {"status": status})
+
+    def fail_refund(self, refund_id: str, failure_reason: str = "expired_or_canceled_card") -> dict:
+        """Make a refund fail as the card network can: the charge's amount_refunded drops back."""
+        body = {"failure_reason": failure_reason}
+        return self._control("POST", f"refunds/{refund_id}/fail", body)
+
+    def succeed_refund(self, refund_id: str) -> dict:
+        """A pending refund (of a delayed payment) succeeds; emits refund.updated."""
+        return self._control("POST", f"refunds/{refund_id}/succeed", {})
+
+    def dispute(self, charge_id: str, reason: str = "fraudulent", amount: int | None = None):
+        """Open a dispute (chargeback) on a charge; returns the dispute."""
+        body = {"reason": reason} | ({"amount": amount} if amount is not None else {})
+        return self._control("POST", f"charges/{charge_id}/dispute", body)
+
+    def close_dispute(self, dispute_id: str, outcome: str) -> dict:
+        """Close a dispute as "won" or "lost"; emits charge.dispute.closed."""
+        return self._control("POST", f"disputes/{dispute_id}/close", {"outcome": outcome})
+
     def configure(self, **config) -> dict:
-        """Set `webhook_url` (None: record events only) and/or `webhook_secret`."""
+        """Set `webhook_url` (None: record events only), `webhook_secret` and/or
+        `portal_configured` (False: billing-portal sessions are refused as in a test mode
+        whose portal settings were never saved; `reset()` sets it back to True)."""
         return self._control("POST", "config", config)
 
     def reset(self) -> None:

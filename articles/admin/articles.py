@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -11,6 +12,7 @@ from articles.admin.photos import thumbnail
 from articles.admin.workflow import outcome_message
 from articles.models import Article, Byline, Correction, Status
 from articles.models.articles import PUBLISHING_STATUSES
+from articles.search import condition as search_condition
 from articles.services import (
     PublicationRefused,
     article_mark_submitted,
@@ -20,6 +22,7 @@ from articles.services import (
     user_may_publish,
 )
 from articles.views.preview import preview_token
+from newsroom.postgres import EstimatedCountPaginator
 
 
 class BylineInline(admin.TabularInline):
@@ -45,7 +48,9 @@ class ArticleAdmin(VersionAdmin):
     ]  # fmt: skip
     list_filter = ["status", "section", "publish_at", "authors"]
     list_select_related = ["section"]
-    search_fields = ["headline", "dek", "slug", "body_text"]
+    search_fields = ["headline", "dek", "slug", "body_text"]  # see get_search_results
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "hero_photo"]
@@ -83,6 +88,14 @@ class ArticleAdmin(VersionAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("bylines__author")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search with the full-text index (headline, dek, body); slugs match exactly."""
+        term = search_term.strip()
+        found = search_condition(term)
+        if found is None:
+            return (queryset.filter(slug=term) if term else queryset), False
+        return queryset.filter(Q(found) | Q(slug=term)), False
 
     def get_urls(self):
         compare = self.admin_site.admin_view(self.compare_version_view)

@@ -6,11 +6,15 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
 
 from articles.caching import reader_page
 from articles.images import share_image
+from articles.invalidation import add_tags, tags_for_articles
 from articles.models import Article, Author, Section, Tag
+from articles.search import CANDIDATES as search_candidates
+from articles.search import SearchTimedOut, statement_timeout
 from articles.seo import absolute_url, article_json_ld, json_ld_script
 
 PAGE_SIZE = 12
@@ -32,6 +36,7 @@ def _last_modified(response, articles):
 
 @reader_page
 def home(request):
+    add_tags(request, "lists", "list:home")
     page = _page(request, Article.objects.published().for_listing())
     articles = list(page.object_list)
     lead = articles[0] if page.number == 1 and articles else None
@@ -53,6 +58,8 @@ def article_detail(request, year, month, day, slug):
     article, read_more = Article.objects.page_with_read_more(day=date, slug=slug)
     if article is None:
         raise Http404("No such article.")
+    add_tags(request, *tags_for_articles([article, *read_more]))
+    add_tags(request, *(f"tag:{tag.pk}" for tag in article.tags.all()))
     image = share_image(article.hero_photo)
     context = {
         "article": article,
@@ -70,6 +77,8 @@ def article_detail(request, year, month, day, slug):
 
 
 def _listing(request, *, heading, articles, obj=None, description="", feed_url=""):
+    kind = obj._meta.model_name
+    add_tags(request, "lists", f"list:{kind}:{obj.pk}", f"{kind}:{obj.pk}")
     page = _page(request, articles.for_listing())
     context = {
         "page": page,
@@ -118,13 +127,24 @@ class SearchForm(forms.Form):
 def search(request):
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = None
+    add_tags(request, "lists", "search")
+    page, timed_out = None, False
     if query:
-        page = _page(request, Article.objects.published().search(query).for_listing())
+        try:
+            with statement_timeout():
+                page = _page(request, Article.objects.published().search(query).for_listing())
+                page.object_list = list(page.object_list)
+        except SearchTimedOut:
+            page, timed_out = None, True
     context = {
         "form": form,
         "query": query,
         "page": page,
+        "more_than": page is not None and page.paginator.count >= search_candidates,
+        "timed_out": timed_out,
         "query_prefix": f"q={quote_plus(query)}&",
     }
-    return render(request, "articles/search.html", context)
+    response = render(request, "articles/search.html", context)
+    if timed_out:
+        add_never_cache_headers(response)  # not kept: the next try may well succeed
+    return response

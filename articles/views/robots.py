@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from articles.caching import reader_page
+from articles.invalidation import add_tags
 from articles.models import Article
 from articles.seo import absolute_url
 
@@ -28,6 +29,7 @@ def robots_txt(request):
 @reader_page
 def news_sitemap(request):
     """List the articles of the last two days in Google News sitemap format."""
+    add_tags(request, "sitemaps")
     since = timezone.now() - datetime.timedelta(days=NEWS_SITEMAP_DAYS)
     articles = Article.objects.published().filter(publish_at__gte=since).order_by("-publish_at")
     context = {

@@ -1,15 +1,9 @@
-from support.models.donations import (
-    Appeal,
-    Donation,
-    Donor,
-    Frequency,
-    OutboundEmail,
-    Payment,
-    Placement,
-    StripeEvent,
-    SupportSettings,
-)
+from support.models.appeals import Appeal, SupportSettings
+from support.models.choices import Frequency, Placement
+from support.models.ledger import Donation, Donor, Payment
+from support.models.outbox import OutboundEmail
 from support.models.reminders import Reminder
+from support.models.stripe_events import StripeEvent
 
 __all__ = [
     "Appeal",

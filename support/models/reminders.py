@@ -3,7 +3,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
-from support.models.donations import Placement
+from support.models.choices import Placement
 
 
 class Reminder(models.Model):
@@ -28,6 +28,7 @@ class Reminder(models.Model):
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     sending_since = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,5 +1,7 @@
 from django import template
 
+from articles.invalidation import add_tags
+from support import fragments
 from support.appeals import SHOWN, appeal_state
 from support.models import Placement
 from support.services import support_snapshot
@@ -11,6 +13,7 @@ def _appeal_context(context, placement: str, article=None) -> dict:
     request = context.get("request")
     if request is None or appeal_state(request) != SHOWN:
         return {"appeal": None}
+    add_tags(request, "support")  # an appeal edited, switched on or off
     bundle = support_snapshot()
     appeal = bundle["appeals"].get(placement)
     if appeal is None:
@@ -26,8 +29,8 @@ def _appeal_context(context, placement: str, article=None) -> dict:
 
 
 @register.inclusion_tag("support/includes/top_banner.html", takes_context=True)
-def top_banner(context):
-    return _appeal_context(context, Placement.TOP_BANNER)
+def top_banner(context, article=None):
+    return _appeal_context(context, Placement.TOP_BANNER, article)
 
 
 @register.inclusion_tag("support/includes/end_of_article_appeal.html", takes_context=True)
@@ -35,6 +38,8 @@ def end_of_article_appeal(context, article=None):
     return _appeal_context(context, Placement.END_OF_ARTICLE, article)
 
 
-@register.inclusion_tag("support/includes/goal_meter.html")
-def goal_meter(goal):
-    return {"goal": goal}
+@register.simple_tag(takes_context=True)
+def goal_meter(context, goal):
+    """The goal meter; on pages kept in the page cache, filled in when served."""
+    request = getattr(context, "request", None) or context.get("request")
+    return fragments.goal_meter(request, goal)

@@ -7,9 +7,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from support import appeals, emails, ratelimit, services, stripe_gateway
+from support import appeals, ratelimit, services, stripe_gateway
 from support.forms import GiveForm
-from support.models import Donation, Donor, SupportSettings
+from support.models import SupportSettings
 from support.money import describe_gift
 
 logger = logging.getLogger(__name__)
@@ -78,37 +78,48 @@ def thanks(request):
     session_id = request.GET.get("session_id", "")
     if not session_id.startswith("cs_") or len(session_id) > 255:
         raise Http404("No such checkout.")
-    try:
-        donation, session = services.donation_for_checkout_session(session_id=session_id)
-    except Donation.DoesNotExist as exc:
-        raise Http404("No such checkout.") from exc
-    except stripe_gateway.PaymentServiceUnavailable:
-        raise Http404("No such checkout.") from None
-    paid = session.get("status") == "complete"
-    response = render(
-        request,
-        "support/thanks.html",
-        {
-            "donation": donation,
-            "gift": describe_gift(donation.amount, donation.frequency),
-            "paid": paid,
-        },
+    # Only sessions this site opened are looked up at Stripe, and not too often.
+    donation = services.donation_for_thanks(session_id=session_id)
+    if donation is None:
+        raise Http404("No such checkout.")
+    paid, processing = services.checkout_progress(
+        donation=donation, may_ask_stripe=_may_look_up(request, session_id)
     )
+    story = donation.article if donation.article and donation.article.is_live else None
+    context = {
+        "donation": donation,
+        "gift": describe_gift(donation.amount, donation.frequency),
+        "paid": paid,
+        "processing": processing,
+        "story": story,
+        "back_url": story.get_absolute_url() if story else "/",
+    }
+    response = render(request, "support/thanks.html", context)
     if paid:
         appeals.mark_given(response)
     return response
 
 
+def _may_look_up(request, session_id: str) -> bool:
+    rate = settings.THANKS_LOOKUP_RATE_LIMIT
+    return not (
+        ratelimit.hit("thanks-ip", ratelimit.client_ip(request), rate)
+        or ratelimit.hit("thanks-session", session_id, rate)
+    )
+
+
 @never_cache
 def manage(request, token):
     try:
-        donor = Donor.objects.get(pk=emails.donor_id_from_manage_token(token))
-    except (signing.BadSignature, Donor.DoesNotExist, KeyError, ValueError):
+        customer_id = services.manage_customer_for(token=token)
+    except (signing.BadSignature, KeyError, ValueError, TypeError):
         return render(request, "support/manage_invalid.html", status=400)
+    if not customer_id:
+        return render(request, "support/manage_nothing.html", status=404)
     try:
-        url = services.portal_url_for(donor=donor, return_url=settings.SITE_URL + "/")
+        url = services.portal_url(customer_id=customer_id, return_url=settings.SITE_URL + "/")
     except stripe_gateway.PaymentServiceUnavailable:
-        return render(request, "support/unavailable.html", status=503)
+        return render(request, "support/manage_unavailable.html", status=503)
     return HttpResponseRedirect(url, status=303)
 
 

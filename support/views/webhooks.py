@@ -3,7 +3,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from support import stripe_gateway, webhooks
-from support.tasks import process_stripe_event
 
 
 @csrf_exempt
@@ -17,7 +16,7 @@ def stripe_webhook(request):
     if record is None:
         return HttpResponse("duplicate", content_type="text/plain")
     if record.type in webhooks.HANDLERS:
-        webhooks.enqueue_processing(record, process_stripe_event)
+        webhooks.enqueue_processing(record)
     else:
         webhooks.mark_ignored(record)
     return HttpResponse("ok", content_type="text/plain")

@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles.models import Status
+from articles.models import Article, Status
 from articles.seed import load_peacekeeper_story
 from articles.views.preview import preview_token
 from tests.articles.factories import ArticleFactory, AuthorFactory, PhotoFactory, SectionFactory
@@ -124,16 +124,80 @@ def test_section_feeds_list_only_their_section(client):
     assert client.get("/section/nowhere/rss/").status_code == 404
 
 
+def sitemap_locations(client, path="/sitemap.xml") -> dict[str, str]:
+    """Follow the sitemap index; return {URL: lastmod} of every page it leads to."""
+    response = client.get(path)
+    assert response.status_code == 200, path
+    root = ET.fromstring(response.content)
+    found = {}
+    for entry in root.findall(f"{SITEMAP}sitemap"):
+        found |= sitemap_locations(client, entry.findtext(f"{SITEMAP}loc").removeprefix(SITE))
+    for entry in root.findall(f"{SITEMAP}url"):
+        found[entry.findtext(f"{SITEMAP}loc")] = entry.findtext(f"{SITEMAP}lastmod")
+    return found
+
+
 def test_the_sitemap_lists_the_story_and_its_section(client):
     load_peacekeeper_story()
     ArticleFactory(status=Status.DRAFT, slug="hidden")
 
-    root = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = sitemap_locations(client)
 
-    locations = [loc.text for loc in root.iter(f"{SITEMAP}loc")]
     assert SITE + STORY in locations
     assert SITE + "/section/news/" in locations
     assert not [loc for loc in locations if "hidden" in loc]
+
+
+def test_every_published_article_is_reachable_from_the_sitemap_index(client, monkeypatch):
+    from articles import sitemaps
+
+    monkeypatch.setattr(sitemaps, "PART_SIZE", 3)
+    now = timezone.now()
+    published = [
+        ArticleFactory(status=Status.PUBLISHED, publish_at=now - datetime.timedelta(days=d))
+        for d in (1, 2, 3, 4, 5, 40, 41, 400, 800)
+    ]
+    ArticleFactory(status=Status.SCHEDULED, publish_at=now + datetime.timedelta(days=1))
+    ArticleFactory(status=Status.UNPUBLISHED, publish_at=now - datetime.timedelta(days=1))
+
+    locations = sitemap_locations(client)
+
+    articles = {loc for loc in locations if loc.count("/") > 6}
+    assert articles == {SITE + a.get_absolute_url() for a in published}
+    for article in published:
+        lastmod = datetime.datetime.fromisoformat(locations[SITE + article.get_absolute_url()])
+        assert lastmod == article.modified_at.replace(microsecond=0)
+
+
+def test_the_sitemap_index_gives_each_month_its_newest_change(client):
+    old = ArticleFactory(live=True, publish_at=datetime.datetime(2024, 6, 12, tzinfo=datetime.UTC))
+    ArticleFactory(live=True, publish_at=datetime.datetime(2024, 6, 2, tzinfo=datetime.UTC))
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=3), tick=False):
+        old.save()  # edited three days later
+        root = ET.fromstring(client.get("/sitemap.xml").content)
+
+    entries = {
+        e.findtext(f"{SITEMAP}loc"): e.findtext(f"{SITEMAP}lastmod")
+        for e in root.findall(f"{SITEMAP}sitemap")
+    }
+    june = entries[SITE + "/sitemaps/articles-2024-06.xml"]
+    assert datetime.datetime.fromisoformat(june) == old.modified_at.replace(microsecond=0)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sitemaps/articles-2024-13.xml",
+        "/sitemaps/articles-2024-06.xml?part=2",
+        "/sitemaps/articles-2024-06.xml?part=x",
+        "/sitemaps/articles-2024-06.xml?part=-1",
+        "/sitemaps/articles-1999-01.xml",
+    ],
+)
+def test_a_sitemap_that_does_not_exist_is_not_found(client, path):
+    ArticleFactory(live=True, publish_at=datetime.datetime(2024, 6, 12, tzinfo=datetime.UTC))
+
+    assert client.get(path).status_code == 404
 
 
 def test_the_news_sitemap_lists_only_the_last_two_days(client):
@@ -189,3 +253,19 @@ def test_a_forged_preview_link_is_refused(client, token):
 
     assert response.status_code == 404
     assert b"not valid" in response.content
+
+
+def test_the_news_sitemap_lists_at_most_a_thousand_articles_newest_first(client):
+    section = SectionFactory()
+    now = timezone.now()
+    Article.objects.bulk_create(
+        Article(headline=f"Story {n}", slug=f"story-{n}", section=section,
+                status=Status.PUBLISHED, publish_at=now - datetime.timedelta(seconds=n))
+        for n in range(1, 1006)
+    )  # fmt: skip
+
+    root = ET.fromstring(client.get("/news-sitemap.xml").content)
+
+    titles = [u.findtext(f"{NEWS}news/{NEWS}title") for u in root.findall(f"{SITEMAP}url")]
+    assert len(titles) == 1000
+    assert titles[0] == "Story 1" and titles[-1] == "Story 1000"

@@ -96,8 +96,8 @@ def test_erasing_removes_the_address_and_stripe_ids_but_keeps_the_totals(two_don
     assert totals() == before
     assert export(ERASED)["donations"] == []
     assert not Reminder.objects.filter(email__iexact=ERASED).exists()
-    subscription = stripe_gateway.retrieve_subscription(monthly.stripe_subscription_id)
-    assert subscription["status"] == "canceled"
+    subscription = stripe_gateway.subscription_facts(monthly.stripe_subscription_id)
+    assert subscription.status == "canceled"
     kept.refresh_from_db()
     assert kept.donor.email == KEPT and kept.payments.count() == 1
     assert KEPT in tables

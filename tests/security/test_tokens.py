@@ -13,7 +13,7 @@ from support import reminders
 from support.emails import MANAGE_LINK_MAX_AGE, manage_link
 from support.models import Reminder
 from tests.articles.factories import ArticleFactory
-from tests.support.factories import DonorFactory
+from tests.support.factories import DonationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,11 +91,11 @@ def test_a_cancel_link_expires(client):
     assert reminder.status == Reminder.Status.PENDING
 
 
-def test_a_manage_link_names_one_donor_and_expires(client, stripe_server):
-    donor = DonorFactory()
-    token = manage_link(donor.pk).rstrip("/").rsplit("/", 1)[1]
-    other = DonorFactory()
-    forged = signing.dumps({"donor": other.pk}, salt="support.reminder-cancel", compress=True)
+def test_a_manage_link_names_one_gift_and_expires(client, stripe_server):
+    gift = DonationFactory()
+    token = manage_link(gift).rstrip("/").rsplit("/", 1)[1]
+    other = DonationFactory()
+    forged = signing.dumps({"gift": other.pk}, salt="support.reminder-cancel", compress=True)
 
     assert client.get(manage_url(forged)).status_code == 400
     with later(MANAGE_LINK_MAX_AGE):
@@ -105,7 +105,7 @@ def test_a_manage_link_names_one_donor_and_expires(client, stripe_server):
 def test_one_kind_of_signed_link_is_refused_where_another_is_expected(client):
     reminder = reminder_for("cross@example.org")
     cancel = reminders.cancel_token(reminder)
-    manage = manage_link(DonorFactory().pk).rstrip("/").rsplit("/", 1)[1]
+    manage = manage_link(DonationFactory()).rstrip("/").rsplit("/", 1)[1]
     preview = preview_token(ArticleFactory())
 
     assert client.get(preview_url(cancel)).status_code == 404

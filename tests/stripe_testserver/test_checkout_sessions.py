@@ -4,7 +4,7 @@ import pytest
 import requests
 import stripe
 
-from stripe_testserver.shapes import examples
+from stripe_testserver.shapes import examples, sdk_fields
 from tests.stripe_testserver.conftest import line_item, make_client, session_params
 
 
@@ -72,7 +72,16 @@ def test_line_items_are_listed_and_expandable(create_session, stripe_client):
             "Missing required param",
         ),
         ({"payment_intent_data": {"metadata": {"a": "b"}}}, "payment_intent_data", "mode"),
-        ({"submit_type": "donate"}, "submit_type", "`subscription` mode"),
+        # Removed at this API version: allowed_payment_method_types (or nothing) replaces it.
+        (
+            {"payment_method_types": ["card"]},
+            "payment_method_types",
+            "Received unknown parameter: payment_method_types",
+        ),
+        # `hosted` became `hosted_page` in 2026-03-25.dahlia.
+        ({"ui_mode": "hosted"}, "ui_mode", "must be one of elements, embedded_page"),
+        ({"submit_type": "give"}, "submit_type", "must be one of auto, book, donate"),
+        ({"expires_at": "tomorrow"}, "expires_at", "Invalid integer: tomorrow"),
         ({"success_url": "not a url"}, "success_url", "Not a valid URL"),
         ({"mode": "donation"}, "mode", "must be one of"),
     ],
@@ -194,21 +203,33 @@ def test_a_completed_payment_session_expands_its_succeeded_payment_intent(
     assert charge.payment_method_details.card.last4 == "4242"
 
 
-def test_every_object_in_every_event_has_the_fields_of_stripes_example(
-    paid_session, stripe_server, stripe_client
+def test_every_object_in_every_event_has_stripes_fields_at_the_pinned_version(
+    paid_session, create_session, stripe_server, stripe_client
 ):
     subscription = paid_session("subscription").subscription
     stripe_server.renew(subscription.id, "failed")
-    intent = paid_session("payment").payment_intent
-    stripe_client.v1.refunds.create(params={"payment_intent": intent.id})
+    stripe_server.set_subscription_status(subscription.id, "paused")
+    intent = paid_session("payment", customer_creation="always").payment_intent
+    refund = stripe_client.v1.refunds.create(params={"payment_intent": intent.id, "amount": 100})
+    stripe_server.fail_refund(refund.id)
+    stripe_server.close_dispute(stripe_server.dispute(intent.latest_charge)["id"], "lost")
+    delayed = create_session("payment")
+    stripe_server.pay(delayed.id, delayed=True)
+    stripe_server.settle(delayed.id, "failed")
+    stripe_server.expire(create_session("subscription").id)
     known = examples()
 
     kinds = set()
     for delivery in stripe_server.deliveries():
         obj = json.loads(delivery["payload"])["data"]["object"]
         kinds.add(obj["object"])
-        assert set(obj) == set(known[obj["object"]]), obj["object"]
-    assert kinds >= {"checkout.session", "subscription", "invoice", "charge", "refund"}
+        # Every field of Stripe's example, and nothing stripe-python 16.1.0 does not declare.
+        assert set(obj) >= set(known[obj["object"]]), obj["object"]
+        assert set(obj) <= sdk_fields(obj["object"]), obj["object"]
+    assert kinds >= {
+        "checkout.session", "customer", "subscription", "invoice", "charge", "refund",
+        "dispute", "payment_intent", "payment_method",
+    }  # fmt: skip
 
 
 def test_a_returning_customers_checkout_reuses_the_customer(paid_session, stripe_server):

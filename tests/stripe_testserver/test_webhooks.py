@@ -6,9 +6,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import stripe
 
+# A one-time payment is a guest payment: Stripe creates no customer unless asked to.
 ONE_TIME = [
-    "customer.created",
-    "payment_method.attached",
     "checkout.session.completed",
     "payment_intent.succeeded",
     "charge.succeeded",
@@ -76,6 +75,28 @@ def test_a_one_time_checkout_emits_its_events_in_order(paid_session, stripe_serv
     assert event_types(stripe_server) == ONE_TIME
 
 
+def test_a_one_time_checkout_with_customer_creation_always_creates_a_customer_first(
+    paid_session, stripe_server
+):
+    session = paid_session("payment", customer_creation="always")
+
+    assert event_types(stripe_server) == ["customer.created", "payment_method.attached", *ONE_TIME]
+    assert session.customer.email == session.payment_intent.receipt_email == "donor@example.org"
+    assert session.payment_intent.customer == session.customer.id
+
+
+def test_a_one_time_guest_checkout_has_no_customer_but_the_email_in_customer_details(
+    paid_session, stripe_client
+):
+    session = paid_session("payment")
+
+    assert session.customer is None and session.customer_creation == "if_required"
+    assert session.customer_details.email == "donor@example.org"
+    assert session.payment_intent.customer is None
+    assert stripe_client.v1.charges.retrieve(session.payment_intent.latest_charge).customer is None
+    assert stripe_client.v1.customers.list().data == []
+
+
 def test_a_subscription_checkout_emits_its_events_in_order(paid_session, stripe_server):
     paid_session("subscription")
 
@@ -109,7 +130,7 @@ def test_events_can_be_retrieved_and_listed_newest_first(
     listed = stripe_client.v1.events.list(params={"limit": 2})
     charges = stripe_client.v1.events.list(params={"type": "charge.succeeded"})
 
-    assert event.type == "customer.created"
+    assert event.type == "checkout.session.completed"
     assert [e.type for e in listed.data] == ["charge.succeeded", "payment_intent.succeeded"]
     assert listed.has_more is True
     assert len(charges.data) == 1

@@ -101,3 +101,33 @@ def test_editors_see_gifts_and_reminders_and_writers_do_not(
 
     for path in ("/admin/support/donation/", "/admin/support/reminder/", "/admin/support/donor/"):
         assert client.get(path).status_code == expected, path
+
+
+def test_an_editor_typing_a_bad_preset_gets_a_form_error_and_nothing_is_saved(admin_client):
+    from support.models import SupportSettings
+
+    row = SupportSettings.load()
+    url = f"/admin/support/supportsettings/{row.pk}/change/"
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data["preset_amounts"] = "2,abc,5"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "“abc” is not an amount" in response.content.decode()
+    row.refresh_from_db()
+    assert row.preset_amounts == "2,5,10,25"
+
+
+def test_a_bad_preset_already_stored_never_breaks_the_support_page(client):
+    from support.models import SupportSettings
+
+    SupportSettings.objects.filter(pk=SupportSettings.load().pk).update(
+        preset_amounts="2,abc,5,1e999,"
+    )
+
+    response = client.get("/support/")
+
+    assert response.status_code == 200
+    assert [str(p) for p in SupportSettings.load().presets] == ["2.00", "5.00"]

@@ -47,6 +47,16 @@ def test_a_one_time_gift_opens_a_payment_checkout(give, stripe_server):
     assert donation.amount == 7.5
 
 
+@pytest.mark.parametrize(("typed", "cents"), [("50", 5000), ("7,50", 750), ("2,50", 250)])
+def test_the_typed_amount_is_what_the_checkout_charges(give, stripe_server, typed, cents):
+    # The default radio ($2) stays ticked: the reader only typed.
+    response, donation = give(frequency="once", amount="2", custom_amount=typed)
+
+    assert response.status_code == 303
+    session = stripe_gateway.retrieve_checkout_session(donation.stripe_checkout_session_id)
+    assert session["amount_total"] == cents
+
+
 def test_the_cancel_url_leads_back_to_where_the_reader_came_from(give, stripe_server, settings):
     _, donation = give(next="/2024/06/12/some-story/")
 

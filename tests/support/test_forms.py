@@ -33,9 +33,13 @@ def test_a_custom_amount_is_taken_from_the_other_field():
         ("10000.01", "The largest gift we can take online is $10,000."),
         ("ten", "Enter the amount as a number"),
         ("1e999", "Enter the amount as a number"),
-        ("NaN", "Enter the amount in dollars and cents"),
-        ("2.001", "Enter the amount in dollars and cents"),
-        ("", "Enter an amount."),
+        ("NaN", "Enter the amount as a number"),
+        ("1,000.5,0", "Enter the amount as a number"),
+        ("2,abc,5", "Enter the amount as a number"),
+        ("7.505", "Type 7505 without a dot"),
+        ("-5", "Enter the amount as a number"),
+        ("2.001", "Type 2001 without a dot, or cents like 7.50."),
+        ("2.0001", "Enter the amount in dollars and cents"),
     ],
 )
 def test_a_bad_custom_amount_is_refused_with_a_clear_message(custom, message):
@@ -73,3 +77,51 @@ def test_a_local_return_url_and_known_placement_are_kept():
     assert form.is_valid()
     assert form.cleaned_data["placement"] == "end_of_article"
     assert form.cleaned_data["next"] == "/2024/06/12/story/"
+
+
+def test_other_amount_chosen_but_left_empty_asks_for_an_amount():
+    form = give_form(amount="other", custom_amount="  ")
+
+    assert not form.is_valid()
+    assert form.errors["custom_amount"] == ["Enter an amount."]
+
+
+def test_a_typed_amount_wins_without_ticking_other_amount():
+    form = give_form(amount="2", custom_amount="50")
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount_value"] == Decimal("50.00")
+
+
+def test_a_typed_amount_is_enough_when_no_amount_is_ticked():
+    form = GiveForm({"frequency": "monthly", "custom_amount": "12"}, presets=PRESETS)
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount_value"] == Decimal("12.00")
+
+
+def test_no_amount_at_all_is_a_form_error():
+    form = GiveForm({"frequency": "monthly"}, presets=PRESETS)
+
+    assert not form.is_valid()
+    assert form.errors["amount"] == ["Choose an amount or type one."]
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("7,50", "7.50"),
+        ("2,50", "2.50"),
+        ("7.50", "7.50"),
+        ("$ 7,5", "7.50"),
+        ("1,000", "1000.00"),
+        ("1.000,50", "1000.50"),
+        ("1 000", "1000.00"),
+        ("20 USD", "20.00"),
+    ],
+)
+def test_amounts_are_read_as_people_type_them(typed, amount):
+    form = give_form(amount="other", custom_amount=typed)
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount_value"] == Decimal(amount)

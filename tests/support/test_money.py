@@ -14,3 +14,9 @@ def test_gifts_are_described_the_way_donors_read_them():
     assert describe_gift(Decimal("7.50"), "annual") == "$7.50 every year"
     assert describe_gift(Decimal("25"), "once") == "$25 once"
     assert format_amount(Decimal("10000")) == "$10,000"
+
+
+def test_a_very_long_number_is_read_exactly_and_left_to_the_limits():
+    from support.money import parse_amount
+
+    assert parse_amount("9" * 29) == Decimal("9" * 29 + ".00")

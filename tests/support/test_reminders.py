@@ -252,19 +252,24 @@ def test_dispatch_walks_all_due_reminders_in_batches(client, frozen_today, dispa
     assert len(mail.outbox) == 7
 
 
-def test_a_reminder_whose_smtp_send_keeps_failing_is_retried_then_marked_failed(client, settings):
+def test_a_reminder_whose_smtp_send_keeps_failing_counts_each_attempt_then_is_marked_failed(
+    client, settings
+):
     settings.EMAIL_BACKEND = "tests.support.failing_email.FailingBackend"
-    send_reminder.app.conf.task_eager_propagates = False  # reset by the autouse fixture
     reminder = due_reminder(client, email="bounce@example.org")
     Reminder.objects.filter(pk=reminder.pk).update(
         status=Reminder.Status.SENDING, sending_since=timezone.now()
     )
 
-    # Eager mode runs each retry at once, so this walks the whole bounded chain.
-    result = send_reminder.apply(args=[reminder.pk])
+    outcomes = []
+    for attempt in range(1, 6):  # as the sweep hands it out again each time
+        outcomes.append(send_reminder.apply(args=[reminder.pk]).get())
+        reminder.refresh_from_db()
+        # Each failed send is counted, though its transaction was rolled back.
+        assert reminder.attempts == attempt
+        assert reminder.last_error.startswith("ConnectionRefusedError: SMTP server refused")
 
-    reminder.refresh_from_db()
-    assert result.state == "FAILURE"
+    assert outcomes == ["retry"] * 4 + ["failed"]
     assert reminder.status == Reminder.Status.FAILED
     assert mail.outbox == []
 

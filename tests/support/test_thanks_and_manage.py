@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from support.appeals import COOKIE, GIVEN, appeal_state
 from support.emails import manage_link
-from support.models import Donor
 
 pytestmark = pytest.mark.django_db
 THANKS = reverse("support:thanks")
@@ -43,13 +42,13 @@ def test_an_unknown_checkout_session_is_a_404(client, stripe_server, session_id)
     assert client.get(THANKS, {"session_id": session_id}).status_code == 404
 
 
-def test_the_manage_link_opens_a_billing_portal_for_the_donor(client, give, stripe_server, deliver):
+def test_the_manage_link_opens_a_billing_portal_for_the_gift(client, give, stripe_server, deliver):
     _, donation = give(email="manage@example.org")
     stripe_server.pay(donation.stripe_checkout_session_id, "4242424242424242")
     deliver()
-    donor = Donor.objects.get(email="manage@example.org")
+    donation.refresh_from_db()
 
-    response = client.get(urlsplit(manage_link(donor.pk)).path)
+    response = client.get(urlsplit(manage_link(donation)).path)
 
     assert response.status_code == 303
     assert response["Location"].startswith(stripe_server.url)

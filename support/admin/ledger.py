@@ -1,58 +1,15 @@
-import csv
-
 from django.contrib import admin
-from django.db.models import DecimalField, F, Min, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, Min, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 
 from support import services
-from support.models import (
-    Appeal,
-    Donation,
-    Donor,
-    OutboundEmail,
-    Payment,
-    StripeEvent,
-    SupportSettings,
-)
+from support.admin.common import ReadOnlyAdmin, export_csv
+from support.models import Donation, Donor, Payment
+from support.models.ledger import NET
 
 ZERO = Value(0, output_field=DecimalField(max_digits=12, decimal_places=2))
-
-
-@admin.action(description="Export selected rows as CSV")
-def export_csv(modeladmin, request, queryset):
-    fields = modeladmin.csv_fields
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{modeladmin.model._meta.model_name}s.csv"'
-    )
-    writer = csv.writer(response)
-    writer.writerow(fields)
-    for obj in queryset:
-        writer.writerow([_csv_value(modeladmin, obj, name) for name in fields])
-    return response
-
-
-def _csv_value(modeladmin, obj, name):
-    if not hasattr(obj, name):  # a column the admin computes, like Donor's lifetime total
-        return getattr(modeladmin, name)(obj)
-    value = getattr(obj, name)
-    return value() if callable(value) else value
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Stripe is the source of truth for these rows: staff look, never edit."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Donor)
@@ -70,19 +27,17 @@ class DonorAdmin(ReadOnlyAdmin):
             .get_queryset(request)
             .annotate(
                 first_gift_at=Subquery(
-                    gifts.exclude(status=Donation.Status.PENDING)
+                    gifts.filter(status__in=Donation.GIVEN)
                     .annotate(first=Min("created_at"))
                     .values("first")
                 ),
                 lifetime=Coalesce(
-                    Subquery(
-                        paid.annotate(net=Sum(F("amount") - F("refunded_amount"))).values("net")
-                    ),
+                    Subquery(paid.annotate(net=Sum(NET)).values("net")),
                     ZERO,
                 ),
                 active_amount=Coalesce(
                     Subquery(
-                        gifts.filter(status__in=[Donation.Status.ACTIVE, Donation.Status.PAST_DUE])
+                        gifts.filter(status__in=Donation.RECURRING_LIVE)
                         .annotate(total=Sum("amount"))
                         .values("total")
                     ),
@@ -112,6 +67,8 @@ class PaymentInline(admin.TabularInline):
         "kind",
         "amount",
         "refunded_amount",
+        "dispute_status",
+        "charged_back_amount",
         "paid_at",
         "stripe_invoice_id",
         "stripe_charge_id",
@@ -174,51 +131,28 @@ class DonationAdmin(ReadOnlyAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "kind", "amount", "refunded_amount", "donation", "paid_at"]
+    list_display = [
+        "__str__",
+        "kind",
+        "amount",
+        "refunded_amount",
+        "dispute_status",
+        "charged_back_amount",
+        "donation",
+        "paid_at",
+    ]
     list_filter = ["kind", ("paid_at", admin.DateFieldListFilter)]
     search_fields = ["stripe_invoice_id", "stripe_charge_id", "stripe_payment_intent_id"]
     date_hierarchy = "paid_at"
     actions = [export_csv]
-    csv_fields = ["id", "paid_at", "kind", "amount", "refunded_amount", "currency", "donation_id"]
-
-
-@admin.register(StripeEvent)
-class StripeEventAdmin(ReadOnlyAdmin):
-    list_display = ["event_id", "type", "received_at", "processed_at"]
-    list_filter = ["type", ("processed_at", admin.EmptyFieldListFilter)]
-    search_fields = ["event_id"]
-
-
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(ReadOnlyAdmin):
-    list_display = ["kind", "to", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["kind", "status"]
-    search_fields = ["to"]
-
-
-@admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
-    list_display = ["placement", "active", "heading", "updated_at"]
-    list_editable = ["active"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.support_snapshot_invalidate()
-
-
-@admin.register(SupportSettings)
-class SupportSettingsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "monthly_goal", "default_amount", "default_frequency"]
-
-    def has_add_permission(self, request):
-        return not SupportSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.support_snapshot_invalidate()
-
-
-from support import admin_reminders  # noqa: E402,F401
+    csv_fields = [
+        "id",
+        "paid_at",
+        "kind",
+        "amount",
+        "refunded_amount",
+        "dispute_status",
+        "charged_back_amount",
+        "currency",
+        "donation_id",
+    ]

@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from support import services
+from support.models import Appeal, SupportSettings
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    list_display = ["placement", "active", "heading", "updated_at"]
+    list_editable = ["active"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.support_snapshot_invalidate()
+
+
+@admin.register(SupportSettings)
+class SupportSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "monthly_goal", "default_amount", "default_frequency"]
+
+    def has_add_permission(self, request):
+        return not SupportSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.support_snapshot_invalidate()

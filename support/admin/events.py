@@ -1,0 +1,59 @@
+from django.contrib import admin, messages
+
+from support import emails, webhooks
+from support.admin.common import ReadOnlyAdmin
+from support.models import OutboundEmail, StripeEvent
+
+
+class GaveUpFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("failed", "Given up"), ("waiting", "Waiting to be applied"), ("done", "Applied")]
+
+    def queryset(self, request, queryset):
+        unprocessed = queryset.filter(processed_at__isnull=True)
+        return {
+            "failed": unprocessed.filter(failed_at__isnull=False),
+            "waiting": unprocessed.filter(failed_at__isnull=True),
+            "done": queryset.filter(processed_at__isnull=False),
+        }.get(self.value(), queryset)
+
+
+class RetryMixin:
+    """Staff who may change these rows in Django's terms may send failed work again."""
+
+    def has_retry_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(RetryMixin, ReadOnlyAdmin):
+    list_display = ["event_id", "type", "received_at", "processed_at", "attempts", "failed_at"]
+    list_filter = [GaveUpFilter, "type"]
+    search_fields = ["event_id"]
+    readonly_fields = ["error"]
+    actions = ["retry"]
+    show_full_result_count = False
+
+    @admin.action(description="Apply the selected events again", permissions=["retry"])
+    def retry(self, request, queryset):
+        count = webhooks.stripe_events_retry(event_pks=queryset.values_list("pk", flat=True))
+        self.message_user(
+            request, f"{count} event(s) queued to be applied again.", messages.SUCCESS
+        )
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(RetryMixin, ReadOnlyAdmin):
+    list_display = ["kind", "to", "status", "attempts", "created_at", "sent_at", "last_error"]
+    list_filter = ["kind", "status"]
+    search_fields = ["to"]
+    actions = ["retry"]
+
+    @admin.action(description="Send the selected failed emails again", permissions=["retry"])
+    def retry(self, request, queryset):
+        count = emails.outbound_emails_retry(outbound_ids=queryset.values_list("pk", flat=True))
+        self.message_user(request, f"{count} email(s) queued to be sent again.", messages.SUCCESS)

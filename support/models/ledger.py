@@ -1,0 +1,209 @@
+"""The ledger: donors, their gifts (donations) and the money Stripe moved for them."""
+
+import uuid
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import DecimalField, Exists, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, Lower
+
+from support.models.choices import Frequency, Placement
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
+# Money that went back after a payment (refunds, lost disputes), and what was kept.
+MONEY_BACK = F("refunded_amount") + F("charged_back_amount")
+NET = F("amount") - MONEY_BACK
+
+
+class Donor(models.Model):
+    email = models.EmailField(unique=True, null=True, blank=True)
+    stripe_customer_id = models.CharField(
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The first Stripe customer seen; each gift keeps its own customer.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # "Has this address given?" (reminders) compares lower-cased emails.
+        indexes = [models.Index(Lower("email"), name="donor_email_lower")]
+
+    def __str__(self):
+        return self.email or self.stripe_customer_id or f"Donor {self.pk}"
+
+
+class DonationQuerySet(models.QuerySet):
+    def given(self):
+        """Gifts where money moved or is moving: the one meaning of "has given"."""
+        return self.filter(status__in=Donation.GIVEN)
+
+    def recurring_live(self):
+        """Recurring gifts that still count towards the month: active or being retried."""
+        return self.filter(status__in=Donation.RECURRING_LIVE)
+
+    def subscribed(self):
+        """Gifts with a Stripe subscription that can still charge: live or paused."""
+        return self.filter(status__in=[*Donation.RECURRING_LIVE, Donation.Status.PAUSED])
+
+    def from_address(self, email: str):
+        """Gifts whose form address or donor address is `email`, in any case."""
+        email = email.strip().lower()
+        return self.annotate(_form=Lower("email"), _donor=Lower("donor__email")).filter(
+            Q(_form=email) | Q(_donor=email)
+        )
+
+    def given_by_address(self, address):
+        """Exists() of a given gift from an address expression, e.g. Lower(OuterRef("email"))."""
+        gifts = self.given()
+        by_form = gifts.annotate(_a=Lower("email")).filter(_a=address)
+        by_donor = gifts.annotate(_a=Lower("donor__email")).filter(_a=address)
+        return Exists(by_form) | Exists(by_donor)
+
+
+class Donation(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending checkout"
+        PROCESSING = "processing", "Payment processing"
+        PAID = "paid", "Paid (one-time)"
+        ACTIVE = "active", "Active (recurring)"
+        PAST_DUE = "past_due", "Past due"
+        PAUSED = "paused", "Paused"
+        CANCELLED = "cancelled", "Cancelled"
+        REFUNDED = "refunded", "Refunded"
+        FAILED = "failed", "Payment failed"
+        ABANDONED = "abandoned", "Abandoned"
+
+    RECURRING_LIVE = [Status.ACTIVE, Status.PAST_DUE]
+    # A gift "has been given" once its first payment succeeded, whatever became of it later.
+    GIVEN = [
+        Status.PAID,
+        Status.ACTIVE,
+        Status.PAST_DUE,
+        Status.PAUSED,
+        Status.CANCELLED,
+        Status.REFUNDED,
+    ]
+
+    donor = models.ForeignKey(
+        Donor, null=True, blank=True, on_delete=models.SET_NULL, related_name="donations"
+    )
+    email = models.EmailField(blank=True, help_text="As entered on the support form.")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3, default="usd")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    placement = models.CharField(max_length=20, choices=Placement.choices, blank=True)
+    article = models.ForeignKey(
+        "articles.Article",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="donations",
+    )
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    stripe_checkout_session_id = models.CharField(
+        max_length=255, unique=True, null=True, blank=True
+    )
+    stripe_customer_id = models.CharField(
+        max_length=255, blank=True, help_text="The Stripe customer whose portal manages this gift."
+    )
+    stripe_subscription_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    current_period_end = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DonationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "frequency"]),
+            models.Index(Lower("email"), name="donation_email_lower"),
+        ]
+
+    def __str__(self):
+        return f"{self.amount_label} ({self.get_status_display()})"
+
+    @property
+    def is_recurring(self) -> bool:
+        return self.frequency != Frequency.ONCE
+
+    @property
+    def amount_label(self) -> str:
+        from support.money import describe_gift
+
+        return describe_gift(self.amount, self.frequency)
+
+    @property
+    def address(self) -> str:
+        """Where this gift's emails go: the address Stripe confirmed, else the form's."""
+        return (self.donor.email if self.donor_id and self.donor.email else "") or self.email
+
+
+class PaymentQuerySet(models.QuerySet):
+    def net_total(self) -> Decimal:
+        """Money kept: paid, less refunds and lost disputes."""
+        return self.aggregate(net=Coalesce(Sum(NET), ZERO))["net"]
+
+    def lost(self):
+        """Payments some of whose money went back: refunded or lost in a dispute."""
+        return self.filter(Q(refunded_amount__gt=0) | Q(charged_back_amount__gt=0))
+
+
+class Payment(models.Model):
+    class Kind(models.TextChoices):
+        INITIAL = "initial", "First payment"
+        RENEWAL = "renewal", "Renewal"
+        ONE_TIME = "one_time", "One-time gift"
+
+    class Dispute(models.TextChoices):
+        NONE = "", "None"
+        OPEN = "open", "Open"
+        WON = "won", "Won"
+        LOST = "lost", "Lost"
+
+    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    refunded_amount = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    dispute_status = models.CharField(
+        max_length=10, choices=Dispute.choices, blank=True, default=Dispute.NONE
+    )
+    charged_back_amount = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text="Taken back by the card issuer through a lost dispute.",
+    )
+    currency = models.CharField(max_length=3, default="usd")
+    stripe_invoice_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    stripe_charge_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    paid_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PaymentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-paid_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    refunded_amount__gte=0,
+                    charged_back_amount__gte=0,
+                    refunded_amount__lte=F("amount") - F("charged_back_amount"),
+                ),
+                name="payment_money_back_within_amount",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.amount} {self.currency.upper()} on {self.paid_at:%Y-%m-%d}"
+
+    @property
+    def net_amount(self) -> Decimal:
+        return self.amount - self.refunded_amount - self.charged_back_amount

@@ -1,0 +1,23 @@
+"""Appeals and fundraising settings show on reader pages: a change stales those pages.
+
+(Gifts do not: the goal meter is filled in when a cached page is served, support/fragments.py.)
+"""
+
+from django.db.models.signals import post_delete, post_save
+
+from articles.invalidation import invalidate
+from support.models import Appeal, SupportSettings
+
+
+def _appeals_changed(sender, **kwargs):
+    from support.services import support_snapshot_invalidate
+
+    support_snapshot_invalidate()
+    invalidate("support")
+
+
+for _model in (Appeal, SupportSettings):
+    post_save.connect(_appeals_changed, sender=_model, dispatch_uid=f"pages-{_model.__name__}")
+    post_delete.connect(
+        _appeals_changed, sender=_model, dispatch_uid=f"pages-del-{_model.__name__}"
+    )

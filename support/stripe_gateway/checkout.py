@@ -1,0 +1,74 @@
+"""Opening Stripe's pages: Checkout for a gift, the billing portal to manage one."""
+
+import logging
+
+import stripe
+
+from support.money import to_cents
+from support.stripe_gateway.client import PaymentServiceUnavailable, _call, client
+
+logger = logging.getLogger(__name__)
+
+INTERVALS = {"monthly": "month", "annual": "year"}
+
+
+def create_checkout_session(donation, *, success_url: str, cancel_url: str):
+    """Create a Checkout Session for a pending donation; return the Stripe object."""
+    price_data = {
+        "currency": donation.currency,
+        "unit_amount": to_cents(donation.amount),
+        "product_data": {
+            "name": f"Support independent journalism ({donation.get_frequency_display()})"
+        },
+    }
+    metadata = {"donation_id": str(donation.pk)}
+    params = {
+        "line_items": [{"price_data": price_data, "quantity": 1}],
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "client_reference_id": str(donation.pk),
+        "metadata": metadata,
+    }
+    if donation.email:
+        params["customer_email"] = donation.email
+    if donation.is_recurring:
+        price_data["recurring"] = {"interval": INTERVALS[donation.frequency]}
+        params["mode"] = "subscription"
+        params["subscription_data"] = {"metadata": metadata}
+    else:
+        params["mode"] = "payment"
+        params["payment_intent_data"] = {"metadata": metadata}
+        params["submit_type"] = "donate"
+    options = {"idempotency_key": str(donation.idempotency_key)}
+    return _call(
+        "checkout session create",
+        client().v1.checkout.sessions.create,
+        params=params,
+        options=options,
+    )
+
+
+def retrieve_checkout_session(session_id: str):
+    return _call("checkout session retrieve", client().v1.checkout.sessions.retrieve, session_id)
+
+
+def cancel_subscription(subscription_id: str):
+    return _call("subscription cancel", client().v1.subscriptions.cancel, subscription_id)
+
+
+class PortalNotAvailable(PaymentServiceUnavailable):
+    """Stripe refused a billing-portal session (e.g. the portal is not set up in test mode)."""
+
+
+def create_portal_session(customer_id: str, *, return_url: str) -> str:
+    try:
+        session = client().v1.billing_portal.sessions.create(
+            params={"customer": customer_id, "return_url": return_url}
+        )
+    except stripe.InvalidRequestError as exc:
+        logger.error("Stripe refused a billing portal session: %s", exc)
+        raise PortalNotAvailable(str(exc)) from exc
+    except stripe.StripeError as exc:
+        logger.error("Stripe billing portal session create failed: %s", exc, exc_info=True)
+        raise PaymentServiceUnavailable(str(exc)) from exc
+    return session.url

@@ -1,0 +1,194 @@
+"""What Stripe says now about a checkout, subscription, invoice, charge or dispute.
+
+Each reader re-fetches the object (an event is only a trigger) at the API version that
+stripe-python pins, and returns a small value in the project's terms. Shapes at this
+version: an invoice has no `charge`, `payment_intent` or `subscription`; its subscription
+is under `parent.subscription_details` and its payments under `payments` (expanded).
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from support.money import from_cents
+from support.stripe_gateway.client import _call, client
+
+PAID = {"paid", "no_payment_required"}
+DISPUTE_KEPT = {"won", "warning_closed", "prevented"}
+
+
+@dataclass(frozen=True)
+class CheckoutFacts:
+    session_id: str
+    donation_id: int | None
+    recurring: bool
+    state: str  # "open", "complete" or "expired"
+    paid: bool
+    email: str
+    customer_id: str
+    subscription_id: str
+    payment_intent_id: str
+    amount: Decimal
+    currency: str
+    created: datetime | None
+
+
+@dataclass(frozen=True)
+class SubscriptionFacts:
+    subscription_id: str
+    donation_id: int | None
+    customer_id: str
+    status: str  # Stripe's: active, past_due, unpaid, paused, canceled, incomplete, ...
+    amount: Decimal | None
+    interval: str | None  # "month" or "year"
+    current_period_end: datetime | None
+    canceled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class InvoiceFacts:
+    invoice_id: str
+    subscription_id: str
+    paid: bool
+    first: bool  # the subscription's first invoice, paid at checkout
+    amount: Decimal
+    currency: str
+    paid_at: datetime | None
+    payment_intent_id: str
+    charge_id: str
+
+
+@dataclass(frozen=True)
+class DisputeFacts:
+    dispute_id: str
+    charge_id: str
+    amount: Decimal
+    outcome: str  # "open", "won" or "lost"
+
+
+@dataclass(frozen=True)
+class ChargeFacts:
+    charge_id: str
+    payment_intent_id: str
+    refunded: Decimal  # what Stripe counts as refunded now; a failed refund comes back off
+    disputes: tuple[DisputeFacts, ...]
+
+
+def checkout_facts(session_id: str) -> CheckoutFacts:
+    session = _call("checkout session retrieve", client().v1.checkout.sessions.retrieve, session_id)
+    details = session.get("customer_details") or {}
+    metadata = session.get("metadata") or {}
+    return CheckoutFacts(
+        session_id=session["id"],
+        donation_id=_as_id(session.get("client_reference_id") or metadata.get("donation_id")),
+        recurring=session.get("mode") == "subscription",
+        state=session.get("status") or "open",
+        paid=session.get("payment_status") in PAID,
+        email=(details.get("email") or session.get("customer_email") or "").strip().lower(),
+        customer_id=_id(session.get("customer")),
+        subscription_id=_id(session.get("subscription")),
+        payment_intent_id=_id(session.get("payment_intent")),
+        amount=from_cents(session.get("amount_total") or 0),
+        currency=session.get("currency") or "usd",
+        created=_time(session.get("created")),
+    )
+
+
+def subscription_facts(subscription_id: str) -> SubscriptionFacts:
+    subscription = _call(
+        "subscription retrieve", client().v1.subscriptions.retrieve, subscription_id
+    )
+    items = (subscription.get("items") or {}).get("data") or []
+    price = items[0].get("price") or {} if items else {}
+    unit_amount = price.get("unit_amount")
+    return SubscriptionFacts(
+        subscription_id=subscription["id"],
+        donation_id=_as_id((subscription.get("metadata") or {}).get("donation_id")),
+        customer_id=_id(subscription.get("customer")),
+        status=subscription.get("status") or "",
+        amount=from_cents(unit_amount) if unit_amount is not None else None,
+        interval=(price.get("recurring") or {}).get("interval"),
+        # At this version the billing period lives on each item.
+        current_period_end=_time(items[0].get("current_period_end") if items else None),
+        canceled_at=_time(subscription.get("canceled_at")),
+    )
+
+
+def invoice_facts(invoice_id: str) -> InvoiceFacts:
+    invoice = _call(
+        "invoice retrieve",
+        client().v1.invoices.retrieve,
+        invoice_id,
+        params={"expand": ["payments"]},
+    )
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    payment_intent_id = charge_id = ""
+    for entry in (invoice.get("payments") or {}).get("data") or []:
+        if entry.get("status") == "paid" or not payment_intent_id:
+            payment = entry.get("payment") or {}
+            payment_intent_id = _id(payment.get("payment_intent"))
+            charge_id = _id(payment.get("charge"))
+    return InvoiceFacts(
+        invoice_id=invoice["id"],
+        subscription_id=_id(details.get("subscription")),
+        paid=invoice.get("status") == "paid",
+        first=invoice.get("billing_reason") == "subscription_create",
+        amount=from_cents(invoice.get("amount_paid") or 0),
+        currency=invoice.get("currency") or "usd",
+        paid_at=_time((invoice.get("status_transitions") or {}).get("paid_at")),
+        payment_intent_id=payment_intent_id,
+        charge_id=charge_id,
+    )
+
+
+def payment_intent_charge_id(payment_intent_id: str) -> str:
+    """Return the charge that settled a payment intent, or "" while there is none."""
+    intent = _call(
+        "payment intent retrieve", client().v1.payment_intents.retrieve, payment_intent_id
+    )
+    return _id(intent.get("latest_charge"))
+
+
+def charge_facts(charge_id: str) -> ChargeFacts:
+    charge = _call("charge retrieve", client().v1.charges.retrieve, charge_id)
+    disputes = ()
+    if charge.get("disputed"):
+        listed = _call("dispute list", client().v1.disputes.list, params={"charge": charge_id})
+        disputes = tuple(_dispute(d) for d in listed.get("data") or [])
+    return ChargeFacts(
+        charge_id=charge["id"],
+        payment_intent_id=_id(charge.get("payment_intent")),
+        refunded=from_cents(charge.get("amount_refunded") or 0),
+        disputes=disputes,
+    )
+
+
+def dispute_facts(dispute_id: str) -> DisputeFacts:
+    return _dispute(_call("dispute retrieve", client().v1.disputes.retrieve, dispute_id))
+
+
+def _dispute(dispute: dict) -> DisputeFacts:
+    status = dispute.get("status") or ""
+    outcome = "lost" if status == "lost" else "won" if status in DISPUTE_KEPT else "open"
+    return DisputeFacts(
+        dispute_id=dispute["id"],
+        charge_id=_id(dispute.get("charge")),
+        amount=from_cents(dispute.get("amount") or 0),
+        outcome=outcome,
+    )
+
+
+def _id(value) -> str:
+    """Return the id of a field that may be an id, an expanded object or null."""
+    if isinstance(value, dict):
+        return value.get("id") or ""
+    return value or ""
+
+
+def _as_id(value) -> int | None:
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
+
+
+def _time(value) -> datetime | None:
+    return datetime.fromtimestamp(value, tz=UTC) if value else None

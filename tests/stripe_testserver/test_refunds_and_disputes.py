@@ -1,0 +1,159 @@
+"""Refunds, refund failures and disputes: events in order, signed, in the pinned shapes."""
+
+import json
+
+import pytest
+import stripe
+
+from stripe_testserver.shapes import sdk_fields
+
+
+def events_since(stripe_server, seen: int) -> list[dict]:
+    events = []
+    for delivery in stripe_server.deliveries()[seen:]:
+        stripe.Webhook.construct_event(
+            delivery["payload"], delivery["signature_header"], stripe_server.webhook_secret
+        )
+        event = json.loads(delivery["payload"])
+        obj = event["data"]["object"]
+        assert set(obj) <= sdk_fields(obj["object"]), event["type"]
+        events.append(event)
+    return events
+
+
+@pytest.fixture
+def charge_id(paid_session):
+    return paid_session("payment").payment_intent.latest_charge
+
+
+def test_a_refund_emits_charge_refunded_then_refund_created(
+    charge_id, stripe_server, stripe_client
+):
+    seen = len(stripe_server.deliveries())
+
+    refund = stripe_client.v1.refunds.create(params={"charge": charge_id, "amount": 1000})
+
+    events = events_since(stripe_server, seen)
+    assert [e["type"] for e in events] == ["charge.refunded", "refund.created"]
+    charge = events[0]["data"]["object"]
+    assert (charge["amount_refunded"], charge["refunded"]) == (1000, False)
+    assert "refunds" not in charge  # not auto-expanded since 2022-11-15
+    assert events[1]["data"]["object"]["id"] == refund.id
+    assert events[1]["data"]["object"]["status"] == "succeeded"
+    expanded = stripe_client.v1.charges.retrieve(charge_id, params={"expand": ["refunds"]})
+    assert [r.id for r in expanded.refunds.data] == [refund.id]
+    listed = stripe_client.v1.refunds.list(params={"charge": charge_id})
+    assert [r.id for r in listed.data] == [refund.id]
+
+
+def test_a_failed_refund_gives_the_amount_back_to_the_charge(
+    charge_id, stripe_server, stripe_client
+):
+    refund = stripe_client.v1.refunds.create(params={"charge": charge_id})
+    seen = len(stripe_server.deliveries())
+
+    stripe_server.fail_refund(refund.id, "lost_or_stolen_card")
+
+    events = events_since(stripe_server, seen)
+    assert [e["type"] for e in events] == [
+        "refund.updated",
+        "charge.refund.updated",
+        "refund.failed",
+    ]
+    assert events[0]["data"]["previous_attributes"] == {"status": "succeeded"}
+    failed = stripe_client.v1.refunds.retrieve(refund.id)
+    assert (failed.status, failed.failure_reason) == ("failed", "lost_or_stolen_card")
+    charge = stripe_client.v1.charges.retrieve(charge_id, params={"expand": ["refunds"]})
+    assert (charge.amount_refunded, charge.refunded) == (0, False)
+    assert charge.refunds.data[0].status == "failed"
+    with pytest.raises(AssertionError, match="cannot fail"):
+        stripe_server.fail_refund(refund.id)
+
+
+def test_a_dispute_opens_and_is_won(charge_id, stripe_server, stripe_client):
+    seen = len(stripe_server.deliveries())
+
+    dispute = stripe_server.dispute(charge_id, "fraudulent")
+    stripe_server.close_dispute(dispute["id"], "won")
+
+    events = events_since(stripe_server, seen)
+    assert [e["type"] for e in events] == [
+        "charge.dispute.created",
+        "charge.dispute.funds_withdrawn",
+        "charge.dispute.closed",
+        "charge.dispute.funds_reinstated",
+    ]
+    opened = events[0]["data"]["object"]
+    assert opened["id"].startswith("dp_") and opened["object"] == "dispute"
+    assert (opened["charge"], opened["amount"], opened["status"]) == (
+        charge_id,
+        2500,
+        "needs_response",
+    )
+    assert opened["payment_intent"] == stripe_client.v1.charges.retrieve(charge_id).payment_intent
+    assert events[2]["data"]["object"]["status"] == "won"
+    assert events[2]["data"]["previous_attributes"] == {"status": "needs_response"}
+    assert stripe_client.v1.charges.retrieve(charge_id).disputed is True
+    listed = stripe_client.v1.disputes.list(params={"charge": charge_id})
+    assert [d.id for d in listed.data] == [dispute["id"]]
+
+
+def test_a_lost_dispute_closes_without_reinstating_funds(charge_id, stripe_server, stripe_client):
+    dispute = stripe_server.dispute(charge_id, amount=1200)
+    seen = len(stripe_server.deliveries())
+
+    stripe_server.close_dispute(dispute["id"], "lost")
+
+    (event,) = events_since(stripe_server, seen)
+    assert (event["type"], event["data"]["object"]["status"]) == ("charge.dispute.closed", "lost")
+    assert stripe_client.v1.disputes.retrieve(dispute["id"]).amount == 1200
+    with pytest.raises(AssertionError, match="already closed"):
+        stripe_server.close_dispute(dispute["id"], "won")
+
+
+def test_a_disputed_charge_cannot_be_refunded_or_disputed_again(
+    charge_id, stripe_server, stripe_client
+):
+    stripe_server.dispute(charge_id)
+
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        stripe_client.v1.refunds.create(params={"charge": charge_id})
+    assert caught.value.code == "charge_disputed"
+    with pytest.raises(AssertionError, match="cannot be disputed"):
+        stripe_server.dispute(charge_id)
+
+
+def test_a_renewal_charge_can_be_refunded_and_disputed(paid_session, stripe_server, stripe_client):
+    subscription = paid_session("subscription").subscription
+    invoice = stripe_server.renew(subscription.id, "paid")["invoice"]
+    intent_id = stripe_client.v1.invoice_payments.list(params={"invoice": invoice["id"]}).data[0]
+    charge = stripe_client.v1.charges.retrieve(
+        stripe_client.v1.payment_intents.retrieve(intent_id.payment.payment_intent).latest_charge
+    )
+
+    stripe_client.v1.refunds.create(params={"charge": charge.id, "amount": 50})
+    dispute = stripe_server.dispute(charge.id)
+
+    assert dispute["amount"] == 150
+    assert stripe_client.v1.charges.retrieve(charge.id).amount_refunded == 50
+
+
+def test_a_refund_of_a_delayed_payment_is_pending_until_it_succeeds(
+    create_session, stripe_server, stripe_client
+):
+    session = create_session("payment")
+    stripe_server.pay(session.id, delayed=True)
+    stripe_server.settle(session.id)
+    intent_id = stripe_client.v1.checkout.sessions.retrieve(session.id).payment_intent
+
+    refund = stripe_client.v1.refunds.create(params={"payment_intent": intent_id})
+    seen = len(stripe_server.deliveries())
+    stripe_server.succeed_refund(refund.id)
+
+    assert refund.status == "pending"
+    events = events_since(stripe_server, seen)
+    assert [e["type"] for e in events] == ["refund.updated", "charge.refund.updated"]
+    assert events[0]["data"]["object"]["status"] == "succeeded"
+    assert events[0]["data"]["previous_attributes"] == {"status": "pending"}
+    with pytest.raises(AssertionError, match="not pending"):
+        stripe_server.succeed_refund(refund.id)
