@@ -147,3 +147,13 @@ def test_a_writer_cannot_reopen_an_unpublished_story_through_submit_for_review(n
     expect(page.locator(".messagelist .error")).to_contain_text("was not submitted for review")
     article.refresh_from_db()
     assert article.status == Status.UNPUBLISHED
+
+
+def test_a_writer_cannot_open_the_donations_attribution_report(new_context, site):
+    page = new_context().new_page()
+    log_in(page, staff_user("Writers", username="writer"))
+
+    response = page.goto("/admin/support/donation/attribution/")
+
+    assert response.status == 403
+    expect(page.get_by_text("Which stories make readers give")).to_have_count(0)

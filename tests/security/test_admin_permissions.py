@@ -256,3 +256,13 @@ def test_history_compare_and_restore_pages_follow_the_article_permissions(client
     assert history.status_code == compare.status_code == (200 if permissions else 403)
     # Restoring changes the story: only for those who may change this (live) story.
     assert restore.status_code == (302 if role == "editor" else 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_attribution_report_is_for_those_who_may_see_donations(client, role):
+    client.force_login(user_for(role))
+    permissions, _ = expected("support.Donation", role)
+
+    response = client.get("/admin/support/donation/attribution/")
+
+    assert response.status_code == (200 if "view" in permissions else 403)
