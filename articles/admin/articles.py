@@ -64,7 +64,7 @@ class ArticleAdmin(VersionAdmin):
     fieldsets = [
         (None, {"fields": ["headline", "kicker", "dek", "body", "edited_since"]}),
         ("Photo", {"fields": [("hero_photo", "hero_photo_preview"), "hero_caption"]}),
-        ("Section and tags", {"fields": ["section", "tags", "dateline", "agency", "slug"]}),
+        ("Filing", {"fields": ["section", "tags", "dateline", "agency", "slug"]}),
         (
             "Publishing",
             {

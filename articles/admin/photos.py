@@ -19,9 +19,13 @@ logger = logging.getLogger(__name__)
 EXPIRY_WINDOW_DAYS = 30
 
 
-def thumbnail(photo, *, width=120, alt="") -> str:
+def thumbnail(photo, *, width=120, alt="", title="") -> str:
     if photo is None or not photo.image:
         return ""
+    if title:
+        return format_html(
+            '<img src="{}" width="{}" alt="{}" title="{}">', thumbnail_url(photo), width, alt, title
+        )
     return format_html('<img src="{}" width="{}" alt="{}">', thumbnail_url(photo), width, alt)
 
 
@@ -91,6 +95,21 @@ class PhotoAdminForm(forms.ModelForm):
             )
 
 
+class UsageFilter(admin.SimpleListFilter):
+    title = "use"
+    parameter_name = "used"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Unused"), ("yes", "Used as a hero photo")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(usage_count=0)
+        if self.value() == "yes":
+            return queryset.filter(usage_count__gt=0)
+        return queryset
+
+
 class RightsExpiryFilter(admin.SimpleListFilter):
     title = "rights"
     parameter_name = "rights"
@@ -124,7 +143,7 @@ class PhotoAdmin(admin.ModelAdmin):
         "rights_state",
         "syndication_allowed",
     ]
-    list_filter = [RightsExpiryFilter, "syndication_allowed", "agency"]
+    list_filter = [RightsExpiryFilter, UsageFilter, "syndication_allowed", "agency"]
     search_fields = ["caption", "alt_text", "photographer", "agency"]
     readonly_fields = ["preview", "width", "height", "credit"]
     fieldsets = [
@@ -168,7 +187,11 @@ class PhotoAdmin(admin.ModelAdmin):
     @admin.display(description="Photo")
     def preview(self, photo):
         # In the list the thumbnail is the link to the photo: its alt text names it.
-        return thumbnail(photo, alt=f"Photo: {(photo.alt_text or photo.caption)[:80]}")
+        return thumbnail(
+            photo,
+            alt=f"Photo: {(photo.alt_text or photo.caption)[:80]}",
+            title=f"{photo.credit_line or 'No credit'} · {self.usage_count(photo)}",
+        )
 
     @admin.display(description="Credit line")
     def credit(self, photo):

@@ -145,3 +145,16 @@ def test_a_kept_upload_serves_only_the_person_who_made_it(client, editor):
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
     assert not Photo.objects.exists()
+
+
+def test_the_photo_library_filters_unused_photos_and_shows_credit_and_use_on_hover(client, editor):
+    used = PhotoFactory(caption="On a story", photographer="Jane Doe", agency="")
+    PhotoFactory(caption="Never used")
+    ArticleFactory(hero_photo=used)
+
+    unused = client.get(PHOTOS, {"used": "no"}).content.decode()
+    listing = client.get(PHOTOS).content
+
+    assert "Never used" in unused and "On a story" not in unused
+    titles = {img["attrs"].get("title") for img in find(listing, "img")}
+    assert "Jane Doe · 1 article" in titles
