@@ -362,7 +362,7 @@ def test_failed_email_sends_are_each_counted(give, stripe_server, deliver, setti
     assert "refused the connection" in receipt.last_error
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_no_stripe_call_is_made_inside_a_database_transaction(
     give, stripe_server, deliver, monkeypatch
 ):
