@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 
+HIDDEN = {"axes"}
+
 
 class NewsroomAdminSite(admin.AdminSite):
     site_header = "Newsroom"
@@ -14,7 +16,12 @@ class NewsroomAdminSite(admin.AdminSite):
         from articles.start_page import start_page
 
         context = {**start_page(request.user), **(extra_context or {})}
-        return super().index(request, extra_context=context)
+        response = super().index(request, extra_context=context)
+        # Login-security records are reached from the sidebar, not the newsroom's start page.
+        response.context_data["app_list"] = [
+            app for app in response.context_data["app_list"] if app["app_label"] not in HIDDEN
+        ]
+        return response
 
 
 class NewsroomAdminConfig(AdminConfig):
