@@ -122,7 +122,7 @@ CDN_PURGE_TIMEOUT = env.float("CDN_PURGE_TIMEOUT", default=5.0)
 ARTICLE_PREVIEW_MAX_AGE = 3 * 24 * 3600  # lifetime of a signed draft preview link
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.admin_site.NewsroomAdminConfig",
     "django.contrib.auth",
     "axes",
     "django.contrib.contenttypes",
@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "reversion",
+    "django_prose_editor",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
