@@ -132,7 +132,8 @@ def reader_page(view):
         entry = cache.get(key) if settings.PAGE_CACHE_SECONDS > 0 else None
         if entry is not None and invalidation.invalidated_after(entry["tags"], entry["at"]):
             entry = None
-        if entry is None:
+        hit = entry is not None
+        if not hit:
             entry, response = _render(request, view, args, kwargs, now, next_publication, variant)
             if entry is None:  # not a page to keep: an error, a redirect, a private page
                 return response
@@ -141,6 +142,7 @@ def reader_page(view):
                 timeout = _seconds_until(next_publication, now, settings.PAGE_CACHE_SECONDS)
                 cache.set(key, entry, timeout)
         response = _filled(entry)
+        response["X-Page-Cache"] = "hit" if hit else "miss"
         return get_conditional_response(
             request,
             etag=response.get("ETag"),

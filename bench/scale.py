@@ -122,7 +122,7 @@ def measure(repeat: int, words) -> dict:
                 continue
             path = parts[0] if path.endswith("first") else parts[-1]
         client = admin if label.startswith("admin") else reader
-        for attempt in range(3):  # warm: templates, caches of settings and appeals
+        for _attempt in range(3):  # warm: templates, caches of settings and appeals
             response = client.get(path)
             if response.status_code == 200:
                 break
