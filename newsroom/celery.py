@@ -1,9 +1,14 @@
+"""The Celery app: created here, configured lazily from Django's settings (CELERY_*).
+
+Importing this module reads no setting: config_from_object with a string and
+autodiscover_tasks both wait until the app is first used, so Django's settings are built
+once, by Django. The beat schedule is CELERY_BEAT_SCHEDULE in newsroom/settings.py.
+"""
+
 import os
 
 from celery import Celery
-from celery.schedules import crontab
 from celery.signals import task_postrun
-from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
@@ -23,22 +28,6 @@ def release_database_connections(task=None, **kwargs):
 
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-app.conf.beat_schedule = {
-    "health-ping": {"task": "newsroom.health_ping", "schedule": crontab(minute="*/5")},
-    "dispatch-due-reminders": {
-        "task": "support.tasks.dispatch_due_reminders",
-        "schedule": settings.REMINDER_DISPATCH_SECONDS,
-    },
-    "sweep-support-work": {
-        "task": "support.tasks.sweep_support_work",
-        "schedule": crontab(minute="*/5"),
-    },
-    "swap-expired-hero-photos": {
-        "task": "articles.tasks.swap_expired_hero_photos",
-        "schedule": crontab(minute=15),  # hourly: a run lost to a restart waits an hour
-    },
-}
 
 
 @app.task(name="newsroom.health_ping")

@@ -5,22 +5,29 @@ Every variable read here (one-line meanings in .env.example):
   TESTING               set by the test suite for the processes it starts
   SECRET_KEY            required when DEBUG is off
   ALLOWED_HOSTS         comma-separated host names; required when DEBUG is off
-  SITE_URL              absolute base URL used in emails, feeds and Stripe redirects
+  SITE_URL              absolute base URL used in emails, feeds and Stripe redirects;
+                        required when DEBUG is off
   DATABASE_URL          default: SQLite file in var/
+  CONN_MAX_AGE          seconds a PostgreSQL connection is kept (60)
   CACHE_URL             default: files in var/cache/, shared by every `make run` process
   CELERY_BROKER_URL     default: kombu's filesystem transport in var/celery/
   CELERY_RESULT_BACKEND default: files in var/celery/results/
   CELERY_WORKER_CONCURRENCY         processes per worker (default 4)
   CELERY_WORKER_PREFETCH_MULTIPLIER messages each process keeps in hand (default 4)
   EMAIL_URL             default: console
-  DEFAULT_FROM_EMAIL    sender of every email the site sends
+  DEFAULT_FROM_EMAIL    sender of every email the site sends; required when DEBUG is off
   EMAIL_TIMEOUT         seconds before a stalled SMTP connection gives up (10)
   MEDIA_STORAGE_BACKEND storage class for uploads (default: local filesystem)
   MEDIA_ROOT            where uploads go on the filesystem
+  MEDIA_URL             public base URL of media (default /media/; the bucket's origin on S3)
+  S3_BUCKET, S3_ENDPOINT_URL, S3_REGION, S3_CUSTOM_DOMAIN  media on S3-compatible storage
   SECURE_SSL_REDIRECT   redirect http to https (default on in production)
   SECURE_HSTS_SECONDS   HSTS max-age (default one year in production)
   TRUST_X_FORWARDED_PROTO  trust X-Forwarded-Proto from a TLS-terminating proxy
-  ADMIN_LOGIN_FAILURE_LIMIT  failed admin logins before an address or username is locked out
+  ADMIN_LOGIN_FAILURE_LIMIT  failed admin logins before an address, or a username from that
+                        address, is locked out
+  TRUSTED_PROXY_COUNT   proxies in front of the app that append to X-Forwarded-For (0)
+  TRUSTED_PROXY_NETWORKS  comma-separated networks those proxies connect from (any)
   CSRF_TRUSTED_ORIGINS  comma-separated origins allowed to POST
   LOG_LEVEL             root log level
   PAGE_CACHE_SECONDS    lifetime of a cached reader page (600); 0 turns the page cache off
@@ -46,11 +53,13 @@ Every variable read here (one-line meanings in .env.example):
   REMINDER_DISPATCH_SECONDS  how often beat looks for due reminders
 """
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -75,11 +84,15 @@ def _required(name):
 if PRODUCTION:
     SECRET_KEY = _required("SECRET_KEY")
     ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
+    # Receipts' manage links and Stripe's return URLs are built on it; a default would
+    # send donors to a developer's machine.
+    SITE_URL = _required("SITE_URL").rstrip("/")
+    DEFAULT_FROM_EMAIL = _required("DEFAULT_FROM_EMAIL")
 else:
     SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
-
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+    SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+    DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Reader pages (articles app).
@@ -119,7 +132,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "reversion",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "newsroom",
+    "accounts",
     "articles",
     "support",
 ]
@@ -132,6 +149,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -197,17 +216,37 @@ AUTH_PASSWORD_VALIDATORS = [
 # Staff accounts guard the newsroom: a longer minimum than Django's 8.
 AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": 12}
 
-# Admin login attempts (django-axes): a client address, or a username, that fails
-# AXES_FAILURE_LIMIT times is locked out for AXES_COOLOFF_TIME hours.
+# Admin login attempts (django-axes): AXES_FAILURE_LIMIT failures from one client address
+# lock that address, and failures for one username lock that username only from the
+# address they came from, so nobody can lock an editor out from elsewhere. Both for
+# AXES_COOLOFF_TIME hours. Addresses are read through the trusted proxies (below).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "newsroom.clientip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
+# Client addresses behind proxies (newsroom/clientip.py): how many proxies in front of the
+# app append to X-Forwarded-For (1 for the compose stack's nginx; 0 reads REMOTE_ADDR
+# alone), and optionally the networks those proxies connect from.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_NETWORKS = env.list("TRUSTED_PROXY_NETWORKS", default=[])
+for _network in TRUSTED_PROXY_NETWORKS:
+    try:
+        ipaddress.ip_network(_network)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXY_NETWORKS: {exc}") from None
+
+# Two-factor authentication (django-otp): Editors and superusers must confirm a TOTP code
+# (or a recovery code) after their password whenever DEBUG is off; everyone on staff may
+# enrol. Only the test suite and `make run` (DEBUG) go without.
+TWO_FACTOR_REQUIRED = PRODUCTION
+OTP_TOTP_ISSUER = SITE_NAME  # the name authenticator apps show beside the code
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -217,14 +256,25 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# Media (photos): on the filesystem, served by the proxy from the media volume; or on
+# S3-compatible object storage through django-storages (`pip install '.[s3]'`), whose
+# credentials boto3 reads from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_STORAGE = {
+    "BACKEND": env("MEDIA_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")
+}
+if MEDIA_STORAGE["BACKEND"] == "storages.backends.s3.S3Storage":
+    MEDIA_STORAGE["OPTIONS"] = {
+        "bucket_name": env("S3_BUCKET", default=""),
+        "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+        "region_name": env("S3_REGION", default=None),
+        "custom_domain": env("S3_CUSTOM_DOMAIN", default=None),
+        "querystring_auth": False,  # published photos: plain, cacheable URLs
+        "file_overwrite": False,
+    }
 STORAGES = {
-    "default": {
-        "BACKEND": env(
-            "MEDIA_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
-        ),
-    },
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -267,10 +317,25 @@ CELERY_TIMEZONE = TIME_ZONE
 # reuse it; newsroom/celery.py still drops broken or expired connections after each task.
 CELERY_DB_REUSE_MAX = 100_000
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+REMINDER_DISPATCH_SECONDS = env.float("REMINDER_DISPATCH_SECONDS", default=60.0)
+CELERY_BEAT_SCHEDULE = {
+    "health-ping": {"task": "newsroom.health_ping", "schedule": crontab(minute="*/5")},
+    "dispatch-due-reminders": {
+        "task": "support.tasks.dispatch_due_reminders",
+        "schedule": REMINDER_DISPATCH_SECONDS,
+    },
+    "sweep-support-work": {
+        "task": "support.tasks.sweep_support_work",
+        "schedule": crontab(minute="*/5"),
+    },
+    "swap-expired-hero-photos": {
+        "task": "articles.tasks.swap_expired_hero_photos",
+        "schedule": crontab(minute=15),  # hourly: a run lost to a restart waits an hour
+    },
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -281,6 +346,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# The site's own cookies (appeal_state) follow the same rule: every first-party cookie is
+# Secure in production.
+COOKIES_SECURE = PRODUCTION
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -300,7 +368,6 @@ CHECKOUT_RATE_LIMIT = env("CHECKOUT_RATE_LIMIT", default="10/h")
 THANKS_LOOKUP_RATE_LIMIT = env("THANKS_LOOKUP_RATE_LIMIT", default="20/m")
 REMINDER_RATE_LIMIT_IP = env("REMINDER_RATE_LIMIT_IP", default="20/h")
 REMINDER_RATE_LIMIT_EMAIL = env("REMINDER_RATE_LIMIT_EMAIL", default="5/d")
-REMINDER_DISPATCH_SECONDS = env.float("REMINDER_DISPATCH_SECONDS", default=60.0)
 
 LOGGING = {
     "version": 1,

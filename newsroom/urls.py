@@ -6,6 +6,7 @@ from newsroom import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("admin/2fa/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("support/", include("support.urls")),
     path("", include("articles.urls")),

@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+from django.conf import settings
+
 COOKIE = "appeal_state"
 SALT = "support.appeal-state"
 GIVEN_DAYS = 30
@@ -26,7 +28,13 @@ def appeal_state(request) -> str:
 
 def mark_given(response) -> None:
     response.set_signed_cookie(
-        COOKIE, GIVEN, salt=SALT, max_age=GIVEN_DAYS * 86400, httponly=True, samesite="Lax"
+        COOKIE,
+        GIVEN,
+        salt=SALT,
+        max_age=GIVEN_DAYS * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.COOKIES_SECURE,
     )
 
 
@@ -39,6 +47,7 @@ def mark_snoozed(response, *, until: date) -> None:
         max_age=max_age,
         httponly=True,
         samesite="Lax",
+        secure=settings.COOKIES_SECURE,
     )
 
 

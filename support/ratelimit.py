@@ -5,6 +5,8 @@ import time
 
 from django.core.cache import cache
 
+from newsroom import clientip
+
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -15,7 +17,8 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address through the trusted proxies (newsroom.clientip)."""
+    return clientip.client_ip(request)
 
 
 def hit(scope: str, key: str, rate: str) -> bool:

@@ -12,7 +12,8 @@ from tests.processes import PROJECT_DIR
 
 pytestmark = pytest.mark.django_db
 
-SEED_PAGE = PROJECT_DIR.parent / "shared" / "seeds" / "000_448d96408e22ed40.txt"
+# The seed page, kept in the repository (its origin is in tests/data/README.md).
+SEED_PAGE = PROJECT_DIR / "tests" / "data" / "peacekeeper_seed_page.txt"
 URL = "/2024/06/12/russian-peacekeepers-complete-withdrawal-from-nagorno-karabakh/"
 
 

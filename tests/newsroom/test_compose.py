@@ -2,6 +2,7 @@
 
 import importlib
 import importlib.util
+import re
 import shlex
 from pathlib import Path
 
@@ -49,3 +50,37 @@ def test_worker_and_beat_commands_name_the_celery_app():
         assert args[:3] == ["celery", "-A", "newsroom"]
         assert subcommand in args
     assert module_exists("newsroom.celery")
+
+
+def test_only_the_proxy_and_mailpit_publish_a_port():
+    published = {name for name, service in SERVICES.items() if service.get("ports")}
+
+    assert published == {"proxy", "mailpit"}
+    assert "gunicorn" in SERVICES["web"]["command"]
+
+
+def test_the_proxy_serves_static_and_media_from_the_volumes_the_app_fills():
+    proxy = SERVICES["proxy"]
+    template_mount = next(v for v in proxy["volumes"] if "templates" in v)
+    template = PROJECT_DIR / template_mount.split(":")[0]
+    variables = set(re.findall(r"\$\{(\w+)\}", template.read_text()))
+
+    assert proxy["image"].startswith("nginx:")
+    assert variables == set(proxy["environment"])
+    assert proxy["environment"]["NEWSROOM_APP"] == "web:8000"
+    assert f"media:{proxy['environment']['NEWSROOM_MEDIA']}:ro" in proxy["volumes"]
+    assert f"static:{proxy['environment']['NEWSROOM_STATIC']}:ro" in proxy["volumes"]
+    for name in ("web", "worker"):
+        assert "media:/app/var/media" in SERVICES[name]["volumes"]
+    assert "/app/var/static/." in SERVICES["static"]["command"]
+
+
+def test_the_app_trusts_exactly_the_one_proxy_in_front_of_it():
+    env = dict(
+        line.split("=", 1)
+        for line in (PROJECT_DIR / "compose.env").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+
+    assert env["TRUSTED_PROXY_COUNT"] == "1"
+    assert env["SITE_URL"] and env["DEFAULT_FROM_EMAIL"]

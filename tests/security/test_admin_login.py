@@ -39,13 +39,41 @@ def test_a_password_spray_from_one_address_is_locked_out_after_five_failures(cli
     assert "_auth_user_id" not in client.session
 
 
-def test_guessing_one_account_from_many_addresses_locks_that_account(client, editor):
-    for n in range(5):
-        attempt(client, "guess", ip=f"203.0.113.{n + 10}")
+def test_a_stranger_guessing_an_editors_password_cannot_lock_the_editor_out(client, editor):
+    for _ in range(10):
+        attempt(client, "guess", ip="198.51.100.66")
 
-    assert attempt(client, PASSWORD, ip="198.51.100.1").status_code == 429
-    other = attempt(client, "guess", username="someone-else", ip="198.51.100.1")
-    assert other.status_code == 200
+    assert attempt(client, PASSWORD, ip="198.51.100.66").status_code == 429
+    assert attempt(client, PASSWORD, ip="203.0.113.7").status_code == 302
+
+
+def test_guesses_spread_over_many_addresses_lock_none_of_them_out_for_the_editor(client, editor):
+    for n in range(20):
+        attempt(client, "guess", ip=f"198.51.100.{n + 10}")
+
+    response = attempt(client, PASSWORD, ip="203.0.113.7")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+def test_behind_the_proxy_a_strangers_failures_do_not_lock_the_editor_sharing_it(
+    client, editor, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+
+    for _ in range(5):
+        client.post(
+            LOGIN, {"username": "editor", "password": "guess"},
+            REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.66",
+        )  # fmt: skip
+    editor_login = client.post(
+        LOGIN, {"username": "editor", "password": PASSWORD},
+        REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )  # fmt: skip
+
+    assert editor_login.status_code == 302
 
 
 def test_the_lockout_ends_after_an_hour(client, editor):

@@ -11,13 +11,16 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "y" * 60 + "-production-like-secret",
     "ALLOWED_HOSTS": "news.example.org",
+    "SITE_URL": "https://news.example.org",
+    "DEFAULT_FROM_EMAIL": "newsroom@news.example.org",
     "PATH": "/usr/bin:/bin",
 }
 SHOW = (
     "import json; from django.conf import settings as s; print(json.dumps({n: getattr(s, n)"
     " for n in ['SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_HSTS_PRELOAD',"
     " 'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY',"
-    " 'CSRF_COOKIE_SECURE', 'SECURE_PROXY_SSL_HEADER', 'DEBUG']}))"
+    " 'CSRF_COOKIE_SECURE', 'SECURE_PROXY_SSL_HEADER', 'DEBUG', 'COOKIES_SECURE',"
+    " 'TWO_FACTOR_REQUIRED']}))"
 )
 
 
@@ -43,7 +46,12 @@ def test_production_settings_turn_on_hsts_https_and_secure_httponly_cookies():
     assert values["SECURE_SSL_REDIRECT"]
     assert values["SESSION_COOKIE_SECURE"] and values["SESSION_COOKIE_HTTPONLY"]
     assert values["CSRF_COOKIE_SECURE"]
+    assert values["COOKIES_SECURE"]  # the site's own appeal_state cookie
     assert values["SECURE_PROXY_SSL_HEADER"] is None
+
+
+def test_production_settings_require_a_second_factor_of_editors():
+    assert production_settings()["TWO_FACTOR_REQUIRED"] is True
 
 
 def test_the_proxy_header_is_trusted_only_when_the_setting_says_so():
