@@ -87,7 +87,7 @@ def test_an_appeal_switched_off_by_an_editor_disappears(client, article, admin_c
     assert "Not ready to support today?" in page
 
 
-def test_an_article_page_with_its_appeals_runs_at_most_six_queries_from_cold_caches(
+def test_an_article_page_with_its_appeals_runs_at_most_seven_queries_from_cold_caches(
     client, django_assert_max_num_queries
 ):
     from django.core.cache import cache
@@ -105,7 +105,9 @@ def test_an_article_page_with_its_appeals_runs_at_most_six_queries_from_cold_cac
     ArticleFactory(live=True, tags=[article.tags.first()])
     cache.clear()
 
-    with django_assert_max_num_queries(6):
+    # Five for the article (its related stories apart, so the page does not grow with the
+    # archive: bench/scale.py), two for the appeals' snapshot.
+    with django_assert_max_num_queries(7):
         page = client.get(article.get_absolute_url()).content.decode()
 
     assert "Enjoying ad-free content?" in page
