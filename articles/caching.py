@@ -78,7 +78,7 @@ def _seconds_until(next_publication: float | None, now: float, limit: int) -> in
         return min(limit, UNKNOWN_SCHEDULE_SECONDS)
     if next_publication == 0:
         return limit
-    return max(1, min(limit, math.ceil(next_publication - now)))
+    return max(min(1, limit), min(limit, math.ceil(next_publication - now)))
 
 
 def _variant(request) -> str:

@@ -101,7 +101,9 @@ SITE_NAME = "Newsroom"
 PAGE_CACHE_VARIANT = "support.appeals.appeal_state"
 # Server-side page cache; edits invalidate it at once. 0 turns it off (for measuring).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
-PAGE_MAX_AGE = 60  # Cache-Control max-age for browsers
+# Browsers revalidate every reader page (a 304 when nothing changed): a reader who has just
+# given or snoozed the appeal must not be shown their cached copy with the appeal in it.
+PAGE_MAX_AGE = 0
 # Query parameters that change a reader page; any other (utm_source, a cache-buster) is
 # ignored by the page cache, so it cannot fill it.
 PAGE_CACHE_QUERY_PARAMS = ["page", "q", "part"]

@@ -17,8 +17,9 @@ It serves:
   Billing Portal sessions. Objects have the fields of Stripe's own examples
   (`stripe_examples.json`), errors Stripe's shape and status codes, `Idempotency-Key` is honoured.
 - `/checkout/{id}` and `/portal/{id}` — plain HTML pages labelled as test mode. Card
-  4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined; a checkbox pays as a
-  delayed payment method would.
+  4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined, and as in Stripe's test
+  mode 4000 0000 0000 0259 is disputed right after paying and 4000 0000 0000 5126 has its
+  refunds fail; a checkbox pays as a delayed payment method would.
 - `/dashboard` — a page to refund, dispute, settle delayed payments, renew and cancel by hand
   (dashboard.py), with the same events as the controls.
 - `/_testserver/` — test controls (JSON): `health`, `config` (`webhook_url`, `webhook_secret`,

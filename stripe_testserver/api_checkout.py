@@ -1,8 +1,8 @@
-"""Checkout Sessions and Billing Portal sessions: `/v1/checkout/...`, `/v1/billing_portal/...`."""
+"""Checkout Sessions: `/v1/checkout/sessions...`."""
 
 from . import shapes
 from .billing import expire_if_due, expire_session
-from .errors import InvalidRequest, missing, no_such
+from .errors import InvalidRequest, missing
 from .listing import LIST_PARAMS, paginate, render
 from .money import CURRENCIES, MINIMUMS, format_amount
 from .params import EXPAND, RETRIEVE, Email, Int, List, Metadata, Obj, Str, Url, validate
@@ -264,40 +264,3 @@ def list_sessions(store: Store, params: dict) -> dict:
     filters = {k: params[k] for k in names if k in params}
     sessions = store.where("checkout.session", **filters)
     return paginate(store, sessions, params, "/v1/checkout/sessions")
-
-
-# What Stripe answers in test mode until the customer portal settings have been saved once.
-PORTAL_NOT_CONFIGURED = (
-    "You can’t create a portal session in test mode until you save your customer portal "
-    "settings in test mode at https://dashboard.stripe.com/test/settings/billing/portal."
-)
-PORTAL = Obj(
-    {
-        "customer": Str(),
-        "return_url": Url(5000),
-        "configuration": Str(),
-        "locale": Str(choices=tuple(LOCALES)),
-        "on_behalf_of": Str(),
-        "expand": EXPAND,
-    },
-    required=("customer",),
-)
-
-
-@route("POST", "/v1/billing_portal/sessions", params="billing_portal.SessionCreateParams")
-def create_portal_session(store: Store, params: dict) -> dict:
-    params = validate(PORTAL, params)
-    customer = store.get("customer", params["customer"], param="customer", status=400)
-    if "configuration" not in params and not store.portal_configured:
-        raise InvalidRequest(PORTAL_NOT_CONFIGURED)
-    configuration = params.get("configuration", store.portal_configuration)
-    if configuration != store.portal_configuration:
-        raise no_such("billing_portal.configuration", configuration, "configuration", 400)
-    session = shapes.portal_session(
-        customer_id=customer["id"],
-        return_url=params.get("return_url"),
-        configuration=configuration,
-        public_url=store.public_url,
-    )
-    session["locale"] = params.get("locale")
-    return render(store, store.add(session), params.get("expand"))

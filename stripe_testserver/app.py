@@ -8,7 +8,7 @@ import re
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from . import api_checkout, api_objects, control, pages, sdk_params  # noqa: F401 (routes)
+from . import api_checkout, api_objects, api_portal, control, pages, sdk_params  # noqa: F401
 from .errors import AuthenticationError, IdempotencyError, InvalidRequest, NotFound, StripeError
 from .params import parse_form
 from .routes import resolve

@@ -11,6 +11,7 @@ import datetime
 from types import SimpleNamespace
 
 from . import shapes, shapes_billing
+from .cards import LATER
 from .errors import CardError, InvalidRequest
 from .money import describe_price
 from .store import Store, now
@@ -62,6 +63,9 @@ def new_charge(store, pi, card, pm, decline, *, pending: bool = False) -> dict:
     """Charge `pi` (no events); a `pending` charge (a delayed payment method) settles later."""
     charge = store.add(shapes_billing.charge(pi, card, pm["id"], decline))
     pi["latest_charge"] = charge["id"]
+    later = LATER.get(getattr(card, "number", ""))
+    if later:
+        store.card_behaviours[charge["id"]] = later
     store.add(pi)
     if pending:
         charge.update(status="pending", paid=False)

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from .errors import CardError
 
-BRANDS = {"4242424242424242": "visa", "5555555555554444": "mastercard"}
+# Stripe's test cards that succeed and then do something later, as in real test mode.
+LATER = {
+    "4000000000000259": "dispute",  # the payment is disputed as fraudulent right away
+    "4000000000005126": "refund_fails",  # refunds succeed, then fail asynchronously
+}
+BRANDS = {"4242424242424242": "visa", "5555555555554444": "mastercard"} | dict.fromkeys(
+    LATER, "visa"
+)
 DECLINES = {
     "4000000000000002": ("generic_decline", "Your card was declined."),
     "4000000000009995": ("insufficient_funds", "Your card has insufficient funds."),

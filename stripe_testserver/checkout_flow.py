@@ -6,7 +6,7 @@ intent and charge have `customer: null`, the email is in `customer_details`). Ca
 `store.lock`.
 """
 
-from . import billing, shapes, shapes_billing
+from . import billing, disputes, shapes, shapes_billing
 from .billing import add_interval, expire_if_due
 from .errors import CardError, InvalidRequest
 from .store import Store, now
@@ -73,6 +73,8 @@ def _complete_payment(store, session, customer, pm, card, delayed) -> None:
         return
     store.emit("payment_intent.succeeded", pi)
     store.emit("charge.succeeded", charge)
+    if store.card_behaviours.get(charge["id"]) == "dispute":
+        disputes.open_dispute(store, charge, "fraudulent", None)
 
 
 def _complete_subscription(store, session, customer, pm, card, delayed) -> None:
@@ -97,8 +99,10 @@ def _complete_subscription(store, session, customer, pm, card, delayed) -> None:
     invoice = billing.new_invoice(store, sub, "subscription_create", (start, start))
     session.update(subscription=sub["id"], invoice=invoice["id"])
     store.emit("customer.subscription.created", sub)
-    billing.pay_invoice(store, invoice, card, pm, None, pending=delayed)
+    pi = billing.pay_invoice(store, invoice, card, pm, None, pending=delayed)
     store.emit("checkout.session.completed", session)
+    if not delayed and store.card_behaviours.get(pi["latest_charge"]) == "dispute":
+        disputes.open_dispute(store, store.get("charge", pi["latest_charge"]), "fraudulent", None)
 
 
 def settle(store: Store, session: dict, outcome: str) -> dict:

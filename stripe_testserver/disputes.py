@@ -4,6 +4,8 @@ Callers hold `store.lock`. Each change emits the events Stripe sends for it at t
 version (refund.created/updated/failed apply to every refund since 2024-10-28.acacia).
 """
 
+import copy
+
 from . import shapes, shapes_billing
 from .errors import InvalidRequest
 from .money import format_amount
@@ -66,7 +68,10 @@ def refund_charge(store: Store, charge: dict, amount: int | None, reason, metada
         charge["refunded"] = True
     store.emit("charge.refunded", charge, previous)
     store.emit("refund.created", refund)
-    return refund
+    answer = copy.deepcopy(refund)
+    if store.card_behaviours.get(charge["id"]) == "refund_fails":
+        fail_refund(store, refund, "declined")  # "asynchronously": just after the answer's copy
+    return answer
 
 
 def fail_refund(store: Store, refund: dict, failure_reason: str) -> dict:

@@ -27,6 +27,8 @@ TEST_CARDS = """
   <ul>
     <li>4242 4242 4242 4242 — payment succeeds</li>
     <li>4000 0000 0000 0002 — card is declined</li>
+    <li>4000 0000 0000 0259 — payment succeeds, then is disputed (fraudulent)</li>
+    <li>4000 0000 0000 5126 — payment succeeds; a refund of it fails</li>
   </ul>
   <p>Use any future expiry date (MM/YY) and any 3-digit CVC. Refunds, disputes, renewals
   and delayed payments can be played later on the <a href="/dashboard">test dashboard</a>.</p>

@@ -45,6 +45,7 @@ class Store:
             self.invoice_payments: dict[str, list[dict]] = {}  # invoice id -> payments
             self.charge_refunds: dict[str, list[dict]] = {}  # charge id -> refunds, newest first
             self.delayed_charges: set[str] = set()  # paid by a delayed method: refunds pend
+            self.card_behaviours: dict[str, str] = {}  # charge id -> cards.LATER behaviour
             self.checkout_options: dict[str, dict] = {}  # session id -> *_data params
             self.portal_configuration = new_id("bpc_1")
             self.portal_configured = True  # real test mode: once the portal settings are saved

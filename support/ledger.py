@@ -38,17 +38,27 @@ UNPAID = {Status.PENDING, Status.PROCESSING, Status.ABANDONED, Status.FAILED}
 
 
 def donor_upsert(*, email: str | None, customer_id: str | None) -> Donor:
-    """Return the donor for a Stripe customer or an email, creating or linking as needed."""
+    """Return the donor for an email or a Stripe customer, creating or linking as needed.
+
+    The address wins: a donor first known only by a customer id (its payment came before
+    its checkout) is folded into the donor who already has the address.
+    """
     email = (email or "").strip().lower() or None
-    donor = Donor.objects.filter(stripe_customer_id=customer_id).first() if customer_id else None
-    if donor is None and email:
-        donor = Donor.objects.filter(email=email).first()
+    by_email = Donor.objects.filter(email=email).first() if email else None
+    by_customer = (
+        Donor.objects.filter(stripe_customer_id=customer_id).first() if customer_id else None
+    )
+    if by_email and by_customer and by_email != by_customer and not by_customer.email:
+        by_customer.donations.update(donor=by_email)
+        by_customer.delete()
+        by_customer = None
+    donor = by_email or by_customer
     if donor is None:
         return Donor.objects.create(email=email, stripe_customer_id=customer_id or None)
     changed = False
-    if customer_id and not donor.stripe_customer_id:
+    if customer_id and not donor.stripe_customer_id and by_customer is None:
         donor.stripe_customer_id, changed = customer_id, True
-    if email and not donor.email and not Donor.objects.filter(email=email).exists():
+    if email and not donor.email:
         donor.email, changed = email, True
     if changed:
         donor.save()
@@ -106,7 +116,8 @@ def donation_mark_payment_failed(*, checkout: CheckoutFacts) -> None:
         return
     donation.status = Status.FAILED
     donation.save(update_fields=["status", "updated_at"])
-    emails.queue(kind=OutboundEmail.Kind.PAYMENT_FAILED, donation=donation)
+    if not donation.is_recurring:  # a subscription's failure is told by invoice.payment_failed
+        emails.queue(kind=OutboundEmail.Kind.PAYMENT_FAILED, donation=donation)
 
 
 @transaction.atomic
@@ -235,7 +246,8 @@ def _follow_subscription(donation: Donation, subscription: SubscriptionFacts) ->
     if (
         status
         and donation.status not in ENDED
-        and not (status in UNPAID and donation.status not in UNPAID)
+        # "Not paid yet" says nothing new about a gift that was paid, failed or abandoned.
+        and not (status in UNPAID and donation.status not in (Status.PENDING, Status.PROCESSING))
     ):
         donation.status = status
     if status == Status.CANCELLED and not donation.cancelled_at:
@@ -244,7 +256,8 @@ def _follow_subscription(donation: Donation, subscription: SubscriptionFacts) ->
         donation.amount = subscription.amount
     donation.frequency = INTERVAL_FREQUENCY.get(subscription.interval, donation.frequency)
     donation.current_period_end = subscription.current_period_end
-    if subscription.customer_id and donation.donor_id is None:
+    if subscription.customer_id and donation.donor_id is None and donation.email:
+        # Without an address the donor waits for the checkout event, which has Stripe's.
         donation.donor = donor_upsert(email=donation.email, customer_id=subscription.customer_id)
 
 

@@ -208,3 +208,4 @@ def payment_sync(*, payment_id: int) -> None:
         ledger.payment_fill_ids(payment=locked, payment_intent_id=intent_id or "")
     if charge_id:
         ledger.payment_apply_charge(charge=stripe_gateway.charge_facts(charge_id))
+        support_snapshot_invalidate()

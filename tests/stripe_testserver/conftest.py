@@ -55,9 +55,9 @@ def create_session(stripe_client):
 def paid_session(create_session, stripe_server, stripe_client):
     """Create and pay a session; return it retrieved with its objects expanded."""
 
-    def pay(mode="subscription", **extra):
+    def pay(mode="subscription", card="4242424242424242", **extra):
         session = create_session(mode, **extra)
-        stripe_server.pay(session.id, "4242424242424242")
+        stripe_server.pay(session.id, card)
         expand = ["customer", "subscription", "payment_intent", "invoice"]
         return stripe_client.v1.checkout.sessions.retrieve(session.id, params={"expand": expand})
 

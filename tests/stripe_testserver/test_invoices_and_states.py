@@ -5,6 +5,8 @@ import json
 import pytest
 import stripe
 
+from stripe_testserver.shapes import examples, sdk_fields
+
 
 def test_an_invoice_has_no_charge_payment_intent_or_subscription_field(paid_session, stripe_client):
     session = paid_session("subscription")
@@ -111,3 +113,28 @@ def test_a_portal_session_is_refused_until_the_portal_settings_are_saved(
         "settings in test mode at https://dashboard.stripe.com/test/settings/billing/portal."
     )
     assert portal.customer == customer
+
+
+def test_objects_the_api_returns_have_stripes_fields_at_the_pinned_version(
+    paid_session, stripe_client
+):
+    session = paid_session("subscription")
+    invoice_payments = stripe_client.v1.invoice_payments.list(
+        params={"invoice": session.invoice.id}
+    )
+    line_items = stripe_client.v1.checkout.sessions.line_items.list(session.id)
+    portal = stripe_client.v1.billing_portal.sessions.create(
+        params={"customer": session.customer.id}
+    )
+    price = line_items.data[0].price
+
+    for obj in [
+        invoice_payments.data[0],
+        line_items.data[0],
+        portal,
+        price,
+        stripe_client.v1.products.retrieve(price.product),
+        session.invoice.lines.data[0],
+    ]:
+        fields = set(obj.to_dict())
+        assert set(examples()[obj.object]) <= fields <= sdk_fields(obj.object), obj.object

@@ -157,3 +157,38 @@ def test_a_refund_of_a_delayed_payment_is_pending_until_it_succeeds(
     assert events[0]["data"]["previous_attributes"] == {"status": "pending"}
     with pytest.raises(AssertionError, match="not pending"):
         stripe_server.succeed_refund(refund.id)
+
+
+@pytest.mark.parametrize("mode", ["payment", "subscription"])
+def test_stripes_dispute_test_card_is_disputed_right_after_the_payment(
+    create_session, stripe_server, mode
+):
+    session = create_session(mode)
+
+    stripe_server.pay(session.id, "4000000000000259")
+
+    events = events_since(stripe_server, 0)
+    types = [e["type"] for e in events]
+    assert types[-2:] == ["charge.dispute.created", "charge.dispute.funds_withdrawn"]
+    assert types.index("charge.succeeded") < types.index("charge.dispute.created")
+    assert events[-1]["data"]["object"]["reason"] == "fraudulent"
+
+
+def test_stripes_refund_failure_test_card_fails_its_refunds(
+    paid_session, stripe_server, stripe_client
+):
+    intent = paid_session("payment", card="4000000000005126").payment_intent
+    seen = len(stripe_server.deliveries())
+
+    refund = stripe_client.v1.refunds.create(params={"payment_intent": intent.id})
+
+    assert refund.status == "succeeded"  # the failure comes afterwards, as a webhook
+    assert [e["type"] for e in events_since(stripe_server, seen)] == [
+        "charge.refunded",
+        "refund.created",
+        "refund.updated",
+        "charge.refund.updated",
+        "refund.failed",
+    ]
+    assert stripe_client.v1.refunds.retrieve(refund.id).failure_reason == "declined"
+    assert stripe_client.v1.charges.retrieve(intent.latest_charge).amount_refunded == 0

@@ -362,7 +362,7 @@ def test_failed_email_sends_are_each_counted(give, stripe_server, deliver, setti
     assert "refused the connection" in receipt.last_error
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_no_stripe_call_is_made_inside_a_database_transaction(
     give, stripe_server, deliver, monkeypatch
 ):
@@ -402,3 +402,16 @@ def test_payments_recorded_without_ids_are_backfilled_with_their_refunds(
     assert payment.stripe_payment_intent_id.startswith("pi_")
     assert payment.stripe_charge_id.startswith("ch_")
     assert payment.refunded_amount == payment.amount
+
+
+def test_a_failed_delayed_monthly_gift_tells_the_donor_once(give, stripe_server, deliver):
+    _, donation = give()
+    stripe_server.pay(donation.stripe_checkout_session_id, CARD, delayed=True, email="o@ex.org")
+    stripe_server.settle(donation.stripe_checkout_session_id, "failed")
+
+    deliver()
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.FAILED
+    told = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.PAYMENT_FAILED)
+    assert told.count() == 1
