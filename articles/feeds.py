@@ -1,4 +1,5 @@
-from django.conf import settings
+import html
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -6,9 +7,23 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from articles.invalidation import add_tags
 from articles.models import Article, Section
+from articles.sanitize import clean_body
 from articles.seo import absolute_url
+from publication.services import publication_name
 
 FEED_SIZE = 30
+
+
+class TextSummaryAtomFeed(Atom1Feed):
+    """Atom whose summaries are plain text and whose full text is sanitised HTML."""
+
+    def add_item_elements(self, handler, item):
+        summary, item["description"] = item["description"], None
+        super().add_item_elements(handler, item)
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
 
 
 class LatestArticlesFeed(Feed):
@@ -22,10 +37,11 @@ class LatestArticlesFeed(Feed):
         return get_object_or_404(Section, slug=slug) if slug else None
 
     def title(self, obj=None):
-        return f"{settings.SITE_NAME}: {obj.name}" if obj else f"{settings.SITE_NAME}: latest"
+        name = publication_name()
+        return f"{name}: {obj.name}" if obj else f"{name}: latest"
 
     def description(self, obj=None):
-        return f"The latest articles from {settings.SITE_NAME}" + (f", {obj.name}" if obj else "")
+        return f"The latest articles from {publication_name()}" + (f", {obj.name}" if obj else "")
 
     def link(self, obj=None):
         return absolute_url(obj.get_absolute_url() if obj else "/")
@@ -44,7 +60,8 @@ class LatestArticlesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.description
+        # RSS readers take a description for HTML: the text is escaped to stay text.
+        return html.escape(item.description, quote=False)
 
     def item_link(self, item):
         return absolute_url(item.get_absolute_url())
@@ -63,6 +80,12 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = TextSummaryAtomFeed
     url_name = "articles:feed-atom"
     subtitle = LatestArticlesFeed.description
+
+    def item_description(self, item):
+        return item.description
+
+    def item_extra_kwargs(self, item):
+        return {"content": clean_body(item.body)}

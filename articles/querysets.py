@@ -1,7 +1,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Value
 from django.utils import timezone
 
 
@@ -27,6 +27,13 @@ class ArticleQuerySet(models.QuerySet):
         from articles.models.articles import LIVE_STATUSES
 
         return self.filter(status__in=LIVE_STATUSES, publish_at__lte=at or timezone.now())
+
+    def front_page(self):
+        """Return the home page's stories: the editors' lead and top stories in their
+        positions first, then the rest of the live stories, newest first."""
+        return self.published().order_by(
+            F("front_page_position").asc(nulls_last=True), "-publish_at", "-pk"
+        )
 
     def for_listing(self):
         """Load what a list of articles shows, in a fixed number of queries."""

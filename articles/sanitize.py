@@ -7,9 +7,17 @@ import nh3
 
 BODY_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "a", "em", "strong", "b", "i", "u", "s", "small",
-    "sub", "sup", "abbr", "cite", "q", "code", "pre", "blockquote", "ul", "ol", "li",
+    "sub", "sup", "abbr", "cite", "q", "code", "pre", "blockquote", "ul", "ol", "li", "figure",
 }  # fmt: skip
-BODY_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "q": {"cite"}, "blockquote": {"cite"}}
+BODY_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+    # An inline photo from the library: the reader page renders it from the photo's record.
+    "figure": {"data-photo"},
+}
+INLINE_PHOTO = re.compile(r'<figure data-photo="([^"]*)"[^>]*>.*?</figure>', re.DOTALL)
 URL_SCHEMES = {"http", "https", "mailto"}
 
 _BLOCK_END = re.compile(r"</(p|h[2-4]|li|blockquote|pre)\s*>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
@@ -26,9 +34,15 @@ def clean_body(value: str) -> str:
     ).strip()
 
 
+def inline_photo_ids(value: str) -> list[int]:
+    """Return the library photos the body shows, in order."""
+    return [int(pk) for pk in INLINE_PHOTO.findall(value or "") if pk.isdigit()]
+
+
 def html_to_text(value: str) -> str:
     """Return plain text, one line per block, for search, feeds and descriptions."""
-    marked = _BLOCK_END.sub(lambda m: m.group(0) + "\n", value or "")
+    value = INLINE_PHOTO.sub("", value or "")
+    marked = _BLOCK_END.sub(lambda m: m.group(0) + "\n", value)
     text = html.unescape(nh3.clean(marked, tags=set()))
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)

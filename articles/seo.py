@@ -15,7 +15,9 @@ def absolute_url(path: str) -> str:
 
 
 def publisher() -> dict:
-    return {"@type": "NewsMediaOrganization", "name": settings.SITE_NAME, "url": absolute_url("/")}
+    from publication.services import publication_name
+
+    return {"@type": "NewsMediaOrganization", "name": publication_name(), "url": absolute_url("/")}
 
 
 def article_json_ld(article, image: dict | None) -> dict:

@@ -4,14 +4,14 @@ import datetime
 import logging
 
 import reversion
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from articles import renditions
-from articles.models import Article, Photo, Status
+from articles.models import Article, Author, Byline, Photo, Status, Tag
 from articles.models.articles import LIVE_STATUSES
+from publication.services import publication_name
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +58,70 @@ def article_unpublish(*, article: Article, user) -> Article:
 def article_submit_for_review(*, article: Article, user) -> Article:
     if not user.has_perm("articles.change_article"):
         raise PermissionDenied("You may not change articles.")
-    if article.status not in (Status.DRAFT, Status.UNPUBLISHED):
-        raise PublicationRefused([f"Only drafts can be submitted; this one is {article.status}."])
+    # Reopening a story that was taken off the site is an editor's decision.
+    allowed = (Status.DRAFT, Status.UNPUBLISHED) if user_may_publish(user) else (Status.DRAFT,)
+    if article.status not in allowed:
+        raise PublicationRefused(
+            [f"Only drafts can be submitted; this one is {article.get_status_display().lower()}."]
+        )
     article.status = Status.IN_REVIEW
+    article_mark_submitted(article=article, user=user)
     _save_revision(article, user=user, comment="Submitted for review")
     return article
+
+
+# What restoring a version brings back: the content, never the state, time or URL.
+RESTORED_FIELDS = (
+    "headline", "kicker", "dek", "body", "section_id", "dateline", "agency", "hero_photo_id",
+    "hero_caption", "seo_title", "seo_description",
+)  # fmt: skip
+
+
+@transaction.atomic
+def article_restore_version(*, article: Article, version, user) -> Article:
+    """Bring back a stored version's content; keep the status, publication time and slug.
+
+    Bylines come back when the version had any (a version without bylines keeps today's:
+    a story never loses its byline by being restored). A live story keeps its photo rules.
+    """
+    if version.object_id != str(article.pk) or version.content_type.model_class() is not Article:
+        raise ValueError("The version is not one of this article's.")
+    old = version.field_dict
+    for name in RESTORED_FIELDS:
+        if name in old:
+            setattr(article, name, old[name])
+    if article.status in LIVE_STATUSES:
+        problems = article.publication_problems(at=article.publish_at)
+        if problems:
+            raise PublicationRefused(problems)
+    bylines = [
+        other.field_dict
+        for other in version.revision.version_set.all()
+        if other.content_type.model_class() is Byline
+        and other.field_dict.get("article_id") == article.pk
+    ]
+    with reversion.create_revision():
+        article.save()
+        article.tags.set(Tag.objects.filter(pk__in=old.get("tags", [])))
+        if bylines:
+            article.bylines.all().delete()
+            Byline.objects.bulk_create(
+                Byline(article=article, author_id=b["author_id"], position=b["position"])
+                for b in bylines
+                if Author.objects.filter(pk=b["author_id"]).exists()
+            )
+        reversion.add_to_revision(article)
+        reversion.set_user(user)
+        reversion.set_comment(
+            f"Restored the content of the version of {version.revision.date_created:%d %B %Y %H:%M}"
+        )
+    return article
+
+
+def article_mark_submitted(*, article: Article, user) -> None:
+    """Record who sent the article to the editors, and when (saved with the article)."""
+    article.submitted_by = user
+    article.submitted_at = timezone.now()
 
 
 def _save_revision(article: Article, *, user, comment: str) -> None:
@@ -70,6 +129,11 @@ def _save_revision(article: Article, *, user, comment: str) -> None:
         article.save()
         reversion.set_user(user)
         reversion.set_comment(comment)
+
+
+def user_may_change_photo(user, photo: Photo) -> bool:
+    """Writers may not change a photo readers can see or will see (or saw, if unpublished)."""
+    return user_may_publish(user) or not photo.articles_past_draft().exists()
 
 
 def photo_make_renditions(*, photo: Photo) -> Photo:
@@ -87,7 +151,7 @@ def photo_placeholder() -> Photo:
     placeholder = Photo(
         alt_text="Placeholder: the photo that was here may no longer be shown.",
         caption="The photo that illustrated this article is no longer available.",
-        agency=settings.SITE_NAME,
+        agency=publication_name(),
         is_placeholder=True,
         notes="Shown automatically when the rights to an article's photo expire.",
     )

@@ -48,8 +48,8 @@ Every variable read here (one-line meanings in .env.example):
   DONATION_MAX_AMOUNT   largest gift accepted
   CHECKOUT_RATE_LIMIT   checkout sessions allowed per IP, e.g. 10/h
   THANKS_LOOKUP_RATE_LIMIT   thank-you page look-ups at Stripe per IP and per checkout
-  REMINDER_RATE_LIMIT_IP     "remind me later" requests allowed per IP
-  REMINDER_RATE_LIMIT_EMAIL  "remind me later" requests allowed per email address
+  REMINDER_RATE_LIMIT_NETWORK  "remind me later" requests allowed per network (/24, /48)
+  REMINDER_RATE_LIMIT_EMAIL    requests per address from one network (others keep theirs)
   REMINDER_DISPATCH_SECONDS  how often beat looks for due reminders
 """
 
@@ -95,8 +95,7 @@ else:
     DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Reader pages (articles app).
-SITE_NAME = "Newsroom"
+# Reader pages (articles app); the publication's name and pages are data (publication app).
 # Dotted path of a function(request) -> str; cached reader pages are kept per variant.
 PAGE_CACHE_VARIANT = "support.appeals.appeal_state"
 # Server-side page cache; edits invalidate it at once. 0 turns it off (for measuring).
@@ -123,7 +122,7 @@ CDN_PURGE_TIMEOUT = env.float("CDN_PURGE_TIMEOUT", default=5.0)
 ARTICLE_PREVIEW_MAX_AGE = 3 * 24 * 3600  # lifetime of a signed draft preview link
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.admin_site.NewsroomAdminConfig",
     "django.contrib.auth",
     "axes",
     "django.contrib.contenttypes",
@@ -134,6 +133,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "reversion",
+    "django_prose_editor",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "support",
+    "publication",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "publication.context_processors.publication",
             ],
         },
     },
@@ -248,7 +250,14 @@ for _network in TRUSTED_PROXY_NETWORKS:
 # (or a recovery code) after their password whenever DEBUG is off; everyone on staff may
 # enrol. Only the test suite and `make run` (DEBUG) go without.
 TWO_FACTOR_REQUIRED = PRODUCTION
-OTP_TOTP_ISSUER = SITE_NAME  # the name authenticator apps show beside the code
+
+
+def OTP_TOTP_ISSUER(device):  # noqa: N802 (a setting django-otp calls)
+    """The name authenticator apps show beside the code: the publication's, as editors set it."""
+    from publication.services import publication_name
+
+    return publication_name()
+
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -368,7 +377,7 @@ DONATION_MIN_AMOUNT = env.int("DONATION_MIN_AMOUNT", default=2)
 DONATION_MAX_AMOUNT = env.int("DONATION_MAX_AMOUNT", default=10_000)
 CHECKOUT_RATE_LIMIT = env("CHECKOUT_RATE_LIMIT", default="10/h")
 THANKS_LOOKUP_RATE_LIMIT = env("THANKS_LOOKUP_RATE_LIMIT", default="20/m")
-REMINDER_RATE_LIMIT_IP = env("REMINDER_RATE_LIMIT_IP", default="20/h")
+REMINDER_RATE_LIMIT_NETWORK = env("REMINDER_RATE_LIMIT_NETWORK", default="20/h")
 REMINDER_RATE_LIMIT_EMAIL = env("REMINDER_RATE_LIMIT_EMAIL", default="5/d")
 
 LOGGING = {

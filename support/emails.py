@@ -2,6 +2,7 @@
 
 import logging
 from datetime import timedelta
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core import signing
@@ -23,8 +24,9 @@ STUCK_AFTER = timedelta(minutes=15)
 MANAGE_SALT = "support.manage-gift"
 MANAGE_LINK_MAX_AGE = 60 * 60 * 24 * 90
 SUBJECTS = {
-    OutboundEmail.Kind.RECEIPT: "Thank you: your receipt",
-    OutboundEmail.Kind.PAYMENT_FAILED: "Your gift could not be charged",
+    OutboundEmail.Kind.RECEIPT: "Your receipt from {name}: thank you",
+    OutboundEmail.Kind.PAYMENT_FAILED: "Your gift to {name} could not be charged",
+    OutboundEmail.Kind.GIFT_ENDED: "Your gift to {name} has ended",
 }
 
 
@@ -138,16 +140,55 @@ def due_outbound_ids(*, limit: int = 500) -> list[int]:
 def _render(outbound: OutboundEmail) -> EmailMultiAlternatives:
     donation = outbound.donation
     context = {
+        **publication_context(),
         "donation": donation,
         "payment": outbound.payment,
+        "receipt_number": receipt_number(outbound),
         "manage_url": manage_link(donation) if donation.stripe_customer_id else "",
         "support_url": settings.SITE_URL + reverse("support:give"),
     }
-    template = f"support/email/{outbound.kind}"
+    return render_message(
+        f"support/email/{outbound.kind}",
+        subject=SUBJECTS[outbound.kind].format(name=context["publication"].name),
+        to=outbound.to,
+        context=context,
+    )
+
+
+def receipt_number(outbound: OutboundEmail) -> str:
+    """One number per payment (per donation when there is none), as donors quote it."""
+    if outbound.payment_id:
+        return f"{outbound.payment.paid_at:%Y}-{outbound.payment_id:06d}"
+    return f"G-{outbound.donation_id:06d}"
+
+
+def publication_context() -> dict:
+    from publication.services import masthead
+
+    publication = masthead()["publication"]
+    return {
+        "publication": publication,
+        "site_url": settings.SITE_URL,
+        "test_mode": not settings.STRIPE_SECRET_KEY.startswith("sk_live_"),
+    }
+
+
+def sender() -> str:
+    """DEFAULT_FROM_EMAIL, under the publication's name unless it carries a name of its own."""
+    from publication.services import publication_name
+
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((name or publication_name(), address))
+
+
+def render_message(template: str, *, subject: str, to: str, context: dict, headers=None):
+    """An email with text and HTML parts from one template pair; no remote image, no tracking."""
     message = EmailMultiAlternatives(
-        subject=SUBJECTS[outbound.kind],
+        subject=subject,
         body=render_to_string(f"{template}.txt", context),
-        to=[outbound.to],
+        from_email=sender(),
+        to=[to],
+        headers=headers,
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message

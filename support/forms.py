@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from support.addresses import validate_deliverable
 from support.models import Frequency, Placement
 from support.money import AmountError, format_amount, parse_amount
 
@@ -24,8 +25,11 @@ class OriginForm(forms.Form):
             data.get("placement") if data.get("placement") in Placement.values else ""
         )
         next_url = data.get("next") or ""
-        safe = next_url.startswith("/") and url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts=None
+        safe = (
+            next_url.startswith("/")
+            and url_has_allowed_host_and_scheme(next_url, allowed_hosts=None)
+            # A draft's preview link is a credential: it never travels to Stripe.
+            and not next_url.startswith("/preview/")
         )
         data["next"] = next_url if safe else ""
         return data
@@ -61,26 +65,60 @@ class GiveForm(OriginForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    def __init__(self, *args, presets: list[Decimal], **kwargs):
+    def __init__(self, *args, presets, impacts=None, **kwargs):
+        """presets: the amounts per frequency (a list offers the same for every one)."""
         super().__init__(*args, **kwargs)
+        if not isinstance(presets, dict):
+            presets = dict.fromkeys(Frequency.values, presets)
+        self.presets = {f: presets.get(f, []) for f in Frequency.values}
+        self.impacts = impacts or {}
+        # One radio group named "amount": the same value may sit under several frequencies.
         # "f": Decimal("10").normalize() alone prints as "1E+1".
-        choices = [(f"{p.normalize():f}", format_amount(p)) for p in presets]
-        self.fields["amount"].choices = [*choices, (OTHER, "Other amount")]
+        values = {
+            f"{p.normalize():f}": format_amount(p) for ps in self.presets.values() for p in ps
+        }
+        self.fields["amount"].choices = [*values.items(), (OTHER, "Other amount")]
+
+    def amount_groups(self) -> list[dict]:
+        """The amount tiles of each frequency, with the one to show as chosen."""
+        frequency = str(self["frequency"].value() or "")
+        chosen = str(self["amount"].value() or "")
+        groups = []
+        for value, label in Frequency.choices:
+            tiles = [
+                {
+                    "id": f"id_amount_{value}_{n}",
+                    "value": f"{amount.normalize():f}",
+                    "label": format_amount(amount),
+                    "impact": self.impacts.get((value, amount), ""),
+                    "checked": frequency == value and chosen == f"{amount.normalize():f}",
+                }
+                for n, amount in enumerate(self.presets[value])
+            ]
+            groups.append({"frequency": value, "label": label, "tiles": tiles})
+        return groups
 
     def clean(self):
         data = super().clean()
         typed = data.get("custom_amount", "")
         choice = data.get("amount")
+        frequency = data.get("frequency")
         if typed.strip():
             # A typed amount wins: readers type without ticking "Other amount" first.
             data["amount_value"] = self._valid_amount(typed, field="custom_amount")
         elif choice == OTHER:
             self.add_error("custom_amount", "Enter an amount.")
+        elif choice and frequency and not self._offered(choice, frequency):
+            label = Frequency(frequency).label.lower()
+            self.add_error("amount", f"Choose one of the {label} amounts, or type an amount.")
         elif choice:
             data["amount_value"] = self._valid_amount(choice, field="amount")
         elif "amount" not in self.errors:
             self.add_error("amount", "Choose an amount or type one.")
         return data
+
+    def _offered(self, choice: str, frequency: str) -> bool:
+        return any(f"{p.normalize():f}" == choice for p in self.presets[frequency])
 
     def _valid_amount(self, raw: str, *, field: str) -> Decimal | None:
         try:
@@ -113,6 +151,7 @@ class RemindForm(OriginForm):
         max_length=254,
         label="Email (optional)",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        validators=[validate_deliverable],
     )
 
     def __init__(self, *args, today, **kwargs):

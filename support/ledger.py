@@ -252,6 +252,7 @@ def _follow_subscription(donation: Donation, subscription: SubscriptionFacts) ->
         donation.status = status
     if status == Status.CANCELLED and not donation.cancelled_at:
         donation.cancelled_at = subscription.canceled_at or timezone.now()
+        emails.queue(kind=OutboundEmail.Kind.GIFT_ENDED, donation=donation)
     if subscription.amount is not None:
         donation.amount = subscription.amount
     donation.frequency = INTERVAL_FREQUENCY.get(subscription.interval, donation.frequency)

@@ -1,6 +1,7 @@
 """Fixed-window rate limits kept in the cache (atomic add/incr on Redis and local memory)."""
 
 import hashlib
+import ipaddress
 import time
 
 from django.core.cache import cache
@@ -19,6 +20,16 @@ def parse_rate(rate: str) -> tuple[int, int]:
 def client_ip(request) -> str:
     """The client's address through the trusted proxies (newsroom.clientip)."""
     return clientip.client_ip(request)
+
+
+def client_network(request) -> str:
+    """The client's network: its /24 for IPv4, its /48 for IPv6 (one household or office)."""
+    try:
+        address = ipaddress.ip_address(client_ip(request))
+    except ValueError:
+        return client_ip(request)
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
 def hit(scope: str, key: str, rate: str) -> bool:

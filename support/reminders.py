@@ -2,6 +2,7 @@
 
 import functools
 import logging
+import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -10,10 +11,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, OuterRef
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from support.addresses import normalise
 from support.enqueue import after_commit, publish
 from support.models import Donation, Donor, Placement, Reminder
 
@@ -31,33 +32,44 @@ def consent_text(due_on: date) -> str:
     return f"We will send you one email on {due_on.day} {due_on:%B %Y}. Cancel any time."
 
 
-def reminder_request(*, email: str, due_on: date, article=None, placement: str = "") -> Reminder:
-    """Schedule the one pending reminder for an email, moving its date if it exists."""
+def reminder_request(
+    *,
+    email: str,
+    due_on: date,
+    article=None,
+    placement: str = "",
+    token: uuid.UUID | None = None,
+) -> Reminder | None:
+    """Schedule a reminder unless the mailbox has one pending; never change an existing one.
+
+    Anyone may type any address, so a request that finds a pending reminder leaves it
+    as it is (its date, its story) and returns None; the reader is told the same either way.
+    """
     email = email.strip().lower()
-    fields = {
-        "due_on": due_on,
-        "article": article,
-        "placement": placement,
-        "consent_text": consent_text(due_on),
-        "consented_at": timezone.now(),
-    }
-    for _ in range(2):
-        try:
-            with transaction.atomic():
-                pending = (
-                    Reminder.objects.select_for_update()
-                    .filter(email=email, status=Reminder.Status.PENDING)
-                    .first()
-                )
-                if pending is None:
-                    return Reminder.objects.create(email=email, **fields)
-                for name, value in fields.items():
-                    setattr(pending, name, value)
-                pending.save()
-                return pending
-        except IntegrityError:
-            continue  # another request created it first; update that one
-    raise RuntimeError(f"could not schedule a reminder for {email}")
+    address = normalise(email)
+    if Reminder.objects.filter(address=address, status=Reminder.Status.PENDING).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return Reminder.objects.create(
+                email=email,
+                address=address,
+                token=token or uuid.uuid4(),
+                due_on=due_on,
+                article=article,
+                placement=placement,
+                consent_text=consent_text(due_on),
+                consented_at=timezone.now(),
+            )
+    except IntegrityError:
+        return None  # another request created it first
+
+
+def reminder_undo(*, token: uuid.UUID) -> None:
+    """Cancel the pending reminder a confirmation page's own link names, if there is one."""
+    Reminder.objects.filter(token=token, status=Reminder.Status.PENDING).update(
+        status=Reminder.Status.CANCELLED, updated_at=timezone.now()
+    )
 
 
 def reminders_dispatch_due(*, today: date | None = None, batch_size: int = 500) -> int:
@@ -199,11 +211,16 @@ def cancel_token(reminder: Reminder) -> str:
     return signing.dumps({"email": reminder.email}, salt=CANCEL_SALT, compress=True)
 
 
+def reminder_email_from_token(token: str) -> str:
+    """Return the address an emailed cancel link names; raise BadSignature when not ours."""
+    return signing.loads(token, salt=CANCEL_SALT, max_age=CANCEL_MAX_AGE)["email"]
+
+
 def reminders_cancel(*, token: str) -> tuple[str, int]:
     """Cancel every pending reminder for the address a token names; raise BadSignature."""
-    email = signing.loads(token, salt=CANCEL_SALT, max_age=CANCEL_MAX_AGE)["email"]
+    email = reminder_email_from_token(token)
     count = Reminder.objects.filter(
-        email=email, status__in=[Reminder.Status.PENDING, Reminder.Status.SENDING]
+        address=normalise(email), status__in=[Reminder.Status.PENDING, Reminder.Status.SENDING]
     ).update(status=Reminder.Status.CANCELLED, updated_at=timezone.now())
     return email, count
 
@@ -216,20 +233,29 @@ def support_link(reminder: Reminder) -> str:
 
 
 def _message(reminder: Reminder) -> EmailMultiAlternatives:
+    from support.emails import publication_context, render_message
+
+    cancel_url = settings.SITE_URL + reverse("support:remind-cancel", args=[cancel_token(reminder)])
     context = {
+        **publication_context(),
         "reminder": reminder,
+        "story": reminder.article if reminder.article_id else None,
         "support_url": support_link(reminder),
-        "cancel_url": settings.SITE_URL
-        + reverse("support:remind-cancel", args=[cancel_token(reminder)]),
+        "cancel_url": cancel_url,
     }
-    message = EmailMultiAlternatives(
-        subject="Your reminder: support independent journalism",
-        body=render_to_string("support/email/reminder.txt", context),
-        to=[reminder.email],
+    # One-click unsubscribe (RFC 8058): the provider POSTs to the cancel link.
+    headers = {
+        "List-Unsubscribe": f"<{cancel_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    name = context["publication"].name
+    return render_message(
+        "support/email/reminder",
+        subject=f"Your reminder from {name}",
+        to=reminder.email,
+        context=context,
+        headers=headers,
     )
-    html = render_to_string("support/email/reminder.html", context)
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def conversion_stats() -> dict:

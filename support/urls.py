@@ -10,5 +10,6 @@ urlpatterns = [
     path("manage/<str:token>/", giving.manage, name="manage"),
     path("remind/", reminders.remind, name="remind"),
     path("remind/cancel/<str:token>/", reminders.cancel, name="remind-cancel"),
+    path("remind/undo/<uuid:token>/", reminders.undo, name="remind-undo"),
     path("stripe/webhook/", webhooks.stripe_webhook, name="stripe-webhook"),
 ]

@@ -6,14 +6,16 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
-from articles.admin.compare import compare_view
+from articles.admin.compare import compare_view, history_rows, restore_view
 from articles.admin.forms import ArticleAdminForm
 from articles.admin.photos import thumbnail
+from articles.admin.workflow import outcome_message
 from articles.models import Article, Byline, Correction, Status
 from articles.models.articles import PUBLISHING_STATUSES
 from articles.search import condition as search_condition
 from articles.services import (
     PublicationRefused,
+    article_mark_submitted,
     article_publish,
     article_submit_for_review,
     article_unpublish,
@@ -40,7 +42,10 @@ class CorrectionInline(admin.TabularInline):
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
-    list_display = ["headline", "state", "section", "publish_at", "byline", "modified_at"]
+    list_display = [
+        "headline", "state", "section", "publish_at", "byline", "front_page_position",
+        "modified_at",
+    ]  # fmt: skip
     list_filter = ["status", "section", "publish_at", "authors"]
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "slug", "body_text"]  # see get_search_results
@@ -49,19 +54,37 @@ class ArticleAdmin(VersionAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "hero_photo"]
-    readonly_fields = ["hero_photo_preview", "preview_link", "created_by", "modified_at"]
+    readonly_fields = [
+        "hero_photo_preview", "preview_link", "updated_at", "created_by", "modified_at",
+    ]  # fmt: skip
     actions = ["publish_selected", "unpublish_selected", "submit_for_review"]
+    # django-reversion's VersionAdmin names its own template; this one links Compare.
+    object_history_template = "admin/articles/article/object_history.html"
+    # In the order editors work: the words, the photo, the filing, then publishing.
     fieldsets = [
-        (None, {"fields": ["kicker", "headline", "slug", "dek", "body"]}),
-        ("Filing", {"fields": ["section", "tags", "dateline", "agency"]}),
-        ("Hero photo", {"fields": [("hero_photo", "hero_photo_preview"), "hero_caption"]}),
+        (None, {"fields": ["headline", "kicker", "dek", "body", "edited_since"]}),
+        ("Photo", {"fields": [("hero_photo", "hero_photo_preview"), "hero_caption"]}),
+        ("Filing", {"fields": ["section", "tags", "dateline", "agency", "slug"]}),
         (
             "Publishing",
-            {"fields": ["status", "publish_at", "preview_link", "mark_updated", "updated_at"]},
-        ),
+            {
+                "fields": [
+                    "status",
+                    "publish_at",
+                    "mark_updated",
+                    "updated_at",
+                    "front_page_position",
+                    "preview_link",
+                ]
+            },
+        ),  # fmt: skip
         ("Search engines", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
         ("Record", {"fields": ["created_by", "modified_at"], "classes": ["collapse"]}),
     ]
+
+    class Media:
+        js = ["newsroom-admin/unsaved-changes.js", "newsroom-admin/char-count.js"]
+        css = {"all": ["newsroom-admin/article-form.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("bylines__author")
@@ -81,6 +104,18 @@ class ArticleAdmin(VersionAdmin):
 
     def compare_version_view(self, request, object_id, version_id):
         return compare_view(self, request, object_id, version_id)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restore a version's content only (replaces reversion's revert-everything form)."""
+        return restore_view(self, request, object_id, version_id)
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        article = self.get_object(request, object_id)
+        if article is not None and hasattr(response, "context_data"):
+            response.context_data["action_list"] = history_rows(article)
+            response.context_data["original"] = article
+        return response
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -103,7 +138,20 @@ class ArticleAdmin(VersionAdmin):
             obj.created_by = request.user
         if form.cleaned_data.get("mark_updated"):
             obj.updated_at = timezone.now()
+        previous = Article.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+        if obj.status == Status.IN_REVIEW and previous != Status.IN_REVIEW:
+            article_mark_submitted(article=obj, user=request.user)
         super().save_model(request, obj, form, change)
+        request.article_outcome = outcome_message(
+            obj, chosen=form.data.get("status", obj.status), previous=previous
+        )
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        """Replace the generic "changed successfully" with what happened to the story."""
+        outcome = getattr(request, "article_outcome", None)
+        if outcome and level == messages.SUCCESS:
+            message, request.article_outcome = outcome, None
+        super().message_user(request, message, level, *args, **kwargs)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_live else None

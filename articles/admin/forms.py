@@ -1,32 +1,66 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from reversion.models import Version
 
+from articles.admin.body_editor import BodyEditorWidget
 from articles.models import Article, Status
 from articles.models.articles import LIVE_STATUSES, PUBLISHING_STATUSES
+from articles.sanitize import clean_body
 from articles.services import user_may_publish
 
 WRITER_STATUSES = (Status.DRAFT, Status.IN_REVIEW)
+SEO_HEADLINE = 70  # characters a results page shows of a title
+
+
+def last_saved_by(article) -> str:
+    version = (
+        Version.objects.get_for_object(article).select_related("revision__user").order_by("-pk")
+    ).first()
+    user = version.revision.user if version else None
+    return (user.get_full_name() or user.get_username()) if user else ""
 
 
 class ArticleAdminForm(forms.ModelForm):
     mark_updated = forms.BooleanField(
-        label="Tell readers it was updated",
+        label="Show as updated",
         required=False,
         help_text='Shows "Updated" with the time of this save. Leave unticked for small fixes.',
     )
+    # The save the editor started from: a save over a newer one is refused, not lost.
+    edited_since = forms.CharField(required=False, widget=forms.HiddenInput)
     user = None  # set per request by ArticleAdmin.get_form
 
     class Meta:
         model = Article
         fields = [
             "headline", "slug", "kicker", "dek", "body", "section", "tags", "dateline", "agency",
-            "hero_photo", "hero_caption", "status", "publish_at", "updated_at", "seo_title",
-            "seo_description",
+            "hero_photo", "hero_caption", "status", "publish_at", "front_page_position",
+            "seo_title", "seo_description",
         ]  # fmt: skip
+        widgets = {"body": BodyEditorWidget}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and "edited_since" in self.fields:
+            self.fields["edited_since"].initial = self.instance.modified_at.isoformat()
+        for name in ("publish_at", "updated_at"):
+            if name in self.fields and hasattr(self.fields[name].widget, "widgets"):
+                label = self.fields[name].label or name
+                date, time = self.fields[name].widget.widgets
+                date.attrs["aria-label"] = f"{label.capitalize()}: date"
+                time.attrs["aria-label"] = f"{label.capitalize()}: time"
+        if "front_page_position" in self.fields and not user_may_publish(self.user):
+            self.fields["front_page_position"].disabled = True
+            self.fields["front_page_position"].help_text = "Editors choose the front page."
+        if "headline" in self.fields:
+            self.fields["headline"].widget.attrs.update(
+                {"class": "vLargeTextField headline-input", "data-count-limit": SEO_HEADLINE}
+            )
+            self.fields["headline"].help_text = (
+                f"Search engines show about {SEO_HEADLINE} characters; "
+                "write a separate SEO title below if it must be longer."
+            )
         if "status" in self.fields and not user_may_publish(self.user):
             self.fields["status"].choices = [
                 choice for choice in Status.choices if choice[0] in WRITER_STATUSES
@@ -34,6 +68,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._refuse_a_stale_save()
         status = cleaned.get("status")
         if status is None:
             return cleaned
@@ -45,6 +80,21 @@ class ArticleAdminForm(forms.ModelForm):
             self._clean_going_live(cleaned)
         return cleaned
 
+    def _refuse_a_stale_save(self):
+        started = self.data.get("edited_since")
+        if not self.instance.pk or not started:
+            return
+        if self.instance.modified_at.isoformat() == started:
+            return
+        saver = last_saved_by(self.instance)
+        raise ValidationError(
+            f"{saver or 'Someone'} saved this story at "
+            f"{timezone.localtime(self.instance.modified_at):%H:%M:%S} after you opened it, "
+            "so your changes were not saved over theirs. Copy what you changed, open the story "
+            "again (its history compares the versions) and make your changes there.",
+            code="stale",
+        )
+
     def _clean_going_live(self, cleaned):
         now = timezone.now()
         publish_at = cleaned.get("publish_at")
@@ -54,10 +104,14 @@ class ArticleAdminForm(forms.ModelForm):
             cleaned["publish_at"] = publish_at = now
         if publish_at > now:
             cleaned["status"] = Status.SCHEDULED
-        relevant = {"status", "publish_at", "hero_photo"} & set(self.changed_data)
+        relevant = {"status", "publish_at", "hero_photo", "body"} & set(self.changed_data)
         if relevant or self.instance.pk is None:
-            problems = Article(hero_photo=cleaned.get("hero_photo")).publication_problems(
-                at=publish_at
-            )
-            if problems:
-                raise ValidationError({"hero_photo": problems})
+            hero = Article(hero_photo=cleaned.get("hero_photo"))
+            body = Article(body=clean_body(cleaned.get("body", "")))
+            errors = {
+                "hero_photo": hero.publication_problems(at=publish_at),
+                "body": body.publication_problems(at=publish_at),
+            }
+            errors = {field: problems for field, problems in errors.items() if problems}
+            if errors:
+                raise ValidationError(errors)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.querysets import ArticleQuerySet
-from articles.sanitize import clean_body, html_to_text
+from articles.sanitize import clean_body, html_to_text, inline_photo_ids
 
 
 class Status(models.TextChoices):
@@ -61,11 +61,28 @@ class Article(models.Model):
         blank=True,
         help_text='Shown to readers as "Updated" when later than the publication time.',
     )
+    front_page_position = models.PositiveSmallIntegerField(
+        "front page position",
+        null=True,
+        blank=True,
+        help_text="1 makes it the lead story; 2, 3… order the top stories. Leave empty and "
+        "the story follows by time.",
+    )
     seo_title = models.CharField("SEO title", max_length=110, blank=True)
     seo_description = models.CharField("SEO description", max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, editable=False
     )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Who last submitted the article for review.",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 
@@ -132,23 +149,39 @@ class Article(models.Model):
         return text if len(text) <= 300 else text[:297].rsplit(" ", 1)[0] + "…"
 
     def publication_problems(self, *, at: datetime.datetime | None = None) -> list[str]:
-        """Return why the article may not go live at the given time (empty when it may)."""
-        photo = self.hero_photo
-        if photo is None:
-            return []
+        """Return why the article may not go live at the given time (empty when it may).
+
+        The hero photo and every inline photo of the body are held to the same rules.
+        """
+        from articles.models.photos import Photo
+
         problems = []
-        if not photo.credit_line:
-            problems.append(
-                "The hero photo has no credit: add its photographer or agency before publishing."
-            )
-        when = timezone.localdate(at) if at else timezone.localdate()
-        if photo.rights_expired(on=max(when, timezone.localdate())):
-            problems.append(
-                f"The rights to the hero photo expired on {photo.rights_expire_on:%d %B %Y}"
-                + (" (before the scheduled time)" if at and when > timezone.localdate() else "")
-                + ": choose another photo."
-            )
+        if self.hero_photo is not None:
+            problems += _photo_problems(self.hero_photo, "The hero photo", at=at)
+        inline_ids = inline_photo_ids(self.body)
+        inline = Photo.objects.in_bulk(inline_ids)
+        for pk in dict.fromkeys(inline_ids):
+            photo = inline.get(pk)
+            if photo is None:
+                problems.append(f"The inline photo {pk} is no longer in the library: remove it.")
+            else:
+                problems += _photo_problems(photo, f"The inline photo “{photo}”", at=at)
         return problems
+
+
+def _photo_problems(photo, name: str, *, at: datetime.datetime | None) -> list[str]:
+    problems = []
+    if not photo.credit_line:
+        problems.append(f"{name} has no credit: add its photographer or agency before publishing.")
+    when = timezone.localdate(at) if at else timezone.localdate()
+    if photo.rights_expired(on=max(when, timezone.localdate())):
+        problems.append(
+            f"The rights to {name[0].lower()}{name[1:]} expired on "
+            f"{photo.rights_expire_on:%d %B %Y}"
+            + (" (before the scheduled time)" if at and when > timezone.localdate() else "")
+            + ": choose another photo."
+        )
+    return problems
 
 
 @reversion.register()

@@ -89,6 +89,15 @@ class Photo(models.Model):
     def reader_alt_text(self) -> str:
         return "" if self.is_decorative else self.alt_text
 
+    def articles_past_draft(self):
+        """Return the articles showing this photo that are, were or will be live."""
+        from articles.models.articles import PUBLISHING_STATUSES, Article
+
+        inline = models.Q(body__contains=f'<figure data-photo="{self.pk}"')
+        return Article.objects.filter(
+            models.Q(hero_photo=self) | inline, status__in=PUBLISHING_STATUSES
+        )
+
     def rights_expired(self, on: datetime.date | None = None) -> bool:
         today = on or timezone.localdate()
         return self.rights_expire_on is not None and self.rights_expire_on < today

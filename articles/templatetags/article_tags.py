@@ -1,7 +1,11 @@
 from django import template
-from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from articles.images import picture_sources
+from articles.models import Photo
+from articles.sanitize import INLINE_PHOTO, inline_photo_ids
 
 register = template.Library()
 
@@ -20,9 +24,29 @@ def picture(photo, *, sizes=HERO_SIZES, lazy=True, alt=None):
     }
 
 
+@register.filter
+def with_inline_photos(body: str) -> str:
+    """Render the body's library photos with their caption and credit.
+
+    A photo no longer credited, past its rights or gone from the library is left out.
+    """
+    photos = Photo.objects.in_bulk(inline_photo_ids(body))
+    today = timezone.localdate()
+
+    def render(match):
+        photo = photos.get(int(match.group(1))) if match.group(1).isdigit() else None
+        if photo is None or not photo.credit_line or photo.rights_expired(on=today):
+            return ""
+        return render_to_string("articles/includes/inline_photo.html", {"photo": photo})
+
+    return mark_safe(INLINE_PHOTO.sub(render, body))  # noqa: S308  (the body is sanitised)
+
+
 @register.simple_tag
 def site_name():
-    return settings.SITE_NAME
+    from publication.services import publication_name
+
+    return publication_name()
 
 
 @register.filter

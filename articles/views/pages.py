@@ -80,15 +80,20 @@ def _listing(request, *, heading, articles, obj=None, description="", feed_url="
     kind = obj._meta.model_name
     add_tags(request, "lists", f"list:{kind}:{obj.pk}", f"{kind}:{obj.pk}")
     page = _page(request, articles.for_listing())
+    stories = list(page.object_list)
+    lead = stories.pop(0) if page.number == 1 and stories else None
     context = {
         "page": page,
+        "lead": lead,
+        "stories": stories,
         "heading": heading,
         "object": obj,
         "description": description,
         "feed_url": feed_url,
         "canonical": absolute_url(request.path),
     }
-    return _last_modified(render(request, "articles/list.html", context), page.object_list)
+    shown = [lead, *stories] if lead else stories
+    return _last_modified(render(request, "articles/list.html", context), shown)
 
 
 @reader_page

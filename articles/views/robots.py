@@ -1,6 +1,5 @@
 import datetime
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,6 +8,7 @@ from articles.caching import reader_page
 from articles.invalidation import add_tags
 from articles.models import Article
 from articles.seo import absolute_url
+from publication.services import publication_name
 
 NEWS_SITEMAP_DAYS = 2
 
@@ -34,7 +34,7 @@ def news_sitemap(request):
     articles = Article.objects.published().filter(publish_at__gte=since).order_by("-publish_at")
     context = {
         "articles": [(absolute_url(a.get_absolute_url()), a) for a in articles[:1000]],
-        "publication": settings.SITE_NAME,
+        "publication": publication_name(),
     }
     return render(
         request, "articles/news_sitemap.xml", context, content_type="application/xml; charset=utf-8"

@@ -1,5 +1,5 @@
-/* Show the top banner at most N times per window, counted in this browser only.
-   The page stays the same for every reader (cacheable); without JavaScript the banner shows. */
+/* The top banner, counted and closed in this browser only: the page stays the same for every
+   reader (one cached copy); without JavaScript the banner simply shows. */
 (function () {
   "use strict";
   var banner = document.querySelector("[data-appeal-cap]");
@@ -7,14 +7,26 @@
   var maxViews = parseInt(banner.getAttribute("data-max-views"), 10);
   var windowMs = parseInt(banner.getAttribute("data-window-days"), 10) * 86400000;
   if (!(maxViews > 0) || !(windowMs > 0)) return;
-  var key = "appeal-banner-views";
+  var viewsKey = "appeal-banner-views";
+  var closedKey = "appeal-banner-closed";
   var now = Date.now();
-  var views = [];
+  var store;
   try {
-    views = JSON.parse(window.localStorage.getItem(key) || "[]");
+    store = window.localStorage;
+    store.getItem(viewsKey);
   } catch (e) {
     return; /* storage blocked: just show the banner */
   }
+  function save(key, value) {
+    try { store.setItem(key, value); } catch (e) { /* full or blocked: nothing to remember */ }
+  }
+  var closedAt = parseInt(store.getItem(closedKey), 10);
+  if (closedAt > 0 && now - closedAt < windowMs) {
+    banner.hidden = true;
+    return;
+  }
+  var views = [];
+  try { views = JSON.parse(store.getItem(viewsKey) || "[]"); } catch (e) { views = []; }
   if (!Array.isArray(views)) views = [];
   views = views.filter(function (t) { return typeof t === "number" && now - t < windowMs; });
   if (views.length >= maxViews) {
@@ -22,7 +34,14 @@
     return;
   }
   views.push(now);
-  try {
-    window.localStorage.setItem(key, JSON.stringify(views));
-  } catch (e) { /* full or blocked storage: nothing to remember */ }
+  save(viewsKey, JSON.stringify(views));
+  var close = banner.querySelector("[data-appeal-dismiss]");
+  if (!close) return;
+  close.hidden = false;
+  close.addEventListener("click", function () {
+    save(closedKey, String(Date.now()));
+    banner.hidden = true;
+    var main = document.getElementById("main");
+    if (main) { main.setAttribute("tabindex", "-1"); main.focus(); }
+  });
 })();

@@ -6,8 +6,8 @@ from support.models import Appeal, SupportSettings
 
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
-    list_display = ["placement", "active", "heading", "updated_at"]
-    list_editable = ["active"]
+    list_display = ["placement", "active", "show_goal", "heading", "updated_at"]
+    list_editable = ["active", "show_goal"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import DecimalField, Min, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
@@ -120,6 +121,8 @@ class DonationAdmin(ReadOnlyAdmin):
         return super().changelist_view(request, extra_context=extra_context)
 
     def attribution_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied  # fundraising data: not for Writers
         context = {
             **self.admin_site.each_context(request),
             "title": "Which stories make readers give",

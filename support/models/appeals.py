@@ -17,9 +17,30 @@ class SupportSettings(models.Model):
         max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
     )
     preset_amounts = models.CharField(
+        "monthly amounts",
         max_length=100,
         default="2,5,10,25",
         help_text="Amounts offered, separated by commas: 2, 5, 10, 25. Use a dot for cents: 7.50.",
+    )
+    annual_preset_amounts = models.CharField(
+        "annual amounts",
+        max_length=100,
+        default="25,50,100,250",
+        help_text="Amounts offered for a gift once a year, separated by commas.",
+    )
+    once_preset_amounts = models.CharField(
+        "one-time amounts",
+        max_length=100,
+        default="10,25,50,100",
+        help_text="Amounts offered for a single gift, separated by commas.",
+    )
+    preset_impact = models.TextField(
+        "what an amount does",
+        blank=True,
+        help_text=(
+            "Optional, one line per amount, shown under it: “monthly 5: Pays for a day of "
+            "fact-checking”. Frequencies: monthly, annual, once."
+        ),
     )
     payment_methods = models.CharField(
         max_length=200,
@@ -43,14 +64,53 @@ class SupportSettings(models.Model):
         return obj
 
     def clean(self):
-        errors = preset_errors(self.preset_amounts)
+        errors = {field: preset_errors(getattr(self, field)) for field in PRESET_FIELDS.values()}
+        errors["preset_impact"] = [error for _, error in parse_impact(self.preset_impact) if error]
+        errors = {field: messages for field, messages in errors.items() if messages}
         if errors:
-            raise ValidationError({"preset_amounts": errors})
+            raise ValidationError(errors)
 
     @property
     def presets(self) -> list[Decimal]:
-        """Return the offered amounts; an entry that is not a valid amount is left out."""
-        return [amount for amount, error in parse_presets(self.preset_amounts) if not error]
+        """Return the monthly amounts; an entry that is not a valid amount is left out."""
+        return self.presets_by_frequency()[Frequency.MONTHLY]
+
+    def presets_by_frequency(self) -> dict[str, list[Decimal]]:
+        """Return the valid amounts offered for each frequency, in order."""
+        return {
+            frequency: [a for a, error in parse_presets(getattr(self, field)) if not error]
+            for frequency, field in PRESET_FIELDS.items()
+        }
+
+    def impacts(self) -> dict[tuple[str, Decimal], str]:
+        """Return the line of impact text for each (frequency, amount) that has one."""
+        return dict(item for item, error in parse_impact(self.preset_impact) if not error)
+
+
+PRESET_FIELDS = {
+    Frequency.MONTHLY: "preset_amounts",
+    Frequency.ANNUAL: "annual_preset_amounts",
+    Frequency.ONCE: "once_preset_amounts",
+}
+
+
+def parse_impact(text: str) -> list[tuple[tuple | None, str]]:
+    """Read "monthly 5: text" lines into ((frequency, amount), text) pairs, or errors."""
+    pairs = []
+    for line in (line.strip() for line in (text or "").splitlines()):
+        if not line:
+            continue
+        head, colon, impact = line.partition(":")
+        frequency, _, amount = head.strip().partition(" ")
+        try:
+            value = parse_amount(amount.strip())
+        except AmountError:
+            value = None
+        if not colon or frequency not in Frequency.values or value is None or not impact.strip():
+            pairs.append((None, f"“{line}” should read like “monthly 5: what it pays for”."))
+        else:
+            pairs.append((((frequency, value), impact.strip()), ""))
+    return pairs
 
 
 def parse_presets(text: str) -> list[tuple[Decimal | None, str]]:
@@ -93,6 +153,11 @@ class Appeal(models.Model):
     footnote = models.CharField(max_length=300, blank=True)
     remind_prompt = models.CharField(max_length=100, blank=True)
     remind_label = models.CharField(max_length=100, blank=True)
+    show_goal = models.BooleanField(
+        "show the goal meter",
+        default=False,
+        help_text="Show how much of the monthly goal readers have given, under the text.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

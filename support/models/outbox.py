@@ -10,6 +10,7 @@ class OutboundEmail(models.Model):
     class Kind(models.TextChoices):
         RECEIPT = "receipt", "Receipt"
         PAYMENT_FAILED = "payment_failed", "Payment failed"
+        GIFT_ENDED = "gift_ended", "Gift ended"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -17,6 +17,9 @@ class Reminder(models.Model):
         FAILED = "failed", "Failed"
 
     email = models.EmailField()
+    address = models.CharField(
+        max_length=254, help_text="The mailbox the email reaches (lower case, no +tag)."
+    )
     due_on = models.DateField()
     article = models.ForeignKey(
         "articles.Article", null=True, blank=True, on_delete=models.SET_NULL
@@ -38,9 +41,9 @@ class Reminder(models.Model):
         indexes = [models.Index(fields=["status", "due_on"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["email"],
+                fields=["address"],
                 condition=Q(status="pending"),
-                name="one_pending_reminder_per_email",
+                name="one_pending_reminder_per_address",
             )
         ]
 

@@ -11,7 +11,8 @@ register = template.Library()
 
 def _appeal_context(context, placement: str, article=None) -> dict:
     request = context.get("request")
-    if request is None or appeal_state(request) != SHOWN:
+    # A draft's preview asks no one for money, and its token must reach no other page.
+    if request is None or context.get("preview") or appeal_state(request) != SHOWN:
         return {"appeal": None}
     add_tags(request, "support")  # an appeal edited, switched on or off
     bundle = support_snapshot()

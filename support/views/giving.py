@@ -26,13 +26,16 @@ def _article_or_none(article_id):
 @never_cache
 def give(request):
     support_settings = SupportSettings.load()
-    presets = support_settings.presets
+    offer = {
+        "presets": support_settings.presets_by_frequency(),
+        "impacts": support_settings.impacts(),
+    }
     if request.method != "POST":
-        form = GiveForm(presets=presets, initial=_initial(request, support_settings))
+        form = GiveForm(initial=_initial(request, support_settings), **offer)
         return _render_give(request, form, support_settings)
     if ratelimit.hit("checkout", ratelimit.client_ip(request), settings.CHECKOUT_RATE_LIMIT):
         return rate_limited(request)
-    form = GiveForm(request.POST, presets=presets)
+    form = GiveForm(request.POST, **offer)
     if not form.is_valid():
         return _render_give(request, form, support_settings, status=400)
     data = form.cleaned_data
@@ -56,9 +59,13 @@ def give(request):
 
 def _initial(request, support_settings):
     query = request.GET
+    frequency = query.get("frequency", support_settings.default_frequency)[:20]
+    default = support_settings.default_amount
+    if frequency != support_settings.default_frequency:
+        default = next(iter(support_settings.presets_by_frequency().get(frequency, [])), default)
     return {
-        "frequency": query.get("frequency", support_settings.default_frequency)[:20],
-        "amount": query.get("amount", f"{support_settings.default_amount.normalize():f}")[:20],
+        "frequency": frequency,
+        "amount": query.get("amount", f"{default.normalize():f}")[:20],
         **GiveForm.origin_from(query, placement="support_page"),
     }
 

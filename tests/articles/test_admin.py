@@ -2,12 +2,14 @@ import datetime
 import json
 
 import pytest
+import reversion
 import time_machine
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.models import Article, Status
+from articles.models import Article, Byline, Status
+from articles.services import article_publish
 from tests.articles.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -308,11 +310,51 @@ def test_an_editor_compares_a_version_and_restores_it(client, editor, section):
     after = [c["text"] for c in find(compare.content, "td", class_="diff-added")]
     assert (before, after) == (["First headline"], ["Second headline"])
 
-    client.post(
-        f"{ADD}{article.pk}/history/{first.pk}/", form_data(section, headline="First headline")
-    )
+    history = client.get(f"{ADD}{article.pk}/history/").content.decode()
+    assert f"{ADD}{article.pk}/history/{first.pk}/compare/" in history
+    assert "Compare with previous" in history
+    assert client.get(f"{ADD}{article.pk}/history/{first.pk}/").status_code == 200
+    client.post(f"{ADD}{article.pk}/history/{first.pk}/")
     article.refresh_from_db()
     assert article.headline == "First headline"
+
+
+def test_restoring_a_version_of_a_live_story_keeps_its_state_time_url_and_byline(
+    client, editor, section
+):
+    with reversion.create_revision():
+        article = ArticleFactory(section=section, headline="Draft headline")
+    Byline.objects.create(article=article, author=AuthorFactory(name="Anna"))
+    article_publish(article=article, user=editor)
+    published_at, url = article.publish_at, article.get_absolute_url()
+    first = Version.objects.get_for_object(article).order_by("pk").first()
+
+    response = client.post(f"{ADD}{article.pk}/history/{first.pk}/", follow=True)
+
+    article.refresh_from_db()
+    assert (article.status, article.publish_at) == (Status.PUBLISHED, published_at)
+    assert article.headline == "Draft headline"
+    assert [b.author.name for b in article.bylines.all()] == ["Anna"]
+    assert client.get(url).status_code == 200
+    assert f"still published at {url}" in response.content.decode()
+
+
+def test_a_restore_that_would_put_an_uncredited_photo_on_a_live_story_is_refused(
+    client, editor, section
+):
+    with reversion.create_revision():
+        article = ArticleFactory(
+            section=section, hero_photo=PhotoFactory(photographer="", agency="")
+        )
+    article.hero_photo = None
+    article_publish(article=article, user=editor)
+    first = Version.objects.get_for_object(article).order_by("pk").first()
+
+    response = client.post(f"{ADD}{article.pk}/history/{first.pk}/", follow=True)
+
+    article.refresh_from_db()
+    assert article.hero_photo is None
+    assert "Not restored: The hero photo has no credit" in response.content.decode()
 
 
 def test_editors_may_delete_and_writers_may_not():
@@ -321,3 +363,72 @@ def test_editors_may_delete_and_writers_may_not():
     assert editor.has_perm("articles.delete_article")
     assert not writer.has_perm("articles.delete_article")
     assert Permission.objects.filter(codename="publish_article").exists()
+
+
+def test_each_save_says_what_happened_to_the_story_and_where_it_is(client, editor, section):
+    published = client.post(f"{ADD}add/", form_data(section, status=Status.PUBLISHED), follow=True)
+    article = Article.objects.get()
+    url = article.get_absolute_url()
+    updated = client.post(
+        change_url(article),
+        form_data(
+            section,
+            status=Status.PUBLISHED,
+            publish_at_0=f"{article.publish_at:%Y-%m-%d}",
+            publish_at_1=f"{article.publish_at:%H:%M:%S}",
+        ),
+        follow=True,
+    )
+    withdrawn = client.post(
+        change_url(article),
+        form_data(
+            section,
+            status=Status.UNPUBLISHED,
+            publish_at_0=f"{article.publish_at:%Y-%m-%d}",
+            publish_at_1=f"{article.publish_at:%H:%M:%S}",
+        ),
+        follow=True,
+    )
+
+    assert f"Published: “Ceasefire holds” is live at {url}." in published.content.decode()
+    assert f"Updated the live story: readers see “Ceasefire holds” as saved now, at {url}." in (
+        updated.content.decode()
+    )
+    assert f"{url} no longer answers readers" in withdrawn.content.decode()
+
+
+def test_a_save_over_someone_elses_newer_save_is_refused_and_nothing_is_lost(
+    client, editor, section
+):
+    with reversion.create_revision():
+        article = ArticleFactory(section=section, headline="Ceasefire holds")
+    opened = client.get(change_url(article)).content
+    started = find(opened, "input", name="edited_since")[0]["attrs"]["value"]
+    other = UserFactory(groups=["Editors"], first_name="Anna", last_name="Editor")
+    with reversion.create_revision():
+        article.headline = "Ceasefire holds, for now"
+        article.save()
+        reversion.set_user(other)
+
+    response = client.post(
+        change_url(article), form_data(section, headline="Mine", edited_since=started)
+    )
+
+    assert response.status_code == 200
+    assert "Anna Editor saved this story at" in errors(response)
+    article.refresh_from_db()
+    assert article.headline == "Ceasefire holds, for now"
+    fresh = find(client.get(change_url(article)).content, "input", name="edited_since")
+    again = client.post(
+        change_url(article),
+        form_data(section, headline="Mine", edited_since=fresh[0]["attrs"]["value"]),
+    )
+    assert again.status_code == 302
+
+
+def test_only_editors_choose_the_front_page(client, writer, section):
+    client.post(f"{ADD}add/", form_data(section, front_page_position="1"))
+
+    assert Article.objects.get().front_page_position is None
+    form = client.get(f"{ADD}add/").content.decode()
+    assert "Editors choose the front page." in form

@@ -153,3 +153,38 @@ def test_the_data_migration_creates_writers_and_editors_with_distinct_powers():
     assert "publish_article" not in writer_codenames
     assert "delete_article" not in writer_codenames
     assert {"publish_article", "delete_article", "change_photo"} <= editor_codenames
+
+
+def test_inline_photos_are_held_to_the_hero_photos_rules_and_left_out_once_their_rights_end():
+    from articles.templatetags.article_tags import with_inline_photos
+
+    today = timezone.localdate()
+    expired = PhotoFactory(caption="Old", rights_expire_on=today - datetime.timedelta(days=1))
+    good = PhotoFactory(caption="Fresh", photographer="Jane Doe", agency="")
+    body = (
+        f'<p>a</p><figure data-photo="{expired.pk}">x</figure>'
+        f'<figure data-photo="{good.pk}">y</figure>'
+    )
+    article = ArticleFactory(body=body)
+
+    assert article.publication_problems() == [
+        f"The rights to the inline photo “{expired}” expired on "
+        f"{expired.rights_expire_on:%d %B %Y}: choose another photo."
+    ]
+    rendered = with_inline_photos(article.body)
+    assert "Old" not in rendered
+    assert 'Fresh <span class="credit">Jane Doe</span>' in rendered
+    assert article.body_text == "a"
+
+
+def test_the_front_page_puts_the_editors_lead_and_top_stories_first_then_the_rest_by_time():
+    now = timezone.now()
+    newest = ArticleFactory(live=True, publish_at=now - datetime.timedelta(minutes=5))
+    lead = ArticleFactory(live=True, front_page_position=1, publish_at=now - datetime.timedelta(1))
+    second = ArticleFactory(
+        live=True, front_page_position=2, publish_at=now - datetime.timedelta(2)
+    )
+    older = ArticleFactory(live=True, publish_at=now - datetime.timedelta(3))
+    ArticleFactory(front_page_position=1)  # a draft is never on the front page
+
+    assert list(Article.objects.front_page()) == [lead, second, newest, older]

@@ -115,3 +115,46 @@ def test_the_photo_list_shows_usage_and_filters_rights_expiring_within_30_days(c
     rows = [r["text"] for r in find(filtered, "tr") if "Expir" in r["text"] or "Valid" in r["text"]]
     assert any("Expiring soon" in r and "Expires in 9 days" in r for r in rows)
     assert "Valid for long" not in filtered
+
+
+def test_an_upload_kept_after_an_error_is_saved_with_the_next_try_and_then_removed(client, editor):
+    from django.core.files.storage import default_storage
+
+    first = upload(client, jpeg(iptc={(2, 80): "Jane Photographer"}), alt_text="")
+    token = find(first.content, "input", name="pending_image")[0]["attrs"]["value"]
+    data = {
+        "pending_image": token, "alt_text": "A checkpoint", "caption": "", "photographer": "",
+        "agency": "", "source_url": "", "usage_terms": "", "licence_url": "",
+        "rights_expire_on": "", "notes": "",
+    }  # fmt: skip
+
+    assert client.post(f"{PHOTOS}add/", data).status_code == 302
+
+    photo = Photo.objects.get()
+    assert (photo.width, photo.photographer) == (800, "Jane Photographer")
+    assert default_storage.listdir("uploads-pending")[1] == []
+
+
+def test_a_kept_upload_serves_only_the_person_who_made_it(client, editor):
+    first = upload(client, jpeg(), alt_text="")
+    token = find(first.content, "input", name="pending_image")[0]["attrs"]["value"]
+    client.force_login(UserFactory(groups=["Editors"]))
+
+    response = client.post(f"{PHOTOS}add/", {"pending_image": token, "alt_text": "Stolen"})
+
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    assert not Photo.objects.exists()
+
+
+def test_the_photo_library_filters_unused_photos_and_shows_credit_and_use_on_hover(client, editor):
+    used = PhotoFactory(caption="On a story", photographer="Jane Doe", agency="")
+    PhotoFactory(caption="Never used")
+    ArticleFactory(hero_photo=used)
+
+    unused = client.get(PHOTOS, {"used": "no"}).content.decode()
+    listing = client.get(PHOTOS).content
+
+    assert "Never used" in unused and "On a story" not in unused
+    titles = {img["attrs"].get("title") for img in find(listing, "img")}
+    assert "Jane Doe · 1 article" in titles

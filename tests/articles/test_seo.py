@@ -64,7 +64,7 @@ def test_the_article_page_describes_itself_as_a_news_article_with_credited_image
     assert data["author"] == [
         {"@type": "Person", "name": "Ann Lee", "url": SITE + "/author/ann-lee/"}
     ]
-    assert data["publisher"]["name"] == "Newsroom"
+    assert data["publisher"]["name"] == "The Moscow Times"
     image = data["image"][0]
     assert image["creditText"] == "Stringer / AFP"
     assert image["copyrightNotice"] == "© AFP"
@@ -210,7 +210,7 @@ def test_the_news_sitemap_lists_only_the_last_two_days(client):
     urls = root.findall(f"{SITEMAP}url")
     assert [u.findtext(f"{SITEMAP}loc") for u in urls] == [SITE + fresh.get_absolute_url()]
     assert urls[0].findtext(f"{NEWS}news/{NEWS}title") == "Fresh news"
-    assert urls[0].findtext(f"{NEWS}news/{NEWS}publication/{NEWS}name") == "Newsroom"
+    assert urls[0].findtext(f"{NEWS}news/{NEWS}publication/{NEWS}name") == "The Moscow Times"
 
 
 def test_robots_txt_points_to_the_sitemaps_and_keeps_crawlers_out_of_previews(client):
@@ -253,6 +253,31 @@ def test_a_forged_preview_link_is_refused(client, token):
 
     assert response.status_code == 404
     assert b"not valid" in response.content
+
+
+def test_atom_summaries_are_plain_text_and_the_full_text_is_sanitised_html(client):
+    ArticleFactory(
+        live=True,
+        dek="Why <b>bold</b> & <script>x</script> stay text",
+        body='<p>First <em>paragraph</em>.</p><p onclick="steal()">Second.</p>',
+    )
+
+    entry = ET.fromstring(client.get("/atom/").content).find(f"{ATOM}entry")
+
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "text"
+    assert summary.text == "Why <b>bold</b> & <script>x</script> stay text"
+    content = entry.find(f"{ATOM}content")
+    assert content.get("type") == "html"
+    assert content.text == "<p>First <em>paragraph</em>.</p><p>Second.</p>"
+
+
+def test_rss_descriptions_escape_text_so_readers_do_not_take_it_for_markup(client):
+    ArticleFactory(live=True, dek="A <b>dek</b> & more")
+
+    item = ET.fromstring(client.get("/rss/").content).find("./channel/item")
+
+    assert item.findtext("description") == "A &lt;b&gt;dek&lt;/b&gt; &amp; more"
 
 
 def test_the_news_sitemap_lists_at_most_a_thousand_articles_newest_first(client):

@@ -50,7 +50,8 @@ def test_a_reader_gives_2_dollars_monthly_from_the_story_and_the_editor_sees_it(
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator("aside.appeal")).to_have_count(0)
     expect(page.locator("aside.appeal")).to_have_count(0)
-    expect(page.get_by_text("Support us")).to_have_count(0)
+    # Only the masthead's Support button and the footer link remain, outside the story.
+    expect(page.get_by_role("main").get_by_text("Support us")).to_have_count(0)
 
     site.stripe.deliveries(wait=True)
     donation = Donation.objects.get()

@@ -24,7 +24,10 @@ def jpeg(width=960, height=540) -> dict:
 def write_article(page) -> None:
     page.goto("/admin/articles/article/add/")
     page.get_by_label("Headline").fill(HEADLINE)
-    page.get_by_label("Body").fill("<p>Delegations met on Monday.</p><p>Talks go on.</p>")
+    body = page.get_by_role("textbox", name="Body")
+    body.fill("Delegations met on Monday.")
+    body.press("Enter")
+    body.press_sequentially("Talks go on.")
     page.get_by_label("Section").select_option(label="News")
 
 

@@ -29,7 +29,8 @@ PUBLISHING = {"publish_selected", "unpublish_selected", "submit_for_review"}
 # (permissions, bulk actions) per model and role; a role left out may do nothing there.
 # Writers draft; Editors also delete, publish and schedule, edit the appeals and support
 # settings, look at (never edit) donors, gifts, payments, events and emails, and may cancel
-# reminders. Accounts, groups and login records are for superusers only.
+# reminders, and edit the publication's name, masthead and pages. Accounts, groups and login
+# records are for superusers only.
 MATRIX = {
     "articles.Article": {
         "writer": ({"view", "add", "change"}, {"submit_for_review"}),
@@ -47,6 +48,8 @@ MATRIX = {
     "support.StripeEvent": {"editor": ({"view"}, set())},
     "support.OutboundEmail": {"editor": ({"view"}, set())},
     "support.Reminder": {"editor": ({"view", "change"}, {"cancel_selected"})},
+    "publication.Publication": {"editor": ({"view", "change"}, set())},
+    "publication.Page": {"editor": (ALL, set())},
     "auth.User": {},
     "auth.Group": {},
     "axes.AccessAttempt": {},
@@ -168,3 +171,101 @@ def test_a_bulk_action_runs_only_for_the_roles_the_matrix_allows(
     if "view" not in permissions:
         assert response.status_code == 403
     assert ran == (action in actions)
+
+
+def _photo_on(status):
+    photo = PhotoFactory()
+    ArticleFactory(hero_photo=photo, status=status, publish_at=timezone.now())
+    return photo
+
+
+def _inline_photo_on(status):
+    photo = PhotoFactory()
+    body = f'<p>Text.</p><figure data-photo="{photo.pk}">Photo</figure>'
+    ArticleFactory(body=body, status=status, publish_at=timezone.now())
+    return photo
+
+
+# What readers can see (or saw, or will see) is an editor's: rows a Writer may not change.
+ROW_CASES = {
+    "draft article": (lambda: ArticleFactory(status="draft"), True),
+    "article in review": (lambda: ArticleFactory(status="in_review"), True),
+    "live article": (lambda: ArticleFactory(live=True), False),
+    "scheduled article": (lambda: ArticleFactory(status="scheduled"), False),
+    "unpublished article": (lambda: ArticleFactory(status="unpublished"), False),
+    "unused photo": (lambda: PhotoFactory(), True),
+    "photo of a draft": (lambda: _photo_on("draft"), True),
+    "photo of a live story": (lambda: _photo_on("published"), False),
+    "photo of a scheduled story": (lambda: _photo_on("scheduled"), False),
+    "photo of an unpublished story": (lambda: _photo_on("unpublished"), False),
+    "inline photo of a live story": (lambda: _inline_photo_on("published"), False),
+    "inline photo of a draft": (lambda: _inline_photo_on("draft"), True),
+}
+
+
+@pytest.mark.parametrize("case", ROW_CASES)
+@pytest.mark.parametrize("role", ["writer", "editor"])
+def test_writers_may_not_change_what_readers_can_see_and_the_server_refuses_the_save(
+    client, case, role
+):
+    make, writer_may = ROW_CASES[case]
+    obj = make()
+    label = obj._meta.label
+    client.force_login(user_for(role))
+    request = RequestFactory().get(admin_url(label))
+    request.user = user_for(role)
+    may = role == "editor" or writer_may
+
+    assert model_admin(label).has_change_permission(request, obj) == may
+    page = client.get(f"{admin_url(label)}{obj.pk}/change/")
+    assert page.status_code == 200
+    assert (b'name="_save"' in page.content) == may
+    if not may:
+        refused = client.post(f"{admin_url(label)}{obj.pk}/change/", {"caption": "Changed"})
+        assert refused.status_code == 403
+
+
+def test_a_writer_cannot_reopen_an_unpublished_story_and_an_editor_can(client):
+    article = ArticleFactory(status="unpublished")
+    data = {"action": "submit_for_review", "_selected_action": [article.pk], "index": 0}
+
+    client.force_login(user_for("writer"))
+    client.post(admin_url("articles.Article"), data)
+    article.refresh_from_db()
+    assert article.status == "unpublished"
+
+    client.force_login(user_for("editor"))
+    client.post(admin_url("articles.Article"), data)
+    article.refresh_from_db()
+    assert article.status == "in_review"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_history_compare_and_restore_pages_follow_the_article_permissions(client, role):
+    import reversion
+    from reversion.models import Version
+
+    with reversion.create_revision():
+        article = ArticleFactory(live=True)
+    version = Version.objects.get_for_object(article).get()
+    client.force_login(user_for(role))
+    base = f"{admin_url('articles.Article')}{article.pk}/history/"
+    permissions, _ = expected("articles.Article", role)
+
+    history = client.get(base)
+    compare = client.get(f"{base}{version.pk}/compare/")
+    restore = client.post(f"{base}{version.pk}/")
+
+    assert history.status_code == compare.status_code == (200 if permissions else 403)
+    # Restoring changes the story: only for those who may change this (live) story.
+    assert restore.status_code == (302 if role == "editor" else 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_attribution_report_is_for_those_who_may_see_donations(client, role):
+    client.force_login(user_for(role))
+    permissions, _ = expected("support.Donation", role)
+
+    response = client.get("/admin/support/donation/attribution/")
+
+    assert response.status_code == (200 if "view" in permissions else 403)

@@ -52,7 +52,7 @@ def test_a_connection_from_outside_the_proxies_networks_keeps_its_own_address(se
 @pytest.mark.django_db
 def test_behind_the_proxy_each_reader_has_a_rate_limit_bucket_of_their_own(client, settings):
     settings.TRUSTED_PROXY_COUNT = 1
-    settings.REMINDER_RATE_LIMIT_IP = "1/h"
+    settings.REMINDER_RATE_LIMIT_NETWORK = "1/h"
 
     def ask(forwarded):
         return client.post(

@@ -70,9 +70,9 @@ def test_a_cancel_link_cancels_only_the_reminders_of_the_address_it_was_sent_to(
     token = reminders.cancel_token(mine)
     forged = signing.dumps({"email": "them@example.org"}, salt="another-salt", compress=True)
 
-    assert client.get(cancel_url(forged)).status_code == 400
-    assert client.get(cancel_url(token)).status_code == 200
-    assert client.get(cancel_url(token)).status_code == 200  # a second click changes nothing
+    assert client.post(cancel_url(forged)).status_code == 400
+    assert client.post(cancel_url(token)).status_code == 200
+    assert client.post(cancel_url(token)).status_code == 200  # a second click changes nothing
 
     mine.refresh_from_db()
     theirs.refresh_from_db()
@@ -84,7 +84,7 @@ def test_a_cancel_link_expires(client):
     token = reminders.cancel_token(reminder)
 
     with later(reminders.CANCEL_MAX_AGE):
-        response = client.get(cancel_url(token))
+        response = client.post(cancel_url(token))
 
     reminder.refresh_from_db()
     assert response.status_code == 400

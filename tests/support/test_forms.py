@@ -125,3 +125,39 @@ def test_amounts_are_read_as_people_type_them(typed, amount):
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["amount_value"] == Decimal(amount)
+
+
+BY_FREQUENCY = {
+    "monthly": [Decimal("2"), Decimal("5")],
+    "annual": [Decimal("25"), Decimal("50")],
+    "once": [Decimal("10")],
+}
+
+
+@pytest.mark.parametrize(
+    ("frequency", "amount", "valid"),
+    [("monthly", "2", True), ("annual", "2", False), ("annual", "50", True), ("once", "5", False)],
+)
+def test_a_preset_is_only_accepted_for_the_frequency_that_offers_it(frequency, amount, valid):
+    form = GiveForm({"frequency": frequency, "amount": amount}, presets=BY_FREQUENCY)
+
+    assert form.is_valid() is valid
+    if not valid:
+        label = {"annual": "annual", "once": "one-time"}[frequency]
+        assert form.errors["amount"] == [f"Choose one of the {label} amounts, or type an amount."]
+
+
+def test_a_typed_amount_is_accepted_for_any_frequency():
+    form = GiveForm(
+        {"frequency": "annual", "amount": "2", "custom_amount": "12"}, presets=BY_FREQUENCY
+    )
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount_value"] == Decimal("12.00")
+
+
+def test_a_drafts_preview_link_is_never_kept_as_the_page_to_return_to():
+    form = give_form(next="/preview/1:abc:def/")
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["next"] == ""

@@ -1,9 +1,10 @@
+import re
 from datetime import date, timedelta
 
 import pytest
 import time_machine
 from django.core import mail, signing
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -69,13 +70,77 @@ def test_with_an_email_the_reader_sees_and_we_store_exactly_what_they_agreed_to(
     assert reminder.status == Reminder.Status.PENDING
 
 
-def test_asking_again_moves_the_date_instead_of_adding_a_second_email(client):
-    ask(client, when="week", email="again@example.org")
+def test_asking_again_for_the_same_address_neither_moves_nor_adds_a_reminder(client):
+    first = ask(client, when="week", email="again@example.org")
+    again = ask(client, when="week", email="Again+news@Example.org")
     ask(client, when="date", on_date="2027-01-15", email="again@example.org")
 
     reminder = Reminder.objects.get()
-    assert reminder.due_on == date(2027, 1, 15)
-    assert "15 January 2027" in reminder.consent_text
+    assert reminder.due_on == date(2026, 12, 4)
+    assert "4 December 2026" in reminder.consent_text
+    assert confirmation(first) == confirmation(again)
+
+
+def confirmation(response) -> str:
+    """The confirmation page without the browser's own cancel link."""
+    page = response.content.decode()
+    return re.sub(r"/support/remind/undo/[0-9a-f-]+/", "", page)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["J.Doe@gmail.com", "jdoe+support@gmail.com", "j.d.o.e+x@googlemail.com", "JDOE@GMAIL.COM"],
+)
+def test_variants_of_one_address_share_its_one_pending_reminder(client, variant):
+    ask(client, when="week", email="jdoe@gmail.com")
+
+    ask(client, when="month", email=variant)
+
+    reminder = Reminder.objects.get()
+    assert (reminder.email, reminder.due_on) == ("jdoe@gmail.com", date(2026, 12, 4))
+
+
+def test_dots_are_kept_outside_gmail_and_plus_tags_are_dropped_everywhere():
+    from support.addresses import normalise
+
+    assert normalise(" J.Doe+tag@Example.ORG ") == "j.doe@example.org"
+    assert normalise("j.doe+tag@googlemail.com") == "jdoe@gmail.com"
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["a@localhost", "a@example", "a@[127.0.0.1]", "a@192.168.1.1", "a@host.local", "a@x.invalid"],
+)
+def test_an_address_without_a_deliverable_domain_is_refused(client, email):
+    response = ask(client, email=email)
+
+    assert response.status_code == 400
+    assert "Enter an email address we can deliver to" in response.content.decode()
+    assert not Reminder.objects.exists()
+
+
+def test_the_confirmation_has_a_cancel_button_for_this_browser_that_cancels_on_post(client):
+    page = ask(client, when="week", email="mine@example.org").content.decode()
+    undo = re.search(r'href="(/support/remind/undo/[0-9a-f-]+/)"', page).group(1)
+
+    shown = client.get(undo)
+    assert shown.status_code == 200
+    assert 'method="post"' in shown.content.decode()
+    assert Reminder.objects.get().status == Reminder.Status.PENDING
+
+    assert client.post(undo).status_code == 200
+    assert Reminder.objects.get().status == Reminder.Status.CANCELLED
+
+
+def test_the_cancel_link_of_a_request_that_found_a_reminder_cancels_nothing(client):
+    ask(client, when="week", email="victim@example.org")
+    page = ask(Client(), when="week", email="victim@example.org").content.decode()
+    undo = re.search(r'href="(/support/remind/undo/[0-9a-f-]+/)"', page).group(1)
+
+    response = Client().post(undo)
+
+    assert response.status_code == 200
+    assert Reminder.objects.get().status == Reminder.Status.PENDING
 
 
 @pytest.mark.parametrize(
@@ -105,13 +170,28 @@ def test_a_tampered_snooze_cookie_counts_as_no_snooze():
     assert appeal_state(request) == SHOWN
 
 
-def test_reminder_requests_are_rate_limited_per_email_and_per_ip(client, settings):
+def test_reminder_requests_are_rate_limited_per_address_and_per_network(client, settings):
     settings.REMINDER_RATE_LIMIT_EMAIL = "2/d"
     codes = [ask(client, email="busy@example.org").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
 
-    settings.REMINDER_RATE_LIMIT_IP = "1/h"
-    assert ask(client).status_code == 429
+    settings.REMINDER_RATE_LIMIT_NETWORK = "1/h"
+    neighbour = Client(REMOTE_ADDR="127.0.0.99")
+    assert neighbour.post(REMIND, {"when": "week"}).status_code == 429
+
+
+def test_an_attacker_cannot_use_up_the_victims_limit_for_their_own_address(client, settings):
+    settings.REMINDER_RATE_LIMIT_EMAIL = "2/d"
+    attacker = Client(REMOTE_ADDR="203.0.113.7")
+    for _ in range(3):
+        attacker.post(REMIND, {"when": "week", "email": "victim@example.org"})
+    Reminder.objects.all().delete()
+
+    victim = Client(REMOTE_ADDR="198.51.100.20")
+    response = victim.post(REMIND, {"when": "week", "email": "victim@example.org"})
+
+    assert response.status_code == 200
+    assert Reminder.objects.get().email == "victim@example.org"
 
 
 def due_reminder(client, email="due@example.org", **data):
@@ -137,8 +217,11 @@ def test_a_due_reminder_is_sent_once_with_a_support_link_and_a_cancel_link(
     assert "4 December 2026" in email.body
     assert email.alternatives[0].mimetype == "text/html"
     cancel_path = email.body.split("/support/remind/cancel/", 1)[1].split()[0]
+    assert email.extra_headers["List-Unsubscribe"].endswith(
+        f"/support/remind/cancel/{cancel_path}>"
+    )
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert reminders.reminder_send(reminder_id=reminder.pk) == "skipped"
-    assert cancel_path
 
 
 def test_a_reminder_that_is_not_yet_due_stays_pending(client, frozen_today, dispatch):
@@ -220,12 +303,18 @@ def test_a_gift_made_before_asking_does_not_cancel_the_reminder(client, frozen_t
     assert reminder.status == Reminder.Status.SENT
 
 
-def test_the_one_click_cancel_link_cancels_every_pending_reminder_for_the_address(client):
+def test_the_emailed_cancel_link_shows_a_button_and_cancels_only_on_post(client):
     reminder = due_reminder(client, email="stop@example.org")
-    token = reminders.cancel_token(reminder)
+    url = reverse("support:remind-cancel", args=[reminders.cancel_token(reminder)])
 
-    response = client.get(reverse("support:remind-cancel", args=[token]))
+    shown = client.get(url)  # what a mail scanner prefetching the link does
+    assert shown.status_code == 200
+    assert 'method="post"' in shown.content.decode()
+    reminder.refresh_from_db()
+    assert reminder.status == Reminder.Status.PENDING
 
+    # One-click unsubscribe (RFC 8058): the mail provider posts without a CSRF token.
+    response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     reminder.refresh_from_db()
     assert reminder.status == Reminder.Status.CANCELLED
@@ -235,7 +324,7 @@ def test_a_tampered_cancel_token_changes_nothing(client):
     reminder = due_reminder(client, email="keep@example.org")
     token = reminders.cancel_token(reminder)
 
-    response = client.get(reverse("support:remind-cancel", args=[token[:-3] + "abc"]))
+    response = client.post(reverse("support:remind-cancel", args=[token[:-3] + "abc"]))
 
     assert response.status_code == 400
     reminder.refresh_from_db()

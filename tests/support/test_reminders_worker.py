@@ -33,7 +33,7 @@ def test_beat_and_a_real_worker_deliver_a_due_reminder_and_mark_it_sent(
 
     log = (ARTIFACTS / "celery-worker.log").read_text(errors="replace")
     assert "To: worker@example.org" in log
-    assert "Subject: Your reminder: support independent journalism" in log
+    assert "Subject: Your reminder from The Moscow Times" in log
     assert reminder.sent_at is not None
 
 

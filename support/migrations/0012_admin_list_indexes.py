@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0004_article_search_vector'),
-        ('support', '0007_ledger_disputes_and_failure_bookkeeping'),
+        ('support', '0011_gift_ended_email'),
     ]
 
     operations = [

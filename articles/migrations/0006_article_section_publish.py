@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0004_article_search_vector'),
+        ('articles', '0005_article_submitted_and_front_page'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,48 @@
+"""The article body's rich-text widget: django-prose-editor's Tiptap build, under our CSP.
+
+The package's own widget loads its modules through an inline import map, which the admin's
+Content-Security-Policy (no inline script) refuses; this widget loads one module of ours that
+imports the editor by URL, and the package's stylesheets. nh3 still decides what is stored.
+"""
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from articles.models import Photo
+
+PROSE_CSS = [
+    "django_prose_editor/material-icons.css",
+    "django_prose_editor/editor.css",
+    "django_prose_editor/overrides.css",
+    "newsroom-admin/body-editor.css",
+]
+
+
+def photos_for_the_body():
+    """Photos an inline photo may be: credited, rights not expired, not the placeholder."""
+    credited = ~Q(photographer="") | ~Q(agency="")
+    return (
+        Photo.objects.filter(credited, is_placeholder=False)
+        .exclude(rights_expire_on__lt=timezone.localdate())
+        .order_by("-created_at")[:200]
+    )
+
+
+class BodyEditorWidget(forms.Textarea):
+    template_name = (
+        "articles/widgets/body_editor.html"  # an app template: widgets render with those
+    )
+
+    class Media:
+        css = {"all": PROSE_CSS}
+        js = [forms.Script("newsroom-admin/body-editor.js", type="module")]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-body-editor"] = "true"
+        context["widget"]["photos"] = list(photos_for_the_body())
+        return context
+
+    def use_required_attribute(self, initial):
+        return False

@@ -1,0 +1,60 @@
+"""What a new site starts with: the publication the seeded appeals speak for, and its pages.
+
+Editors change all of it in the admin (Publication → Publication, Pages).
+"""
+
+NAME = "The Moscow Times"
+TAGLINE = "Independent news from Russia"
+
+PRIVACY = """
+<p>We ask for as little as we can, keep it only as long as we need it, and sell nothing.</p>
+<h2>Reading</h2>
+<p>Reading our pages stores nothing about you: a plain page view sets no cookie, we run no
+analytics and no advertising, and our pages load nothing from any other site.</p>
+<h2>Cookies we set</h2>
+<ul>
+<li><code>appeal_state</code>: set on the thank-you page after a gift, or after you press
+"Remind me later". It hides our appeals for 30 days, or until the date you chose. It is signed,
+and holds only that choice.</li>
+<li><code>csrftoken</code>: set on a page with a form (the support form, the reminder form).
+It protects those forms from forged submissions.</li>
+<li><code>sessionid</code>: set only when a member of staff logs in to edit the site.</li>
+</ul>
+<h2>Stored in your browser only</h2>
+<p>Your browser remembers how many times it has shown you our top banner, and whether you
+pressed "Not now", in its local storage. It is never sent to us.</p>
+<h2>When you support us</h2>
+<p>Payments are handled by Stripe; we never see or store your card number. We keep the amount,
+how often you give, the date, the story you came from and, if you give it, your email
+address, to send your receipts and let you change or cancel your gift.</p>
+<h2>Reminders</h2>
+<p>If you ask us to remind you later, we keep your email address and the date you chose,
+send that one email and nothing else. Every reminder email has a link to cancel it.</p>
+<h2>Your data</h2>
+<p>Write to us and we will send you everything we hold about your email address, or erase it.</p>
+"""
+
+ABOUT = """
+<p>The Moscow Times is an independent news source on Russia, for over 30 years. Since July 1,
+2024 we carry no advertising: our readers keep us going.</p>
+<p>Our journalism is banned in Russia. We need your help to keep providing you with the truth.</p>
+"""
+
+CONTACT = """
+<p>News tips, corrections and questions about your gift: write to the editors at the address
+below. We read everything; we cannot answer every message.</p>
+"""
+
+TERMS = """
+<p>Everything on this site is published by The Moscow Times. You may link to and quote our
+articles with credit; republishing them whole needs our permission.</p>
+<p>Gifts are processed by Stripe. A monthly or annual gift renews until you cancel it, which you
+can do at any time from the link in your receipt.</p>
+"""
+
+PAGES = [
+    ("About us", "about", ABOUT, 1),
+    ("Contact", "contact", CONTACT, 2),
+    ("Privacy", "privacy", PRIVACY, 3),
+    ("Terms", "terms", TERMS, 4),
+]

@@ -1,0 +1,41 @@
+"""The masthead and footer every reader page draws, cached together."""
+
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef
+
+from publication.models import Page, Publication
+
+MASTHEAD_KEY = "publication:masthead"
+
+
+def masthead() -> dict:
+    """Return the publication, its navigation sections and its footer pages.
+
+    Three queries when the cache is cold; any edit to them clears it.
+    """
+    snapshot = cache.get(MASTHEAD_KEY)
+    if snapshot is None:
+        snapshot = {
+            "publication": Publication.load(),
+            "sections": _nav_sections(),
+            "pages": list(Page.objects.filter(in_footer=True)),
+        }
+        cache.set(MASTHEAD_KEY, snapshot, 3600)
+    return snapshot
+
+
+def _nav_sections(limit: int = 8) -> list:
+    """The sections chosen for the masthead, or every section when none is chosen."""
+    from articles.models import Section
+
+    chosen = Publication.nav_sections.through.objects.filter(section=OuterRef("pk"))
+    sections = list(Section.objects.annotate(chosen=Exists(chosen)))
+    return ([s for s in sections if s.chosen] or sections)[:limit]
+
+
+def masthead_invalidate() -> None:
+    cache.delete(MASTHEAD_KEY)
+
+
+def publication_name() -> str:
+    return masthead()["publication"].name

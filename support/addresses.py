@@ -1,0 +1,45 @@
+"""Email addresses as a reminder sees them: one key per mailbox, and only deliverable ones."""
+
+import ipaddress
+import re
+
+from django.core.exceptions import ValidationError
+
+GMAIL = {"gmail.com", "googlemail.com"}
+# Names that never reach a public mailbox (RFC 2606, RFC 6761, RFC 6762).
+RESERVED_TLDS = {"localhost", "local", "test", "invalid", "example", "internal", "lan", "home"}
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_TLD = re.compile(r"^(xn--[a-z0-9-]{2,59}|[a-z]{2,63})$")
+
+
+def normalise(email: str) -> str:
+    """Return the key of the mailbox an address reaches: lower case, no +tag, Gmail's dots."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in GMAIL:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
+def has_public_domain(email: str) -> bool:
+    """Whether the domain is a dotted public name (checked by its spelling; no DNS)."""
+    domain = email.strip().lower().rpartition("@")[2].rstrip(".")
+    try:
+        ipaddress.ip_address(domain.strip("[]"))
+        return False
+    except ValueError:
+        pass
+    labels = domain.split(".")
+    return (
+        len(labels) >= 2
+        and all(_LABEL.match(label) for label in labels)
+        and bool(_TLD.match(labels[-1]))
+        and labels[-1] not in RESERVED_TLDS
+    )
+
+
+def validate_deliverable(email: str) -> None:
+    if not has_public_domain(email):
+        raise ValidationError(
+            "Enter an email address we can deliver to, like name@example.org.", code="domain"
+        )

@@ -1,0 +1,85 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from support.models import SupportSettings
+from tests.browser.conftest import PHONE
+from tests.browser.helpers import GOOD_CARD, pay_on_checkout_page
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def amounts_shown(page) -> list[str]:
+    tiles = page.locator(".amounts:visible .tile label")
+    return [re.sub(r"\s+", " ", text).strip() for text in tiles.all_inner_texts()]
+
+
+def test_each_frequency_offers_its_own_amounts_with_2_dollars_monthly_chosen(new_context, site):
+    settings = SupportSettings.load()
+    settings.preset_impact = "annual 50: Pays for a week of a reporter's travel"
+    settings.save()
+    page = new_context(viewport=PHONE).new_page()
+    page.goto("/support/")
+
+    expect(page.get_by_role("radio", name="Monthly")).to_be_checked()
+    expect(page.get_by_role("radio", name="$2", exact=True)).to_be_checked()
+    assert amounts_shown(page) == ["$2", "$5", "$10", "$25"]
+    tile = page.locator(".amounts-monthly .tile label").first.bounding_box()
+    assert tile["height"] >= 44 and tile["width"] >= 88, "tiles are large enough to tap"
+
+    page.get_by_role("radio", name="Annual").check()
+    assert amounts_shown(page) == [
+        "$25",
+        "$50 Pays for a week of a reporter's travel",
+        "$100",
+        "$250",
+    ]
+    expect(page.locator(".amounts-annual input").first).to_be_checked()
+    page.get_by_role("radio", name="One-time").check()
+    assert amounts_shown(page) == ["$10", "$25", "$50", "$100"]
+
+    page.get_by_role("radio", name="Annual").check()
+    page.locator(".amounts-annual").get_by_role("radio", name="$50").check()
+    page.get_by_role("button", name="Continue to payment").click()
+    expect(page.locator(".amount")).to_have_text("$50.00 per year")
+    pay_on_checkout_page(page, GOOD_CARD, email="annual@example.org")
+    expect(page.locator(".thanks-gift")).to_contain_text("$50 every year")
+
+
+def test_an_amount_offered_for_another_frequency_is_refused_with_a_clear_message(page, site):
+    response = page.request.post("/support/", form={"frequency": "annual", "amount": "2"})
+    assert response.status == 403  # no CSRF token: the form itself is the way in
+
+    page.goto("/support/?frequency=annual")
+    expect(page.locator(".amounts-annual input").first).to_be_checked()
+    page.evaluate("document.querySelector('.amounts-monthly input[value=\"2\"]').checked = true")
+    page.get_by_role("button", name="Continue to payment").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "Choose one of the annual amounts, or type an amount."
+    )
+
+
+def test_editors_set_each_frequencys_amounts_and_bad_ones_are_refused(new_context, site):
+    from tests.browser.helpers import log_in, staff_user
+
+    admin = new_context().new_page()
+    log_in(admin, staff_user("Editors"))
+    admin.goto("/admin/support/supportsettings/1/change/")
+    admin.get_by_label("Annual amounts").fill("60, 120, 0")
+    admin.get_by_role("button", name="Save", exact=True).click()
+    expect(admin.locator(".errorlist")).to_contain_text("$0 is not between")
+    admin.get_by_label("Annual amounts").fill("60, 120, 240")
+    admin.get_by_label("What an amount does").fill("once 7: not a line we can read\nbad line")
+    admin.get_by_role("button", name="Save", exact=True).click()
+    expect(admin.locator(".errorlist")).to_contain_text("should read like")
+    admin.get_by_label("What an amount does").fill("annual 120: Ten days of court reporting")
+    admin.get_by_role("button", name="Save", exact=True).click()
+    expect(admin.locator(".messagelist")).to_contain_text("changed successfully")
+
+    page = new_context().new_page()
+    page.goto("/support/?frequency=annual")
+    assert amounts_shown(page) == ["$60", "$120 Ten days of court reporting", "$240"]
