@@ -64,9 +64,8 @@ def remember_next_publication() -> None:
     cache.set(NEXT_PUBLICATION_KEY, upcoming.timestamp() if upcoming else 0, None)
 
 
-def _next_publication(now: float) -> float | None:
-    """Return the next publication time (0: none, None: unknown); past ones invalidate lists."""
-    next_publication = cache.get(NEXT_PUBLICATION_KEY)
+def _due(next_publication: float | None, now: float) -> float | None:
+    """Return the next publication time (0: none, None: unknown); a past one invalidates lists."""
     if next_publication and now >= next_publication:
         invalidate(*SCHEDULE_TAGS)
         remember_next_publication()
@@ -126,13 +125,15 @@ def reader_page(view):
             patch_cache_control(response, private=True, no_cache=True)
             return response
         now = time.time()
-        next_publication = _next_publication(now)
         variant = _variant(request)
         key = _page_key(request, variant)
-        entry = cache.get(key) if settings.PAGE_CACHE_SECONDS > 0 else None
+        found = cache.get_many([key, NEXT_PUBLICATION_KEY])  # one round trip
+        next_publication = _due(found.get(NEXT_PUBLICATION_KEY), now)
+        entry = found.get(key) if settings.PAGE_CACHE_SECONDS > 0 else None
         if entry is not None and invalidation.invalidated_after(entry["tags"], entry["at"]):
             entry = None
-        if entry is None:
+        hit = entry is not None
+        if not hit:
             entry, response = _render(request, view, args, kwargs, now, next_publication, variant)
             if entry is None:  # not a page to keep: an error, a redirect, a private page
                 return response
@@ -141,6 +142,7 @@ def reader_page(view):
                 timeout = _seconds_until(next_publication, now, settings.PAGE_CACHE_SECONDS)
                 cache.set(key, entry, timeout)
         response = _filled(entry)
+        response["X-Page-Cache"] = "hit" if hit else "miss"
         return get_conditional_response(
             request,
             etag=response.get("ETag"),

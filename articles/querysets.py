@@ -1,7 +1,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Case, F, Prefetch, Q, Value, When
+from django.db.models import Exists, F, OuterRef, Prefetch, Value
 from django.utils import timezone
 
 
@@ -14,6 +14,11 @@ def _bylines():
 def page_relations() -> list:
     """Return what an article page shows beside the article, one query each."""
     return [_bylines(), "tags", "corrections"]
+
+
+# Related stories come from this many days either side of the article.
+READ_MORE_DAYS = 30
+_DAY = datetime.timedelta(days=1)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -40,33 +45,39 @@ class ArticleQuerySet(models.QuerySet):
     def page_with_read_more(self, *, day: datetime.date, slug: str, read_more: int = 4):
         """Return the published article at this date and slug, and its related articles.
 
-        One query finds both: the article sorts first, then the articles sharing a
-        tag with it, then the rest of its section, newest first.
+        The article comes first, with its bylines, tags and corrections; then one query
+        finds the related stories: the newest sharing one of its tags, then the newest of
+        its section, both from within READ_MORE_DAYS of it, so the page costs the same in
+        an archive of any size (the tags are known by then, so PostgreSQL can weigh them).
         """
         start = datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
         live = self.published()
-        target = Q(slug=slug, publish_at__gte=start, publish_at__lt=start + datetime.timedelta(1))
-        target_ids = live.filter(target).values("pk")
-        article_tags = self.model.tags.through.objects
-        shares_tag = Q(
-            pk__in=article_tags.filter(
-                tag_id__in=article_tags.filter(article_id__in=target_ids).values("tag_id")
-            ).values("article_id")
-        )
-        same_section = Q(section_id__in=live.filter(target).values("section_id"))
-        rows = list(
-            live.filter(target | shares_tag | same_section)
-            .annotate(
-                rank=Case(When(target, then=Value(2)), When(shares_tag, then=Value(1)), default=0)
-            )
+        article = (
+            live.filter(slug=slug, publish_at__gte=start, publish_at__lt=start + _DAY)
             .select_related("section", "hero_photo")
-            .order_by("-rank", "-publish_at", "-pk")[: read_more + 1]
+            .first()
         )
-        if not rows or rows[0].rank != 2:
+        if article is None:
             return None, []
-        article = rows[0]
         models.prefetch_related_objects([article], *page_relations())
-        return article, rows[1:]
+        window = datetime.timedelta(days=READ_MORE_DAYS)
+        nearby = live.filter(publish_at__gte=start - window, publish_at__lt=start + window)
+        nearby = nearby.exclude(pk=article.pk).select_related("section", "hero_photo")
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        article_tags = self.model.tags.through.objects
+        shares_tag = Exists(article_tags.filter(article_id=OuterRef("pk"), tag_id__in=tag_ids))
+        newest = ("-publish_at", "-pk")
+        parts = [nearby.filter(section_id=article.section_id).annotate(rank=Value(0))]
+        if tag_ids:
+            parts.insert(0, nearby.filter(shares_tag).annotate(rank=Value(1)))
+        parts = [part.order_by(*newest)[:read_more] for part in parts]
+        rows = list(parts[0].union(*parts[1:], all=True)) if len(parts) > 1 else list(parts[0])
+        related, seen = [], set()
+        for row in sorted(rows, key=lambda r: (-r.rank, -r.publish_at.timestamp(), -r.pk)):
+            if row.pk not in seen:
+                seen.add(row.pk)
+                related.append(row)
+        return article, related[:read_more]
 
     def search(self, text: str):
         """Return articles matching the text, best first (full-text on PostgreSQL)."""

@@ -23,6 +23,7 @@ def bench_env(db_name: str, **extra: str) -> dict[str, str]:
         "TESTING": "0",
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-0123",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "http://127.0.0.1:8000",
         "DEFAULT_FROM_EMAIL": "bench@localhost",
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": f"postgres://{admin.get('user', 'postgres')}@{admin.get('host')}:"

@@ -35,6 +35,8 @@ def setup_django() -> None:
     from django.conf import settings
 
     django.setup()
+    # The bench's admin is a scratch superuser with no authenticator app.
+    settings.TWO_FACTOR_REQUIRED = False
     # Pages only need static URLs, not the manifest a collectstatic run would write.
     settings.STORAGES = {
         **settings.STORAGES,

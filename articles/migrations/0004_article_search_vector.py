@@ -50,4 +50,12 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("articles", "0003_article_dateline")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [
+        migrations.RunPython(forward, backward),
+        # Articles of a tag, read by tag: the tag page and the article page's read-more.
+        migrations.RunSQL(
+            "CREATE INDEX articles_article_tags_tag_article "
+            "ON articles_article_tags (tag_id, article_id)",
+            "DROP INDEX articles_article_tags_tag_article",
+        ),
+    ]

@@ -90,7 +90,11 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-publish_at"], name="article_status_publish")]
+        indexes = [
+            models.Index(fields=["status", "-publish_at"], name="article_status_publish"),
+            # Section pages and the admin's list by section, newest first.
+            models.Index(fields=["section", "-publish_at"], name="article_section_publish"),
+        ]
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
 
     def __str__(self):

@@ -3,6 +3,8 @@ import csv
 from django.contrib import admin
 from django.http import HttpResponse
 
+from newsroom.postgres import EstimatedCountPaginator
+
 
 @admin.action(description="Export selected rows as CSV")
 def export_csv(modeladmin, request, queryset):
@@ -26,7 +28,13 @@ def _csv_value(modeladmin, obj, name):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Stripe is the source of truth for these rows: staff look, never edit."""
+    """Stripe is the source of truth for these rows: staff look, never edit.
+
+    The ledger runs to millions of rows: lists estimate their count instead of counting.
+    """
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

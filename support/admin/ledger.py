@@ -16,7 +16,8 @@ ZERO = Value(0, output_field=DecimalField(max_digits=12, decimal_places=2))
 @admin.register(Donor)
 class DonorAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "first_gift", "lifetime_total", "active_recurring"]
-    search_fields = ["email", "stripe_customer_id"]
+    # Stripe ids are pasted whole: exact matches use their unique indexes.
+    search_fields = ["email", "=stripe_customer_id"]
     actions = [export_csv]
     csv_fields = ["email", "stripe_customer_id", "first_gift", "lifetime_total", "active_recurring"]
 
@@ -87,8 +88,8 @@ class DonationAdmin(ReadOnlyAdmin):
     search_fields = [
         "email",
         "donor__email",
-        "stripe_subscription_id",
-        "stripe_checkout_session_id",
+        "=stripe_subscription_id",
+        "=stripe_checkout_session_id",
     ]
     list_select_related = ["donor", "article"]
     date_hierarchy = "created_at"
@@ -145,7 +146,9 @@ class PaymentAdmin(ReadOnlyAdmin):
         "paid_at",
     ]
     list_filter = ["kind", ("paid_at", admin.DateFieldListFilter)]
-    search_fields = ["stripe_invoice_id", "stripe_charge_id", "stripe_payment_intent_id"]
+    # Stripe ids are pasted whole: exact matches use their unique indexes, where a partial
+    # match would read a million rows.
+    search_fields = ["=stripe_invoice_id", "=stripe_charge_id", "=stripe_payment_intent_id"]
     date_hierarchy = "paid_at"
     actions = [export_csv]
     csv_fields = [

@@ -123,6 +123,8 @@ class Donation(models.Model):
         indexes = [
             models.Index(fields=["status", "frequency"]),
             models.Index(Lower("email"), name="donation_email_lower"),
+            # The admin's default ordering and date filters, at hundreds of thousands of gifts.
+            models.Index(fields=["-created_at"], name="donation_created"),
         ]
 
     def __str__(self):
@@ -190,6 +192,8 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["-paid_at"]
+        # The admin's default ordering and date filters, at millions of payments.
+        indexes = [models.Index(fields=["-paid_at"], name="payment_paid")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(

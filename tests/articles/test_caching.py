@@ -124,3 +124,8 @@ def test_not_found_pages_are_not_cached(client, django_assert_max_num_queries):
     assert response.status_code == 404
     assert len(captured) > 0
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_the_page_cache_says_whether_it_served_a_hit(client, article):
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"

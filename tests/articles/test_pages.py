@@ -228,7 +228,7 @@ def grow(article, n):
         ArticleFactory(live=True, tags=[article.tags.first()], hero_photo=PhotoFactory())
 
 
-def test_the_article_page_runs_at_most_four_queries_of_its_own_whatever_it_shows(
+def test_the_article_page_runs_at_most_five_queries_of_its_own_whatever_it_shows(
     client, django_assert_max_num_queries
 ):
     article = ArticleFactory(live=True, hero_photo=PhotoFactory())
@@ -241,10 +241,12 @@ def test_the_article_page_runs_at_most_four_queries_of_its_own_whatever_it_shows
         counts.append(len(own_queries(cold.captured_queries)))
         # Only the page cache cleared: the appeals' own data stays cached.
         invalidate_pages()
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(5):
             assert client.get(article.get_absolute_url()).status_code == 200
 
-    assert counts[0] == counts[1] <= 4
+    # The article and its bylines, tags and corrections; then its related stories, by tag
+    # and section (a separate query, so its cost does not grow with the archive).
+    assert counts[0] == counts[1] <= 5
 
 
 def test_the_home_page_runs_a_fixed_number_of_queries(client):

@@ -131,3 +131,14 @@ def test_a_bad_preset_already_stored_never_breaks_the_support_page(client):
 
     assert response.status_code == 200
     assert [str(p) for p in SupportSettings.load().presets] == ["2.00", "5.00"]
+
+
+def test_the_payments_list_finds_a_payment_by_its_whole_stripe_id(admin_client):
+    wanted = PaymentFactory(stripe_invoice_id="in_wanted123", stripe_charge_id="ch_wanted123")
+    PaymentFactory(stripe_invoice_id="in_other456")
+
+    for term in ("in_wanted123", "ch_wanted123"):
+        response = admin_client.get("/admin/support/payment/", {"q": term})
+        assert [p.pk for p in response.context["cl"].result_list] == [wanted.pk]
+    response = admin_client.get("/admin/support/payment/", {"q": "wanted"})
+    assert list(response.context["cl"].result_list) == []

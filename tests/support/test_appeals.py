@@ -87,10 +87,11 @@ def test_an_appeal_switched_off_by_an_editor_disappears(client, article, admin_c
     assert "Not ready to support today?" in page
 
 
-def test_an_article_page_with_its_appeals_runs_at_most_six_queries_from_cold_caches(
+def test_an_article_page_with_its_appeals_runs_at_most_seven_queries_from_cold_caches(
     client, django_assert_max_num_queries
 ):
-    """Six, and the masthead's three (publication, sections, pages; cached on their own)."""
+    """Seven (the article's related stories are a query of their own, so the page does not
+    grow with the archive: bench/scale.py), and the masthead's three (cached on their own)."""
     from django.core.cache import cache
 
     from tests.articles.factories import (
@@ -107,10 +108,10 @@ def test_an_article_page_with_its_appeals_runs_at_most_six_queries_from_cold_cac
     Appeal.objects.filter(placement="top_banner").update(show_goal=True)
     cache.clear()
 
-    with django_assert_max_num_queries(9) as captured:
+    with django_assert_max_num_queries(10) as captured:
         page = client.get(article.get_absolute_url()).content.decode()
     masthead = [q for q in captured.captured_queries if '"publication_' in q["sql"]]
-    assert len(captured.captured_queries) - len(masthead) <= 6
+    assert len(captured.captured_queries) - len(masthead) <= 7
 
     assert "Enjoying ad-free content?" in page
     assert "of $10,000 a month" in page

@@ -1,0 +1,225 @@
+"""A newsroom's day in miniature: readers, an editor saving stories, and gifts arriving.
+
+    .venv/bin/python bench/newsroom_day.py [--seconds 30] [--articles 10000] [--clients 4]
+                                           [--workers 2] [--edit-every 5] [--gift-every 1]
+
+Serves the site with gunicorn against PostgreSQL (a scratch database of --articles
+articles, built as bench/scale.py builds it) and Redis. Readers request articles with a
+Zipf popularity (the n-th most read is read 1/n as often as the first), and the home page
+and a section page one time in ten. Meanwhile an editor saves a random story every
+--edit-every seconds and a gift is paid every --gift-every seconds (the goal meter moves).
+Every article is requested once first (a warm cache, as after a day of reading); then it
+prints the page cache's hit ratio (from the X-Page-Cache header), requests per second and
+their ratio to a bare Django view measured after, in the same run. Goal: hit ratio >= 95%.
+"""
+
+import argparse
+import http.client
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from itertools import accumulate
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._services import bench_env, child, drop_database, fresh_database, wait_for  # noqa: E402
+from bench.pages import free_port  # noqa: E402
+
+DB = "newsroom_bench_day"
+HOST = "127.0.0.1"
+GOAL = 0.95
+
+
+def read(port: int, paths: list[str], seconds: float, seed: int) -> dict:
+    """Request Zipf-chosen pages for the given time; count hits, misses and errors."""
+    rng = random.Random(seed)
+    weights = list(accumulate(1 / (n + 1) for n in range(len(paths))))
+    counts = {"hit": 0, "miss": 0, "other": 0, "errors": 0}
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        roll = rng.random()
+        path = "/" if roll < 0.05 else "/section/world/" if roll < 0.1 else None
+        path = path or rng.choices(paths, cum_weights=weights)[0]
+        connection = http.client.HTTPConnection(HOST, port, timeout=10)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                counts["errors"] += 1
+            else:
+                counts[response.getheader("X-Page-Cache") or "other"] += 1
+        except OSError:
+            counts["errors"] += 1
+        finally:
+            connection.close()
+    return counts
+
+
+def warm(port: int, paths: list[str]) -> int:
+    """Request each path once, as a day of reading would have: the cache starts warm."""
+    for path in paths:
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        try:
+            connection.request("GET", path)
+            connection.getresponse().read()
+        finally:
+            connection.close()
+    return len(paths)
+
+
+def bare(port: int, size: int, seconds: float) -> int:
+    done, deadline = 0, time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        connection = http.client.HTTPConnection(HOST, port, timeout=10)
+        connection.request("GET", f"/bench/bare/{size}/")
+        connection.getresponse().read()
+        connection.close()
+        done += 1
+    return done
+
+
+def newsroom(stop: threading.Event, edit_every: float, gift_every: float, articles: int):
+    """Save a story every edit_every seconds and record a gift every gift_every seconds."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from articles.models import Article
+    from support.models import Donation, Payment
+    from support.services import support_snapshot_invalidate
+
+    rng = random.Random(7)
+    next_edit = next_gift = time.monotonic()
+    counts = {"edits": 0, "gifts": 0}
+    while not stop.is_set():
+        now = time.monotonic()
+        if now >= next_edit:
+            article = Article.objects.get(pk=rng.randint(1, articles))
+            article.dek += " Updated."
+            article.save()
+            counts["edits"] += 1
+            next_edit += edit_every
+        if now >= next_gift:
+            donation = Donation.objects.create(
+                amount=Decimal(5), frequency="once", status="paid", placement="end_of_article"
+            )
+            Payment.objects.create(
+                donation=donation, kind="one_time", amount=Decimal(5), paid_at=timezone.now()
+            )
+            support_snapshot_invalidate()  # as the payment webhook does
+            counts["gifts"] += 1
+            next_gift += gift_every
+        stop.wait(0.05)
+    return counts
+
+
+def main(options) -> None:
+    media = tempfile.mkdtemp(prefix="bench-media-")
+    env = bench_env(DB, MEDIA_ROOT=media)
+    print(f"building {DB} with {options.articles:,} articles ...", flush=True)
+    fresh_database(DB, env)
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+    import django
+
+    django.setup()
+    from articles.models import Article
+    from bench import scale_data
+
+    rng = random.Random(13)
+    scale_data.taxonomy(rng)
+    scale_data.articles(rng, scale_data.Words(rng), 0, options.articles)
+    scale_data.vacuum_analyze()
+    paths = [a.get_absolute_url() for a in Article.objects.order_by("pk")]
+    rng.shuffle(paths)  # popularity does not follow age
+    port = free_port()
+    args = [
+        sys.executable, "-m", "gunicorn", "bench.pages_wsgi:application",
+        "--bind", f"{HOST}:{port}", "--workers", str(options.workers), "--log-level", "warning",
+    ]  # fmt: skip
+    log = Path(tempfile.gettempdir()) / "bench-day-gunicorn.log"
+    stop = threading.Event()
+    try:
+        with child(args, env, log), ProcessPoolExecutor(options.clients) as pool:
+            if not wait_for(lambda: _answers(port), timeout=30):
+                raise SystemExit(f"gunicorn did not start; see {log}")
+            size = len(_get(port, paths[0]))
+            began = time.perf_counter()
+            chunks = [paths[n :: options.clients] for n in range(options.clients)]
+            warmed = sum(pool.map(warm, [port] * options.clients, chunks))
+            print(f"warmed {warmed:,} pages in {time.perf_counter() - began:.0f} s", flush=True)
+            result = {}
+            editor = threading.Thread(
+                target=lambda: result.update(
+                    newsroom(stop, options.edit_every, options.gift_every, options.articles)
+                )
+            )
+            editor.start()
+            futures = [
+                pool.submit(read, port, paths, options.seconds, n) for n in range(options.clients)
+            ]
+            counts = {"hit": 0, "miss": 0, "other": 0, "errors": 0}
+            for future in futures:
+                for name, value in future.result().items():
+                    counts[name] += value
+            stop.set()
+            editor.join()
+            floor = sum(
+                f.result()
+                for f in [
+                    pool.submit(bare, port, size, options.seconds / 2)
+                    for _ in range(options.clients)
+                ]
+            ) / (options.seconds / 2)
+    finally:
+        django.db.connections.close_all()
+        drop_database(DB)
+    report(counts, result, floor, options)
+
+
+def _get(port: int, path: str) -> bytes:
+    connection = http.client.HTTPConnection(HOST, port, timeout=10)
+    connection.request("GET", path)
+    body = connection.getresponse().read()
+    connection.close()
+    return body
+
+
+def _answers(port: int) -> bool:
+    try:
+        return bool(_get(port, "/"))
+    except OSError:
+        return False
+
+
+def report(counts: dict, newsroom: dict, floor: float, options) -> None:
+    total = counts["hit"] + counts["miss"] + counts["other"]
+    ratio = counts["hit"] / total if total else 0
+    rps = (total + counts["errors"]) / options.seconds
+    print(
+        f"{options.seconds:g} s, {options.clients} readers over {options.articles:,} articles "
+        f"(Zipf), gunicorn {options.workers} workers; {newsroom.get('edits', 0)} stories saved, "
+        f"{newsroom.get('gifts', 0)} gifts; load average {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"requests {total:,} (errors {counts['errors']}), hits {counts['hit']:,}, "
+        f"misses {counts['miss']:,}: hit ratio {ratio:.1%} (goal >= {GOAL:.0%}) "
+        f"{'ok' if ratio >= GOAL else 'MISSED'}"
+    )
+    print(f"throughput {rps:.1f} rps; bare Django view {floor:.1f} rps; ratio {rps / floor:.2f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--edit-every", type=float, default=5)
+    parser.add_argument("--gift-every", type=float, default=1)
+    main(parser.parse_args())
