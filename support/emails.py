@@ -84,6 +84,7 @@ def outbound_email_send(*, outbound_id: int) -> bool:
         outbound.status = OutboundEmail.Status.SENDING
         outbound.sending_since = timezone.now()
         outbound.save(update_fields=["attempts", "status", "sending_since"])
+    _card_details_for(outbound)
     try:
         _render(outbound).send()
     except Exception as exc:
@@ -98,6 +99,20 @@ def outbound_email_send(*, outbound_id: int) -> bool:
         status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error=""
     )
     return True
+
+
+def _card_details_for(outbound: OutboundEmail) -> None:
+    """Give a receipt the card it was paid with, asking Stripe if the payment lacks it."""
+    payment = outbound.payment
+    if outbound.kind != OutboundEmail.Kind.RECEIPT or payment is None or payment.card_last4:
+        return
+    from support import stripe_gateway, webhooks
+
+    try:
+        webhooks.payment_sync(payment_id=payment.pk)
+    except stripe_gateway.PaymentServiceUnavailable:
+        return  # the receipt goes out without the card rather than not at all
+    payment.refresh_from_db()
 
 
 def outbound_emails_retry(*, outbound_ids) -> int:

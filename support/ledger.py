@@ -187,6 +187,8 @@ def payment_apply_charge(*, charge: ChargeFacts) -> Payment | None:
     if payment is None:
         return None
     payment.stripe_charge_id = charge.charge_id
+    payment.card_brand = charge.card_brand or payment.card_brand
+    payment.card_last4 = charge.card_last4 or payment.card_last4
     dispute = charge.disputes[0] if charge.disputes else None
     payment.dispute_status = dispute.outcome if dispute else Payment.Dispute.NONE
     room = payment.amount - min(payment.amount, charge.refunded)

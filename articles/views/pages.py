@@ -37,7 +37,8 @@ def _last_modified(response, articles):
 @reader_page
 def home(request):
     add_tags(request, "lists", "list:home")
-    page = _page(request, Article.objects.published().for_listing())
+    # The editors' lead and top stories in their positions, then the rest newest first.
+    page = _page(request, Article.objects.front_page().for_listing())
     articles = list(page.object_list)
     lead = articles[0] if page.number == 1 and articles else None
     context = {

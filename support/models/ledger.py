@@ -182,6 +182,8 @@ class Payment(models.Model):
         help_text="Taken back by the card issuer through a lost dispute.",
     )
     currency = models.CharField(max_length=3, default="usd")
+    card_brand = models.CharField(max_length=20, blank=True, help_text="As Stripe names it.")
+    card_last4 = models.CharField(max_length=4, blank=True)
     stripe_invoice_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     stripe_payment_intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     stripe_charge_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
@@ -207,6 +209,16 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.amount} {self.currency.upper()} on {self.paid_at:%Y-%m-%d}"
+
+    @property
+    def card_label(self) -> str:
+        """Return e.g. "Visa ending in 4242", or "" when Stripe gave no card."""
+        if not self.card_last4:
+            return ""
+        brand = {"amex": "American Express", "mastercard": "Mastercard"}.get(
+            self.card_brand, self.card_brand.title() or "Card"
+        )
+        return f"{brand} ending in {self.card_last4}"
 
     @property
     def net_amount(self) -> Decimal:

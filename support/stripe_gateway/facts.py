@@ -72,6 +72,8 @@ class ChargeFacts:
     payment_intent_id: str
     refunded: Decimal  # what Stripe counts as refunded now; a failed refund comes back off
     disputes: tuple[DisputeFacts, ...]
+    card_brand: str = ""  # "visa", as Stripe names it; empty for other payment methods
+    card_last4: str = ""
 
 
 def checkout_facts(session_id: str) -> CheckoutFacts:
@@ -155,11 +157,14 @@ def charge_facts(charge_id: str) -> ChargeFacts:
     if charge.get("disputed"):
         listed = _call("dispute list", client().v1.disputes.list, params={"charge": charge_id})
         disputes = tuple(_dispute(d) for d in listed.get("data") or [])
+    card = (charge.get("payment_method_details") or {}).get("card") or {}
     return ChargeFacts(
         charge_id=charge["id"],
         payment_intent_id=_id(charge.get("payment_intent")),
         refunded=from_cents(charge.get("amount_refunded") or 0),
         disputes=disputes,
+        card_brand=(card.get("brand") or "")[:20],
+        card_last4=(card.get("last4") or "")[:4],
     )
 
 

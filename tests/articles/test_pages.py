@@ -148,6 +148,20 @@ def test_home_shows_the_lead_story_then_the_latest(client):
     assert b"Draft" not in response.content
 
 
+def test_home_leads_with_the_story_the_editors_chose_then_their_order(client):
+    chosen = ArticleFactory(live=True, publish_at=hours_ago(9), headline="Chosen lead")
+    second = ArticleFactory(live=True, publish_at=hours_ago(8), headline="Second on the front")
+    newest = ArticleFactory(live=True, publish_at=hours_ago(1), headline="Newest")
+    type(chosen).objects.filter(pk=chosen.pk).update(front_page_position=1)
+    type(chosen).objects.filter(pk=second.pk).update(front_page_position=2)
+
+    response = client.get("/")
+
+    assert [h["text"] for h in inside(response.content, "h2", "lead-story")] == [chosen.headline]
+    headlines = [h["text"] for h in find(response.content, "h3", class_="teaser-headline")]
+    assert headlines == [second.headline, newest.headline]
+
+
 def test_home_paginates_and_refuses_malformed_page_numbers(client):
     for hour in range(14):
         ArticleFactory(live=True, publish_at=hours_ago(hour + 1))

@@ -415,3 +415,11 @@ def test_a_failed_delayed_monthly_gift_tells_the_donor_once(give, stripe_server,
     assert donation.status == Donation.Status.FAILED
     told = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.PAYMENT_FAILED)
     assert told.count() == 1
+
+
+def test_the_receipt_names_the_card_the_gift_was_paid_with(give, stripe_server, deliver):
+    paid(give, stripe_server, deliver, frequency="once", amount="25")
+
+    (receipt,) = mail.outbox
+    assert "Paid with:      Visa ending in 4242" in receipt.body
+    assert "Visa ending in 4242" in receipt.alternatives[0][0]
