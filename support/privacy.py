@@ -137,7 +137,7 @@ def _erase_rows(email: str, erasure: Erasure) -> None:
         Q(to__iexact=email) | Q(donation_id__in=donation_ids)
     ).delete()[0]
     erasure.payments = Payment.objects.filter(donation_id__in=donation_ids).update(
-        **dict.fromkeys(PAYMENT_IDENTIFIERS)
+        card_brand="", card_last4="", **dict.fromkeys(PAYMENT_IDENTIFIERS)
     )
     erasure.donations = Donation.objects.filter(pk__in=donation_ids).update(
         email="", donor=None, stripe_customer_id="", **dict.fromkeys(DONATION_IDENTIFIERS)

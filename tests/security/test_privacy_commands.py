@@ -94,6 +94,7 @@ def test_erasing_removes_the_address_and_stripe_ids_but_keeps_the_totals(two_don
                    once.stripe_payment_intent_id):  # fmt: skip
         assert secret.lower() not in tables
     assert totals() == before
+    assert not Payment.objects.filter(donation__in=[monthly, once]).exclude(card_last4="").exists()
     assert export(ERASED)["donations"] == []
     assert not Reminder.objects.filter(email__iexact=ERASED).exists()
     subscription = stripe_gateway.subscription_facts(monthly.stripe_subscription_id)
