@@ -38,11 +38,7 @@ class DonorAdmin(ReadOnlyAdmin):
                     ZERO,
                 ),
                 active_amount=Coalesce(
-                    Subquery(
-                        gifts.filter(status__in=Donation.RECURRING_LIVE)
-                        .annotate(total=Sum("amount"))
-                        .values("total")
-                    ),
+                    Subquery(gifts.recurring_live().annotate(total=Sum("amount")).values("total")),
                     ZERO,
                 ),
             )

@@ -47,13 +47,6 @@ class DonationQuerySet(models.QuerySet):
         """Gifts with a Stripe subscription that can still charge: live or paused."""
         return self.filter(status__in=[*Donation.RECURRING_LIVE, Donation.Status.PAUSED])
 
-    def from_address(self, email: str):
-        """Gifts whose form address or donor address is `email`, in any case."""
-        email = email.strip().lower()
-        return self.annotate(_form=Lower("email"), _donor=Lower("donor__email")).filter(
-            Q(_form=email) | Q(_donor=email)
-        )
-
     def given_by_address(self, address):
         """Exists() of a given gift from an address expression, e.g. Lower(OuterRef("email"))."""
         gifts = self.given()
@@ -150,10 +143,6 @@ class PaymentQuerySet(models.QuerySet):
     def net_total(self) -> Decimal:
         """Money kept: paid, less refunds and lost disputes."""
         return self.aggregate(net=Coalesce(Sum(NET), ZERO))["net"]
-
-    def lost(self):
-        """Payments some of whose money went back: refunded or lost in a dispute."""
-        return self.filter(Q(refunded_amount__gt=0) | Q(charged_back_amount__gt=0))
 
 
 class Payment(models.Model):

@@ -4,7 +4,6 @@ The rest of the app gets small domain values (see `facts`) in the project's term
 """
 
 from support.stripe_gateway.checkout import (
-    PortalNotAvailable,
     cancel_subscription,
     create_checkout_session,
     create_portal_session,
@@ -33,7 +32,6 @@ __all__ = [
     "InvalidWebhook",
     "InvoiceFacts",
     "PaymentServiceUnavailable",
-    "PortalNotAvailable",
     "SubscriptionFacts",
     "cancel_subscription",
     "charge_facts",

@@ -1,13 +1,7 @@
 """Opening Stripe's pages: Checkout for a gift, the billing portal to manage one."""
 
-import logging
-
-import stripe
-
 from support.money import to_cents
-from support.stripe_gateway.client import PaymentServiceUnavailable, _call, client
-
-logger = logging.getLogger(__name__)
+from support.stripe_gateway.client import _call, client
 
 INTERVALS = {"monthly": "month", "annual": "year"}
 
@@ -56,19 +50,10 @@ def cancel_subscription(subscription_id: str):
     return _call("subscription cancel", client().v1.subscriptions.cancel, subscription_id)
 
 
-class PortalNotAvailable(PaymentServiceUnavailable):
-    """Stripe refused a billing-portal session (e.g. the portal is not set up in test mode)."""
-
-
 def create_portal_session(customer_id: str, *, return_url: str) -> str:
-    try:
-        session = client().v1.billing_portal.sessions.create(
-            params={"customer": customer_id, "return_url": return_url}
-        )
-    except stripe.InvalidRequestError as exc:
-        logger.error("Stripe refused a billing portal session: %s", exc)
-        raise PortalNotAvailable(str(exc)) from exc
-    except stripe.StripeError as exc:
-        logger.error("Stripe billing portal session create failed: %s", exc, exc_info=True)
-        raise PaymentServiceUnavailable(str(exc)) from exc
-    return session.url
+    session = _call(
+        "billing portal session create",
+        client().v1.billing_portal.sessions.create,
+        params={"customer": customer_id, "return_url": return_url},
+    )
+    return session["url"]
