@@ -1,6 +1,6 @@
 import datetime
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Prefetch, Value
 from django.utils import timezone
 
@@ -71,7 +71,10 @@ class ArticleQuerySet(models.QuerySet):
         if tag_ids:
             parts.insert(0, nearby.filter(shares_tag).annotate(rank=Value(1)))
         parts = [part.order_by(*newest)[:read_more] for part in parts]
-        rows = list(parts[0].union(*parts[1:], all=True)) if len(parts) > 1 else list(parts[0])
+        if len(parts) > 1 and connections[self.db].features.supports_slicing_ordering_in_compound:
+            rows = list(parts[0].union(*parts[1:], all=True))
+        else:  # SQLite cannot limit the parts of a UNION: one query each
+            rows = [row for part in parts for row in part]
         related, seen = [], set()
         for row in sorted(rows, key=lambda r: (-r.rank, -r.publish_at.timestamp(), -r.pk)):
             if row.pk not in seen:
