@@ -37,7 +37,7 @@
   save(viewsKey, JSON.stringify(views));
   var close = banner.querySelector("[data-appeal-dismiss]");
   if (!close) return;
-  close.hidden = false;
+  close.removeAttribute("data-pending");
   close.addEventListener("click", function () {
     save(closedKey, String(Date.now()));
     banner.hidden = true;

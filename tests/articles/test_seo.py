@@ -294,3 +294,38 @@ def test_the_news_sitemap_lists_at_most_a_thousand_articles_newest_first(client)
     titles = [u.findtext(f"{NEWS}news/{NEWS}title") for u in root.findall(f"{SITEMAP}url")]
     assert len(titles) == 1000
     assert titles[0] == "Story 1" and titles[-1] == "Story 1000"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        STORY,
+        "/section/news/",
+        "/support/",
+        "/support/remind/",
+        "/about/",
+        "/privacy/",
+        "/terms/",
+        "/contact/",
+    ],
+)
+def test_every_indexable_page_has_a_description_and_names_the_publication(client, path):
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+
+    page = client.get(path)
+
+    assert page.status_code == 200
+    assert meta(page.content, "robots") == []
+    (description,) = meta(page.content, "description")
+    assert len(description.split()) >= 5, description
+    (title,) = find(page.content, "title")
+    assert "The Moscow Times" in title["text"]
+
+
+def test_the_thank_you_page_is_kept_out_of_search_engines(client):
+    page = client.get("/support/thanks/")
+
+    assert meta(page.content, "robots") == ["noindex"]

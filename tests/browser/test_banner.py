@@ -20,6 +20,16 @@ def test_on_a_small_phone_the_banner_leaves_the_headline_in_the_first_400_pixels
     assert headline["y"] + headline["height"] <= 400, headline
 
 
+def test_the_not_now_button_appearing_moves_nothing_on_a_phone(new_context, site):
+    heights = {}
+    for scripts in (True, False):
+        page = new_context(viewport=SMALL_PHONE, java_script_enabled=scripts).new_page()
+        page.goto(site.story_path)
+        heights[scripts] = page.locator("aside.appeal-banner").bounding_box()["height"]
+
+    assert heights[True] == heights[False], "the story would jump down when the script runs"
+
+
 def test_not_now_closes_the_banner_for_its_window_in_this_browser_only(new_context, site):
     context = new_context()
     page = context.new_page()
