@@ -148,7 +148,7 @@ def article_move(*, article: Article, user, move: Move, at=None) -> Moved:
         problems = article.publication_problems(at=article.publish_at)
         if problems:
             raise PublicationRefused(problems)
-    _save_revision(article, user=user, comment=_comment(article, move))
+    _save_revision(article, user=user, comment=move_comment(article, move))
     moved = Moved(article=article, move=Move(move), was=was)
     if move == Move.REVIEW and was != Status.IN_REVIEW:
         moved.editors_notified = article_notify_editors(article=article, submitter=user)
@@ -173,7 +173,7 @@ def _stored_stage(article: Article) -> str:
     return article_stage(Article(**row)) if row else NEW
 
 
-def _comment(article: Article, move: Move) -> str:
+def move_comment(article: Article, move: Move) -> str:
     if move == Move.SCHEDULE:
         return f"Scheduled for {article.publish_at:%Y-%m-%d %H:%M %Z}"
     return {

@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from reversion import is_active, set_comment
 from reversion.admin import VersionAdmin
 
 from articles.admin.compare import compare_view, history_rows, restore_view
@@ -22,6 +24,7 @@ from articles.services import (
     article_publish,
     article_submit_for_review,
     article_unpublish,
+    move_comment,
     user_may_publish,
 )
 from articles.views.preview import preview_token
@@ -168,10 +171,23 @@ class ArticleAdmin(VersionAdmin):
     def response_change(self, request, obj):
         return self._after_move(request, obj) or super().response_change(request, obj)
 
-    def _after_move(self, request, obj):
-        """Say what the button did, and stay on the story."""
+    def log_addition(self, request, obj, message):
+        return self._name_the_move(request, super().log_addition(request, obj, message))
+
+    def log_change(self, request, obj, message):
+        return self._name_the_move(request, super().log_change(request, obj, message))
+
+    def _name_the_move(self, request, entry):
+        """Keep the button in the version's comment ("Published. Changed Headline.")."""
         moved = getattr(request, "article_moved", None)
-        if moved is None:
+        if moved is not None and is_active():
+            set_comment(f"{move_comment(moved.article, moved.move)}. {entry.get_change_message()}")
+        return entry
+
+    def _after_move(self, request, obj):
+        """Say what the button did, and stay on the story (a popup closes as usual)."""
+        moved = getattr(request, "article_moved", None)
+        if moved is None or IS_POPUP_VAR in request.POST:
             return None
         self.message_user(request, outcome_message(moved), messages.SUCCESS)
         url = reverse("admin:articles_article_change", args=[obj.pk])

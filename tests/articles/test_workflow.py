@@ -483,3 +483,17 @@ def test_a_submission_with_no_editor_to_email_says_where_the_story_waits(client,
         "Submitted “Quiet night” for review. No editor could be emailed (none has an address); "
         "the story is listed under “In review” on their start page."
     )
+
+
+def test_the_history_names_the_button_each_version_was_saved_with(client, editor):
+    from reversion.models import Version
+
+    post(client, editor, None, "draft")
+    article = Article.objects.get()
+    post(client, editor, article, "publish", dek="Now with a standfirst.")
+
+    comments = [
+        v.revision.get_comment() for v in Version.objects.get_for_object(article).order_by("pk")
+    ]
+    assert comments[0].startswith("Saved as a draft. ")
+    assert comments[1].startswith("Published. Changed Dek (standfirst)")
