@@ -118,8 +118,9 @@ def article_move(*, article: Article, user, move: Move, at=None) -> Moved:
     """Save the story and move it as the chosen button says, or refuse with the reason.
 
     The stage is read from the stored row (locked), so the move is checked against what
-    the story is, not what a form says it is. Publish now never schedules and Schedule
-    never publishes: each refuses a time that does not fit it.
+    the story is, not what a form says it is. Neither becomes the other: Publish now
+    publishes now (the form refuses a future time typed with it) and Schedule refuses a
+    time that is not in the future.
     """
     was = _stored_stage(article)
     article_check_move(stage=was, user=user, move=Move(move))
