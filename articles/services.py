@@ -2,10 +2,15 @@
 
 import datetime
 import logging
+from dataclasses import dataclass
 
 import reversion
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import renditions
@@ -16,6 +21,7 @@ from publication.services import publication_name
 logger = logging.getLogger(__name__)
 
 PUBLISH_PERMISSION = "articles.publish_article"
+EDITORS_GROUP = "Editors"
 
 
 class PublicationRefused(Exception):
@@ -28,46 +34,205 @@ def user_may_publish(user) -> bool:
     return user.has_perm(PUBLISH_PERMISSION)
 
 
-@transaction.atomic
-def article_publish(*, article: Article, user, at: datetime.datetime | None = None) -> Article:
-    """Publish the article now, or schedule it when its time is in the future."""
-    if not user_may_publish(user):
-        raise PermissionDenied("You may not publish or schedule articles.")
-    now = timezone.now()
-    at = at or article.publish_at or now
-    problems = article.publication_problems(at=at)
-    if problems:
-        raise PublicationRefused(problems)
-    article.publish_at = at
-    article.status = Status.SCHEDULED if at > now else Status.PUBLISHED
-    verb = f"Scheduled for {at:%Y-%m-%d %H:%M %Z}" if at > now else "Published"
-    _save_revision(article, user=user, comment=verb)
-    return article
+class Move(models.TextChoices):
+    """What the buttons under the article form do to a story."""
+
+    DRAFT = "draft", "Save draft"
+    REVIEW = "review", "Submit for review"
+    PUBLISH = "publish", "Publish now"
+    SCHEDULE = "schedule", "Schedule"
+    UPDATE = "update", "Update live story"
+    UNPUBLISH = "unpublish", "Unpublish"
 
 
-@transaction.atomic
-def article_unpublish(*, article: Article, user) -> Article:
-    if not user_may_publish(user):
-        raise PermissionDenied("You may not unpublish articles.")
-    article.status = Status.UNPUBLISHED
-    _save_revision(article, user=user, comment="Unpublished")
-    return article
+# Where a story stands: its status, except that a new story is "new" and a scheduled one
+# whose time has come is "live", like a published one.
+NEW, LIVE = "new", "live"
+STAGE_NAMES = {
+    NEW: "new", Status.DRAFT: "a draft", Status.IN_REVIEW: "in review",
+    Status.SCHEDULED: "scheduled", LIVE: "live", Status.UNPUBLISHED: "unpublished",
+}  # fmt: skip
+EDITOR_ONLY = (Move.PUBLISH, Move.SCHEDULE, Move.UPDATE, Move.UNPUBLISH)
+GOING_LIVE = (Move.PUBLISH, Move.SCHEDULE, Move.UPDATE)
+_WRITING = (Move.DRAFT, Move.REVIEW, Move.PUBLISH, Move.SCHEDULE)
+# The moves offered in each stage, the one that keeps the story where it is first.
+EDITOR_MOVES = {
+    NEW: _WRITING,
+    Status.DRAFT: _WRITING,
+    Status.IN_REVIEW: (Move.REVIEW, Move.DRAFT, Move.PUBLISH, Move.SCHEDULE),
+    Status.SCHEDULED: (Move.SCHEDULE, Move.PUBLISH, Move.DRAFT, Move.UNPUBLISH),
+    LIVE: (Move.UPDATE, Move.UNPUBLISH),
+    Status.UNPUBLISHED: _WRITING,
+}
+# Writers only write: never what readers see, will see, or saw (an unpublished story).
+WRITER_MOVES = {
+    NEW: (Move.DRAFT, Move.REVIEW),
+    Status.DRAFT: (Move.DRAFT, Move.REVIEW),
+    Status.IN_REVIEW: (Move.REVIEW, Move.DRAFT),
+}
 
 
-@transaction.atomic
-def article_submit_for_review(*, article: Article, user) -> Article:
+@dataclass
+class Moved:
+    """What a move did: the story after it, the stage it left, and who was told."""
+
+    article: Article
+    move: Move
+    was: str
+    editors_notified: int = 0
+
+
+def article_stage(article: Article) -> str:
+    if article.pk is None:
+        return NEW
+    return LIVE if article.is_live else article.status
+
+
+def article_moves(*, stage: str, user) -> tuple[Move, ...]:
+    """Return the moves this user may make on a story at this stage, in button order."""
+    if not user.has_perm("articles.change_article"):
+        return ()
+    return (EDITOR_MOVES if user_may_publish(user) else WRITER_MOVES).get(stage, ())
+
+
+def article_check_move(*, stage: str, user, move: Move) -> None:
+    """Raise PermissionDenied or PublicationRefused unless the user may make the move."""
+    if move in article_moves(stage=stage, user=user):
+        return
+    if move in EDITOR_ONLY and not user_may_publish(user):
+        raise PermissionDenied(
+            "Only editors publish, schedule, update a live story or unpublish; "
+            "submit the story for review."
+        )
     if not user.has_perm("articles.change_article"):
         raise PermissionDenied("You may not change articles.")
-    # Reopening a story that was taken off the site is an editor's decision.
-    allowed = (Status.DRAFT, Status.UNPUBLISHED) if user_may_publish(user) else (Status.DRAFT,)
-    if article.status not in allowed:
-        raise PublicationRefused(
-            [f"Only drafts can be submitted; this one is {article.get_status_display().lower()}."]
+    if move == Move.REVIEW:
+        reason = f"Only drafts can be submitted for review; this story is {STAGE_NAMES[stage]}."
+    else:
+        reason = f"“{move.label}” does not apply: this story is {STAGE_NAMES[stage]}."
+    raise PublicationRefused([reason])
+
+
+@transaction.atomic
+def article_move(*, article: Article, user, move: Move, at=None) -> Moved:
+    """Save the story and move it as the chosen button says, or refuse with the reason.
+
+    The stage is read from the stored row (locked), so the move is checked against what
+    the story is, not what a form says it is. Neither becomes the other: Publish now
+    publishes now (the form refuses a future time typed with it) and Schedule refuses a
+    time that is not in the future.
+    """
+    was = _stored_stage(article)
+    article_check_move(stage=was, user=user, move=Move(move))
+    now = timezone.now()
+    if move == Move.DRAFT:
+        article.status = Status.DRAFT
+    elif move == Move.REVIEW:
+        article.status = Status.IN_REVIEW
+        if was != Status.IN_REVIEW:
+            article_mark_submitted(article=article, user=user)
+    elif move == Move.PUBLISH:
+        if article.publish_at is None or article.publish_at > now:
+            article.publish_at = now
+        article.status = Status.PUBLISHED
+    elif move == Move.SCHEDULE:
+        at = at or article.publish_at
+        if at is None or at <= now:
+            raise PublicationRefused(["To schedule, choose a time in the future."])
+        article.publish_at, article.status = at, Status.SCHEDULED
+    elif move == Move.UPDATE:
+        if article.publish_at is None or article.publish_at > now:
+            raise PublicationRefused([LIVE_TIME_STAYS])
+    else:
+        article.status = Status.UNPUBLISHED
+    if move in GOING_LIVE:
+        problems = article.publication_problems(at=article.publish_at)
+        if problems:
+            raise PublicationRefused(problems)
+    _save_revision(article, user=user, comment=move_comment(article, move))
+    moved = Moved(article=article, move=Move(move), was=was)
+    if move == Move.REVIEW and was != Status.IN_REVIEW:
+        moved.editors_notified = article_notify_editors(article=article, submitter=user)
+    return moved
+
+
+LIVE_TIME_STAYS = (
+    "A live story keeps a publication time in the past: to take it off the site until a "
+    "later time, unpublish it, then schedule it."
+)
+
+
+def _stored_stage(article: Article) -> str:
+    row = (
+        Article.objects.select_for_update()
+        .filter(pk=article.pk)
+        .values("pk", "status", "publish_at")
+        .first()
+        if article.pk
+        else None
+    )
+    return article_stage(Article(**row)) if row else NEW
+
+
+def move_comment(article: Article, move: Move) -> str:
+    if move == Move.SCHEDULE:
+        return f"Scheduled for {article.publish_at:%Y-%m-%d %H:%M %Z}"
+    return {
+        Move.DRAFT: "Saved as a draft",
+        Move.REVIEW: "Submitted for review",
+        Move.PUBLISH: "Published",
+        Move.UPDATE: "Updated the live story",
+        Move.UNPUBLISH: "Unpublished",
+    }[move]
+
+
+def article_publish(*, article: Article, user, at: datetime.datetime | None = None) -> Moved:
+    """Publish now, or schedule when `at` (or the story's own time) is in the future.
+
+    For the list's "Publish (or schedule)" action and scripts; the form's buttons say which.
+    """
+    at = at or article.publish_at
+    if at and at > timezone.now():
+        return article_move(article=article, user=user, move=Move.SCHEDULE, at=at)
+    article.publish_at = at
+    return article_move(article=article, user=user, move=Move.PUBLISH)
+
+
+def article_unpublish(*, article: Article, user) -> Moved:
+    return article_move(article=article, user=user, move=Move.UNPUBLISH)
+
+
+def article_submit_for_review(*, article: Article, user) -> Moved:
+    return article_move(article=article, user=user, move=Move.REVIEW)
+
+
+def article_notify_editors(*, article: Article, submitter) -> int:
+    """Email every active Editor with an address (but the submitter); return how many."""
+    from support.emails import queue_notice
+    from support.models import OutboundEmail
+
+    editors = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=EDITORS_GROUP)
+        .exclude(email="")
+        .exclude(pk=submitter.pk)
+        .distinct()
+        .order_by("pk")
+    )
+    context = {
+        "article": article,
+        "submitter": submitter.get_full_name() or submitter.get_username(),
+        "change_url": settings.SITE_URL
+        + reverse("admin:articles_article_change", args=[article.pk]),
+        "start_url": settings.SITE_URL + reverse("admin:index"),
+    }
+    subject = f"For review: “{article.headline}”"
+    body = render_to_string("articles/email/submitted_for_review.txt", context)
+    for editor in editors:
+        queue_notice(
+            kind=OutboundEmail.Kind.REVIEW_REQUESTED, to=editor.email, subject=subject, body=body
         )
-    article.status = Status.IN_REVIEW
-    article_mark_submitted(article=article, user=user)
-    _save_revision(article, user=user, comment="Submitted for review")
-    return article
+    return len(editors)
 
 
 # What restoring a version brings back: the content, never the state, time or URL.

@@ -1,4 +1,4 @@
-"""Emails to donors: an outbox row first, sent by a Celery task after commit."""
+"""Emails to donors and notices to staff: an outbox row first, sent by Celery after commit."""
 
 import logging
 from datetime import timedelta
@@ -63,6 +63,15 @@ def queue(*, kind: str, donation: Donation, payment: Payment | None = None) -> N
         outbound, created = OutboundEmail.objects.create(kind=kind, donation=donation, to=to), True
     if created:
         after_commit(send_outbound_email, [(outbound.pk,)])
+
+
+def queue_notice(*, kind: str, to: str, subject: str, body: str) -> OutboundEmail:
+    """Owe a plain-text notice to a member of staff, sent and retried like a donor's email."""
+    from support.tasks import send_outbound_email
+
+    outbound = OutboundEmail.objects.create(kind=kind, to=to, subject=subject, body=body)
+    after_commit(send_outbound_email, [(outbound.pk,)])
+    return outbound
 
 
 def outbound_email_send(*, outbound_id: int) -> bool:
@@ -153,6 +162,10 @@ def due_outbound_ids(*, limit: int = 500) -> list[int]:
 
 
 def _render(outbound: OutboundEmail) -> EmailMultiAlternatives:
+    if outbound.is_notice:
+        return EmailMultiAlternatives(
+            subject=outbound.subject, body=outbound.body, from_email=sender(), to=[outbound.to]
+        )
     donation = outbound.donation
     context = {
         **publication_context(),

@@ -1,24 +1,30 @@
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from reversion import is_active, set_comment
 from reversion.admin import VersionAdmin
 
 from articles.admin.compare import compare_view, history_rows, restore_view
 from articles.admin.forms import ArticleAdminForm
 from articles.admin.photos import thumbnail
-from articles.admin.workflow import outcome_message
+from articles.admin.workflow import buttons, outcome_message
 from articles.models import Article, Byline, Correction, Status
 from articles.models.articles import PUBLISHING_STATUSES
 from articles.search import condition as search_condition
 from articles.services import (
+    Move,
     PublicationRefused,
-    article_mark_submitted,
+    article_move,
     article_publish,
     article_submit_for_review,
     article_unpublish,
+    move_comment,
     user_may_publish,
 )
 from articles.views.preview import preview_token
@@ -54,8 +60,9 @@ class ArticleAdmin(VersionAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "hero_photo"]
+    # The status moves only by the buttons under the form (see workflow.py).
     readonly_fields = [
-        "hero_photo_preview", "preview_link", "updated_at", "created_by", "modified_at",
+        "status", "hero_photo_preview", "preview_link", "updated_at", "created_by", "modified_at",
     ]  # fmt: skip
     actions = ["publish_selected", "unpublish_selected", "submit_for_review"]
     # django-reversion's VersionAdmin names its own template; this one links Compare.
@@ -133,25 +140,59 @@ class ArticleAdmin(VersionAdmin):
     def has_publish_permission(self, request):
         return user_may_publish(request.user)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except PublicationRefused as refusal:
+            # The form checked the move; the story changed under it while it was saved.
+            messages.error(request, f"Nothing was saved: {refusal}")
+            return HttpResponseRedirect(request.get_full_path())
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        may_save = add or self.has_change_permission(request, obj)
+        moves = getattr(form, "moves", ()) if may_save else ()
+        context["workflow_buttons"] = buttons(stage=getattr(form, "stage", None), moves=moves)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def save_model(self, request, obj, form, change):
+        """Save the story by the button that was pressed (the one place: services.py)."""
         if not change:
             obj.created_by = request.user
         if form.cleaned_data.get("mark_updated"):
             obj.updated_at = timezone.now()
-        previous = Article.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
-        if obj.status == Status.IN_REVIEW and previous != Status.IN_REVIEW:
-            article_mark_submitted(article=obj, user=request.user)
-        super().save_model(request, obj, form, change)
-        request.article_outcome = outcome_message(
-            obj, chosen=form.data.get("status", obj.status), previous=previous
+        request.article_moved = article_move(
+            article=obj, user=request.user, move=form.move, at=obj.publish_at
         )
 
-    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
-        """Replace the generic "changed successfully" with what happened to the story."""
-        outcome = getattr(request, "article_outcome", None)
-        if outcome and level == messages.SUCCESS:
-            message, request.article_outcome = outcome, None
-        super().message_user(request, message, level, *args, **kwargs)
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._after_move(request, obj) or super().response_add(request, obj)
+
+    def response_change(self, request, obj):
+        return self._after_move(request, obj) or super().response_change(request, obj)
+
+    def log_addition(self, request, obj, message):
+        return self._name_the_move(request, super().log_addition(request, obj, message))
+
+    def log_change(self, request, obj, message):
+        return self._name_the_move(request, super().log_change(request, obj, message))
+
+    def _name_the_move(self, request, entry):
+        """Keep the button in the version's comment ("Published. Changed Headline.")."""
+        moved = getattr(request, "article_moved", None)
+        if moved is not None and is_active():
+            set_comment(f"{move_comment(moved.article, moved.move)}. {entry.get_change_message()}")
+        return entry
+
+    def _after_move(self, request, obj):
+        """Say what the button did, and stay on the story (a popup closes as usual)."""
+        moved = getattr(request, "article_moved", None)
+        if moved is None or IS_POPUP_VAR in request.POST:
+            return None
+        self.message_user(request, outcome_message(moved), messages.SUCCESS)
+        url = reverse("admin:articles_article_change", args=[obj.pk])
+        context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return HttpResponseRedirect(add_preserved_filters(context, url))
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_live else None
@@ -205,13 +246,23 @@ class ArticleAdmin(VersionAdmin):
         self._apply(request, queryset, article_submit_for_review, "submitted for review")
 
     def _apply(self, request, queryset, service, verb):
-        done = 0
+        """Move each story by the same services as the form's buttons; say what each did."""
+        done = {}
         for article in queryset.select_related("hero_photo"):
             try:
-                service(article=article, user=request.user)
+                moved = service(article=article, user=request.user)
             except PublicationRefused as refusal:
                 messages.error(request, f"“{article}” was not {verb}: {refusal}")
             else:
-                done += 1
-        if done:
-            messages.success(request, f"{done} article{'s' if done != 1 else ''} {verb}.")
+                done.setdefault(DONE[moved.move], []).append(article)
+        for did, articles in done.items():
+            count = len(articles)
+            messages.success(request, f"{count} article{'s' if count != 1 else ''} {did}.")
+
+
+DONE = {
+    Move.PUBLISH: "published",
+    Move.SCHEDULE: "scheduled",
+    Move.UNPUBLISH: "unpublished",
+    Move.REVIEW: "submitted for review",
+}

@@ -1,15 +1,22 @@
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from reversion.models import Version
 
 from articles.admin.body_editor import BodyEditorWidget
 from articles.models import Article, Status
-from articles.models.articles import LIVE_STATUSES, PUBLISHING_STATUSES
 from articles.sanitize import clean_body
-from articles.services import user_may_publish
+from articles.services import (
+    GOING_LIVE,
+    LIVE_TIME_STAYS,
+    Move,
+    PublicationRefused,
+    article_check_move,
+    article_moves,
+    article_stage,
+    user_may_publish,
+)
 
-WRITER_STATUSES = (Status.DRAFT, Status.IN_REVIEW)
 SEO_HEADLINE = 70  # characters a results page shows of a title
 
 
@@ -35,13 +42,22 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "headline", "slug", "kicker", "dek", "body", "section", "tags", "dateline", "agency",
-            "hero_photo", "hero_caption", "status", "publish_at", "front_page_position",
+            "hero_photo", "hero_caption", "publish_at", "front_page_position",
             "seo_title", "seo_description",
         ]  # fmt: skip
         widgets = {"body": BodyEditorWidget}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Where the story stands as loaded, before this form's data touches it.
+        self.stage = article_stage(self.instance)
+        self.moves = article_moves(stage=self.stage, user=self.user) if self.user else ()
+        self.move = None
+        if "publish_at" in self.fields:
+            self.fields["publish_at"].help_text = (
+                "For Schedule, the time the story goes live. Publish now uses the current "
+                "time when this is empty."
+            )
         if self.instance.pk and "edited_since" in self.fields:
             self.fields["edited_since"].initial = self.instance.modified_at.isoformat()
         for name in ("publish_at", "updated_at"):
@@ -61,24 +77,29 @@ class ArticleAdminForm(forms.ModelForm):
                 f"Search engines show about {SEO_HEADLINE} characters; "
                 "write a separate SEO title below if it must be longer."
             )
-        if "status" in self.fields and not user_may_publish(self.user):
-            self.fields["status"].choices = [
-                choice for choice in Status.choices if choice[0] in WRITER_STATUSES
-            ]
 
     def clean(self):
         cleaned = super().clean()
         self._refuse_a_stale_save()
-        status = cleaned.get("status")
-        if status is None:
-            return cleaned
-        if status in PUBLISHING_STATUSES and not user_may_publish(self.user):
-            raise ValidationError(
-                {"status": "Only editors can publish, schedule or unpublish; submit for review."}
-            )
-        if status in LIVE_STATUSES:
+        self.move = self._chosen_move()
+        if self.move in GOING_LIVE:
             self._clean_going_live(cleaned)
         return cleaned
+
+    def _chosen_move(self) -> Move:
+        """Return the button pressed, or refuse: nothing is saved without one."""
+        try:
+            move = Move(self.data.get("_workflow", ""))
+        except ValueError:
+            raise ValidationError(
+                "Choose what to do with the story: press one of the buttons below the form.",
+                code="no_move",
+            ) from None
+        try:
+            article_check_move(stage=self.stage, user=self.user, move=move)
+        except (PermissionDenied, PublicationRefused) as refusal:
+            raise ValidationError(str(refusal), code="refused") from None
+        return move
 
     def _refuse_a_stale_save(self):
         started = self.data.get("edited_since")
@@ -96,22 +117,30 @@ class ArticleAdminForm(forms.ModelForm):
         )
 
     def _clean_going_live(self, cleaned):
+        """Refuse a time that does not fit the button, at the field; never swap the move."""
         now = timezone.now()
         publish_at = cleaned.get("publish_at")
-        if cleaned["status"] == Status.SCHEDULED and (publish_at is None or publish_at <= now):
+        if self.move == Move.SCHEDULE and (publish_at is None or publish_at <= now):
             raise ValidationError({"publish_at": "To schedule, choose a time in the future."})
+        if self.move == Move.PUBLISH and publish_at and publish_at > now:
+            if self.stage != Status.SCHEDULED or "publish_at" in self.changed_data:
+                raise ValidationError(
+                    {
+                        "publish_at": "Publish now publishes at once: clear this future time, "
+                        "or press Schedule to publish the story then."
+                    }
+                )
+            publish_at = None  # a scheduled story published early
+        if self.move == Move.UPDATE and (publish_at is None or publish_at > now):
+            raise ValidationError({"publish_at": LIVE_TIME_STAYS})
         if publish_at is None:
             cleaned["publish_at"] = publish_at = now
-        if publish_at > now:
-            cleaned["status"] = Status.SCHEDULED
-        relevant = {"status", "publish_at", "hero_photo", "body"} & set(self.changed_data)
-        if relevant or self.instance.pk is None:
-            hero = Article(hero_photo=cleaned.get("hero_photo"))
-            body = Article(body=clean_body(cleaned.get("body", "")))
-            errors = {
-                "hero_photo": hero.publication_problems(at=publish_at),
-                "body": body.publication_problems(at=publish_at),
-            }
-            errors = {field: problems for field, problems in errors.items() if problems}
-            if errors:
-                raise ValidationError(errors)
+        hero = Article(hero_photo=cleaned.get("hero_photo"))
+        body = Article(body=clean_body(cleaned.get("body", "")))
+        errors = {
+            "hero_photo": hero.publication_problems(at=publish_at),
+            "body": body.publication_problems(at=publish_at),
+        }
+        errors = {field: problems for field, problems in errors.items() if problems}
+        if errors:
+            raise ValidationError(errors)

@@ -55,7 +55,7 @@ def form_data(section, **overrides):
         "agency": "",
         "hero_photo": "",
         "hero_caption": "",
-        "status": Status.DRAFT,
+        "_workflow": "draft",
         "publish_at_0": "",
         "publish_at_1": "",
         "updated_at_0": "",
@@ -92,22 +92,28 @@ def test_a_writer_creates_a_sanitised_draft_and_a_version_is_kept(client, writer
     assert Version.objects.get_for_object(article).count() == 1
 
 
-def test_a_writer_is_offered_only_draft_and_review(client, writer, section):
+def workflow_buttons(content):
+    return [b["text"] for b in find(content, "button", name="_workflow")]
+
+
+def test_a_writer_is_offered_only_save_draft_and_submit_for_review(client, writer, section):
     page = client.get(f"{ADD}add/").content
 
-    options = [o["attrs"]["value"] for o in find(page, "option") if o["parents"][-1][0] == "select"]
-    statuses = [v for v in options if v in Status.values]
-    assert statuses == [Status.DRAFT, Status.IN_REVIEW]
+    assert workflow_buttons(page) == ["Save draft", "Submit for review"]
+    assert not find(page, "select", name="status")
 
 
-@pytest.mark.parametrize("status", [Status.PUBLISHED, Status.SCHEDULED, Status.UNPUBLISHED])
-def test_the_server_refuses_a_writer_who_tries_to_publish(client, writer, section, status):
+@pytest.mark.parametrize("move", ["publish", "schedule", "update", "unpublish"])
+def test_the_server_refuses_a_writer_who_tries_to_publish(client, writer, section, move):
     later = timezone.now() + datetime.timedelta(days=1)
-    data = form_data(section, status=status, publish_at_0=f"{later:%Y-%m-%d}", publish_at_1="09:00")
+    data = form_data(
+        section, _workflow=move, publish_at_0=f"{later:%Y-%m-%d}", publish_at_1="09:00"
+    )
 
     response = client.post(f"{ADD}add/", data)
 
     assert response.status_code == 200
+    assert "Only editors publish" in errors(response)
     assert not Article.objects.exists()
 
 
@@ -140,7 +146,7 @@ def test_a_writer_submits_drafts_for_review(client, writer, section):
 
 
 def test_an_editor_publishes_from_the_form(client, editor, section):
-    response = client.post(f"{ADD}add/", form_data(section, status=Status.PUBLISHED))
+    response = client.post(f"{ADD}add/", form_data(section, _workflow="publish"))
 
     assert response.status_code == 302, errors(response)
     article = Article.objects.get()
@@ -153,7 +159,7 @@ def test_ticking_updated_tells_readers_and_a_plain_save_does_not(client, editor,
     data = form_data(
         section,
         slug=article.slug,
-        status=Status.PUBLISHED,
+        _workflow="update",
         publish_at_0=f"{article.publish_at:%Y-%m-%d}",
         publish_at_1=f"{article.publish_at:%H:%M:%S}",
     )
@@ -169,29 +175,35 @@ def test_ticking_updated_tells_readers_and_a_plain_save_does_not(client, editor,
     assert "Updated" in dateline["text"]
 
 
-def test_a_future_time_schedules_instead(client, editor, section):
+def test_publish_now_with_a_future_time_is_refused_at_the_field_not_scheduled(
+    client, editor, section
+):
     later = timezone.now() + datetime.timedelta(days=2)
     data = form_data(
-        section, status=Status.PUBLISHED, publish_at_0=f"{later:%Y-%m-%d}", publish_at_1="08:30"
+        section, _workflow="publish", publish_at_0=f"{later:%Y-%m-%d}", publish_at_1="08:30"
     )
 
     response = client.post(f"{ADD}add/", data)
 
-    assert response.status_code == 302, errors(response)
-    assert Article.objects.get().status == Status.SCHEDULED
+    assert response.status_code == 200
+    field = find(response.content, "div", class_="field-publish_at")[0]["text"]
+    assert "Publish now publishes at once" in field
+    assert not Article.objects.exists()
 
 
-def test_scheduling_needs_a_future_time(client, editor, section):
-    response = client.post(f"{ADD}add/", form_data(section, status=Status.SCHEDULED))
+def test_scheduling_needs_a_future_time_at_the_field(client, editor, section):
+    response = client.post(f"{ADD}add/", form_data(section, _workflow="schedule"))
 
-    assert "To schedule, choose a time in the future." in errors(response)
+    field = find(response.content, "div", class_="field-publish_at")[0]["text"]
+    assert "To schedule, choose a time in the future." in field
+    assert not Article.objects.exists()
 
 
 def test_publishing_is_refused_with_a_reason_when_the_hero_photo_has_no_credit(
     client, editor, section
 ):
     photo = PhotoFactory(photographer="", agency="")
-    data = form_data(section, status=Status.PUBLISHED, hero_photo=photo.pk)
+    data = form_data(section, _workflow="publish", hero_photo=photo.pk)
 
     response = client.post(f"{ADD}add/", data)
 
@@ -207,7 +219,7 @@ def test_publishing_is_refused_when_the_hero_photo_rights_expired(client, editor
 
     response = client.post(
         change_url(draft),
-        form_data(section, slug=draft.slug, status=Status.PUBLISHED, hero_photo=photo.pk),
+        form_data(section, slug=draft.slug, _workflow="publish", hero_photo=photo.pk),
     )
 
     assert "rights to the hero photo expired on 30 April 2025" in errors(response)
@@ -235,7 +247,7 @@ def test_the_publish_action_publishes_what_it_may_and_says_why_it_refused_the_re
     assert uncredited.status == Status.DRAFT
     text = response.content.decode()
     assert "was not published or scheduled: The hero photo has no credit" in text
-    assert "1 article published or scheduled." in text
+    assert "1 article published." in text
 
 
 def test_the_change_page_offers_a_working_preview_link_for_drafts(client, editor, section):
@@ -363,38 +375,6 @@ def test_editors_may_delete_and_writers_may_not():
     assert editor.has_perm("articles.delete_article")
     assert not writer.has_perm("articles.delete_article")
     assert Permission.objects.filter(codename="publish_article").exists()
-
-
-def test_each_save_says_what_happened_to_the_story_and_where_it_is(client, editor, section):
-    published = client.post(f"{ADD}add/", form_data(section, status=Status.PUBLISHED), follow=True)
-    article = Article.objects.get()
-    url = article.get_absolute_url()
-    updated = client.post(
-        change_url(article),
-        form_data(
-            section,
-            status=Status.PUBLISHED,
-            publish_at_0=f"{article.publish_at:%Y-%m-%d}",
-            publish_at_1=f"{article.publish_at:%H:%M:%S}",
-        ),
-        follow=True,
-    )
-    withdrawn = client.post(
-        change_url(article),
-        form_data(
-            section,
-            status=Status.UNPUBLISHED,
-            publish_at_0=f"{article.publish_at:%Y-%m-%d}",
-            publish_at_1=f"{article.publish_at:%H:%M:%S}",
-        ),
-        follow=True,
-    )
-
-    assert f"Published: “Ceasefire holds” is live at {url}." in published.content.decode()
-    assert f"Updated the live story: readers see “Ceasefire holds” as saved now, at {url}." in (
-        updated.content.decode()
-    )
-    assert f"{url} no longer answers readers" in withdrawn.content.decode()
 
 
 def test_a_save_over_someone_elses_newer_save_is_refused_and_nothing_is_lost(

@@ -52,7 +52,7 @@ def test_the_start_page_lists_what_an_editor_needs_each_row_one_click_to_the_sto
     assert "/admin/axes/accesslog/" not in links
 
 
-def test_a_writer_choosing_in_review_on_the_form_is_recorded_as_the_submitter(client):
+def test_a_writer_pressing_submit_for_review_is_recorded_as_the_submitter(client):
     from tests.articles.factories import SectionFactory
     from tests.articles.test_admin import form_data
 
@@ -60,7 +60,7 @@ def test_a_writer_choosing_in_review_on_the_form_is_recorded_as_the_submitter(cl
     client.force_login(writer)
     section = SectionFactory(name="News", slug="news")
 
-    client.post("/admin/articles/article/add/", form_data(section, status="in_review"))
+    client.post("/admin/articles/article/add/", form_data(section, _workflow="review"))
 
     from articles.models import Article
 

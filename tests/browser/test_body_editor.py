@@ -62,8 +62,7 @@ def write(page, headline):
 
 
 def publish(page):
-    page.get_by_label("Status").select_option(label="Published")
-    page.get_by_role("button", name="Save and continue editing").click()
+    page.get_by_role("button", name="Publish now").click()
     expect(page.locator(".messagelist .success")).to_contain_text("Published")
 
 
@@ -140,8 +139,7 @@ def test_a_story_with_an_uncredited_inline_photo_is_not_published(new_context, s
             textarea.value = '<p>Text.</p><figure data-photo="{photo.pk}">x</figure>';
         }}"""
     )
-    page.get_by_label("Status").select_option(label="Published")
-    page.get_by_role("button", name="Save and continue editing").click()
+    page.get_by_role("button", name="Publish now").click()
 
     expect(page.locator(".field-body .errorlist")).to_contain_text(
         "The inline photo “Uncredited” has no credit"

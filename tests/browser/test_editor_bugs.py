@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Byline, Photo, Status
 from articles.services import article_publish
+from support.models import OutboundEmail
 from tests.articles.factories import ArticleFactory, AuthorFactory, PhotoFactory
 from tests.articles.test_photo_admin import jpeg
 from tests.browser.helpers import log_in, staff_user
@@ -103,7 +104,9 @@ def test_the_credit_line_follows_the_boxes_not_what_the_form_rejected(new_contex
     expect(page.locator(".field-credit .readonly")).not_to_contain_text("Jane Photographer")
 
 
-def test_published_with_a_future_time_says_it_was_scheduled_and_when(new_context, site):
+def test_publish_now_with_a_future_time_is_refused_at_the_field_and_schedule_says_when(
+    new_context, site
+):
     page = new_context().new_page()
     log_in(page, staff_user("Editors"))
     later = timezone.localtime() + datetime.timedelta(days=2)
@@ -111,15 +114,52 @@ def test_published_with_a_future_time_says_it_was_scheduled_and_when(new_context
     page.goto("/admin/articles/article/add/")
     page.get_by_label("Headline").fill("Budget vote next week")
     page.get_by_label("Section").select_option(label="News")
-    page.get_by_label("Status").select_option(label="Published")
     page.locator("#id_publish_at_0").fill(f"{later:%Y-%m-%d}")
     page.locator("#id_publish_at_1").fill("08:30:00")
-    page.get_by_role("button", name="Save and continue editing").click()
+    page.get_by_role("button", name="Publish now").click()
 
-    message = page.locator(".messagelist .success")
-    expect(message).to_contain_text("Scheduled, not published")
-    expect(message).to_contain_text(f"{later:%-d %B %Y} at 08:30")
+    expect(page.locator(".field-publish_at .errorlist")).to_contain_text(
+        "Publish now publishes at once"
+    )
+    assert not Article.objects.filter(headline="Budget vote next week").exists()
+    page.get_by_role("button", name="Schedule", exact=True).click()
+
+    expect(page.locator(".messagelist .success")).to_have_text(
+        re.compile(f"Scheduled “Budget vote next week” for {later:%-d %b %Y}, 08:30 UTC")
+    )
     assert Article.objects.get(headline="Budget vote next week").status == Status.SCHEDULED
+
+
+def test_without_javascript_a_writer_submits_and_an_editor_is_told_and_publishes(new_context, site):
+    writer = staff_user("Writers", username="writer", first_name="Anna", last_name="Writer")
+    story = ArticleFactory(headline="Harbour reopens", created_by=writer)
+    chief = staff_user("Editors", email="chief@example.org")
+    page = new_context(java_script_enabled=False).new_page()
+    log_in(page, writer)
+
+    page.goto(f"/admin/articles/article/{story.pk}/change/")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.locator(".messagelist .success")).to_have_text(
+        "Submitted “Harbour reopens” for review. The editor has been notified."
+    )
+    notice = OutboundEmail.objects.get(kind=OutboundEmail.Kind.REVIEW_REQUESTED)
+    assert (notice.to, notice.status) == ("chief@example.org", OutboundEmail.Status.SENT)
+
+    editor = new_context(java_script_enabled=False).new_page()
+    log_in(editor, chief)
+    editor.goto("/admin/")
+    in_review = editor.get_by_role("region", name="In review")
+    expect(in_review.get_by_role("row", name=re.compile("Harbour reopens"))).to_contain_text(
+        "Anna Writer"
+    )
+    in_review.get_by_role("link", name="Harbour reopens").click()
+    editor.get_by_role("button", name="Publish now").click()
+
+    story.refresh_from_db()
+    expect(editor.locator(".messagelist .success")).to_have_text(
+        f"Published “Harbour reopens”. It is live at {site.url}{story.get_absolute_url()}."
+    )
+    assert new_context().new_page().goto(story.get_absolute_url()).status == 200
 
 
 def test_a_writer_cannot_change_the_photo_of_a_live_story(new_context, site):

@@ -32,15 +32,16 @@ def test_a_story_goes_from_writer_to_editor_to_readers_and_survives_a_restore(ne
         label="The crossing at dawn. (Jane Doe / Reuters)"
     )
     writer.get_by_role("button", name="Insert photo").click()
-    writer.get_by_label("Status").select_option(label="In review")
-    writer.get_by_role("button", name="Save and continue editing").click()
-    expect(writer.locator(".messagelist .success")).to_contain_text("Submitted for review")
+    writer.get_by_role("button", name="Submit for review").click()
+    expect(writer.locator(".messagelist .success")).to_contain_text(
+        f"Submitted “{HEADLINE}” for review."
+    )
 
     # The Writer cannot touch what readers see.
     writer.goto(f"/admin/articles/photo/{site.story.hero_photo.pk}/change/")
     expect(writer.get_by_role("button", name="Save", exact=True)).to_have_count(0)
     writer.goto(f"/admin/articles/article/{site.story.pk}/change/")
-    expect(writer.get_by_role("button", name="Save", exact=True)).to_have_count(0)
+    expect(writer.locator(".submit-row button")).to_have_count(0)
 
     # The Editor finds it on the start page and publishes it.
     editor = new_context().new_page()
@@ -49,11 +50,12 @@ def test_a_story_goes_from_writer_to_editor_to_readers_and_survives_a_restore(ne
     in_review = editor.get_by_role("region", name="In review")
     expect(in_review.get_by_role("row", name=re.compile(HEADLINE))).to_contain_text("Anna Writer")
     in_review.get_by_role("link", name=HEADLINE).click()
-    editor.get_by_label("Status").select_option(label="Published")
-    editor.get_by_role("button", name="Save and continue editing").click()
-    expect(editor.locator(".messagelist .success")).to_contain_text("Published")
+    editor.get_by_role("button", name="Publish now").click()
     article = Article.objects.get(headline=HEADLINE)
     url = article.get_absolute_url()
+    expect(editor.locator(".messagelist .success")).to_have_text(
+        f"Published “{HEADLINE}”. It is live at {site.url}{url}."
+    )
 
     reader = new_context().new_page()
     reader.goto(url)
@@ -66,7 +68,7 @@ def test_a_story_goes_from_writer_to_editor_to_readers_and_survives_a_restore(ne
 
     # The Editor rewrites the live story, then restores the Writer's version.
     editor.get_by_label("Headline").fill("Border crossing reopens after talks")
-    editor.get_by_role("button", name="Save and continue editing").click()
+    editor.get_by_role("button", name="Update live story").click()
     expect(editor.locator(".messagelist .success")).to_contain_text("Updated the live story")
     editor.get_by_role("link", name="History").click()
     editor.get_by_role("row", name=re.compile("Anna Writer")).last.get_by_role(

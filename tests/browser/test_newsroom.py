@@ -45,9 +45,8 @@ def add_hero_photo(page, *, photographer="", agency="") -> None:
         popup.get_by_role("button", name="Save", exact=True).click()
 
 
-def save_as(page, status: str) -> None:
-    page.get_by_label("Status").select_option(label=status)
-    page.get_by_role("button", name="Save and continue editing").click()
+def press(page, button: str) -> None:
+    page.get_by_role("button", name=button, exact=True).click()
 
 
 def test_an_editor_publishes_an_article_with_a_new_photo_only_once_it_is_credited(
@@ -58,7 +57,7 @@ def test_an_editor_publishes_an_article_with_a_new_photo_only_once_it_is_credite
     write_article(page)
     add_hero_photo(page)
 
-    save_as(page, "Published")
+    press(page, "Publish now")
 
     expect(page.locator(".errornote")).to_be_visible()
     expect(page.locator(".field-hero_photo .errorlist")).to_have_text(
@@ -73,7 +72,7 @@ def test_an_editor_publishes_an_article_with_a_new_photo_only_once_it_is_credite
     photo.get_by_label("Agency").fill("Reuters")
     with photo.expect_event("close"):
         photo.get_by_role("button", name="Save", exact=True).click()
-    save_as(page, "Published")
+    press(page, "Publish now")
 
     expect(page.locator(".messagelist .success")).to_be_visible()
     article = Article.objects.get(headline=HEADLINE)
@@ -93,9 +92,9 @@ def test_a_writer_saves_a_draft_and_submits_it_for_review_but_cannot_publish(new
     page = new_context().new_page()
     log_in(page, staff_user("Writers", username="writer"))
     write_article(page)
-    expect(page.get_by_label("Status").locator("option")).to_have_text(["Draft", "In review"])
+    expect(page.locator(".submit-row button")).to_have_text(["Save draft", "Submit for review"])
 
-    save_as(page, "Draft")
+    press(page, "Save draft")
     expect(page.locator(".messagelist .success")).to_be_visible()
     article = Article.objects.get(headline=HEADLINE)
     assert article.status == Status.DRAFT
@@ -109,13 +108,11 @@ def test_a_writer_saves_a_draft_and_submits_it_for_review_but_cannot_publish(new
     expect(page.locator(".messagelist .success")).to_have_text("1 article submitted for review.")
     expect(page.get_by_role("row", name=HEADLINE)).to_contain_text("In review")
 
-    # Even a form doctored in the browser does not publish.
+    # Even a button doctored in the browser does not publish.
     page.get_by_role("link", name=HEADLINE).click()
-    page.get_by_label("Status").evaluate(
-        "select => select.add(new Option('Published', 'published', true, true))"
-    )
-    page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".field-status .errorlist")).to_be_visible()
+    page.locator(".submit-row button").first.evaluate("button => { button.value = 'publish'; }")
+    press(page, "Save, keep in review")
+    expect(page.locator(".errorlist.nonfield")).to_contain_text("Only editors publish")
     article.refresh_from_db()
     assert article.status == Status.IN_REVIEW
     reader = new_context().new_page()
