@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from articles.admin.compare import compare_view, history_rows, restore_view
 from articles.admin.forms import ArticleAdminForm
@@ -108,6 +111,13 @@ class ArticleAdmin(VersionAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Restore a version's content only (replaces reversion's revert-everything form)."""
         return restore_view(self, request, object_id, version_id)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        """Bring back a deleted story; reversion's page would revert any version of any row."""
+        version = get_object_or_404(Version.objects.get_for_model(Article), pk=version_id)
+        if Article.objects.filter(pk=version.object_id).exists():
+            raise Http404("This story was not deleted: restore a version from its history.")
+        return super().recover_view(request, version_id, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)

@@ -432,3 +432,16 @@ def test_only_editors_choose_the_front_page(client, writer, section):
     assert Article.objects.get().front_page_position is None
     form = client.get(f"{ADD}add/").content.decode()
     assert "Editors choose the front page." in form
+
+
+def test_the_photo_lookup_of_the_article_form_lists_the_newest_photos_first(client, editor):
+    older, newer = PhotoFactory(caption="Older"), PhotoFactory(caption="Newer")
+    PhotoFactory(caption="Unused but newest")
+    ArticleFactory(hero_photo=older)
+    query = {"app_label": "articles", "model_name": "article", "field_name": "hero_photo"}
+
+    response = client.get("/admin/autocomplete/", query | {"term": "e"})
+
+    assert response.status_code == 200
+    listed = [row["id"] for row in response.json()["results"]]
+    assert listed[1:] == [str(newer.pk), str(older.pk)]
