@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Q
@@ -13,7 +14,7 @@ from articles.admin.compare import compare_view, history_rows, restore_view
 from articles.admin.forms import ArticleAdminForm
 from articles.admin.photos import thumbnail
 from articles.admin.workflow import outcome_message
-from articles.models import Article, Byline, Correction, Status
+from articles.models import Article, Author, Byline, Correction, Status
 from articles.models.articles import PUBLISHING_STATUSES
 from articles.search import condition as search_condition
 from articles.services import (
@@ -28,11 +29,29 @@ from articles.views.preview import preview_token
 from newsroom.postgres import EstimatedCountPaginator
 
 
+class BylineForm(forms.ModelForm):
+    def has_changed(self):
+        # A new story's byline offered by default (its writer's own) is saved as offered;
+        # cleared, it is dropped.
+        if self.instance._state.adding and self.initial.get("author"):
+            return bool(self["author"].data)
+        return super().has_changed()
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
+    form = BylineForm
     extra = 0
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is None and own_author(request.user) else 0
+
+
+def own_author(user):
+    """The author a newsroom account writes as, if it has one."""
+    return Author.objects.filter(user_id=user.pk).first() if user.pk else None
 
 
 class CorrectionInline(admin.TabularInline):
@@ -126,6 +145,13 @@ class ArticleAdmin(VersionAdmin):
             response.context_data["action_list"] = history_rows(article)
             response.context_data["original"] = article
         return response
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        author = own_author(request.user) if isinstance(inline, BylineInline) else None
+        if author and obj._state.adding:  # a new story is bylined to whoever starts it
+            kwargs["initial"] = [{"author": author.pk}]
+        return kwargs
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
