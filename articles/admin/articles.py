@@ -1,8 +1,10 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -14,6 +16,7 @@ from articles.admin.compare import compare_view, history_rows, restore_view
 from articles.admin.forms import ArticleAdminForm
 from articles.admin.photos import thumbnail
 from articles.admin.workflow import outcome_message
+from articles.editing import HEARTBEAT_SECONDS, editing_ended, editing_notice, editing_seen
 from articles.models import Article, Author, Byline, Correction, Status
 from articles.models.articles import PUBLISHING_STATUSES
 from articles.search import condition as search_condition
@@ -105,7 +108,12 @@ class ArticleAdmin(VersionAdmin):
     ]
 
     class Media:
-        js = ["newsroom-admin/unsaved-changes.js", "newsroom-admin/char-count.js"]
+        # Deferred: they look for the form, which is not there yet when the head is read.
+        js = [
+            forms.Script("newsroom-admin/unsaved-changes.js", defer=True),
+            forms.Script("newsroom-admin/char-count.js", defer=True),
+            forms.Script("newsroom-admin/editing-notice.js", defer=True),
+        ]
         css = {"all": ["newsroom-admin/article-form.css"]}
 
     def get_queryset(self, request):
@@ -122,7 +130,42 @@ class ArticleAdmin(VersionAdmin):
     def get_urls(self):
         compare = self.admin_site.admin_view(self.compare_version_view)
         route = "<path:object_id>/history/<int:version_id>/compare/"
-        return [path(route, compare, name="articles_article_compare"), *super().get_urls()]
+        editing = self.admin_site.admin_view(self.editing_view)
+        return [
+            path(route, compare, name="articles_article_compare"),
+            path("<path:object_id>/editing/", editing, name="articles_article_editing"),
+            *super().get_urls(),
+        ]
+
+    def editing_view(self, request, object_id):
+        """Who else has the story open (JSON); a POST is the form's heartbeat."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        if request.method == "POST":
+            if not self.has_change_permission(request, article):
+                raise PermissionDenied
+            editing_seen(article=article, user=request.user)
+        return JsonResponse({"notice": editing_notice(article=article, user=request.user)})
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            may_edit = self.has_change_permission(request, obj)
+            if may_edit:
+                editing_seen(article=obj, user=request.user)
+            context["editing"] = {
+                "notice": editing_notice(article=obj, user=request.user),
+                "url": reverse("admin:articles_article_editing", args=[obj.pk]) if may_edit else "",
+                "interval": HEARTBEAT_SECONDS,
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:  # saved: no longer editing (opening the form again starts anew)
+            editing_ended(article=form.instance, user=request.user)
 
     def compare_version_view(self, request, object_id, version_id):
         return compare_view(self, request, object_id, version_id)
