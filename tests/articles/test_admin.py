@@ -416,6 +416,15 @@ def test_a_save_over_someone_elses_newer_save_is_refused_and_nothing_is_lost(
 
     assert response.status_code == 200
     assert "Anna Editor saved this story at" in errors(response)
+    links = [a for a in find(response.content, "a") if a["text"] == "See what they changed"]
+    compare = links[0]["attrs"]["href"]
+    changes = client.get(compare)
+    assert changes.status_code == 200 and compare.endswith("/compare/")
+    headline = [(r["text"], a["text"]) for r, a in zip(
+        find(changes.content, "td", class_="diff-removed"),
+        find(changes.content, "td", class_="diff-added"), strict=True,
+    )]  # fmt: skip
+    assert headline == [("Ceasefire holds", "Ceasefire holds, for now")]  # mine, then theirs
     article.refresh_from_db()
     assert article.headline == "Ceasefire holds, for now"
     fresh = find(client.get(change_url(article)).content, "input", name="edited_since")
@@ -515,3 +524,16 @@ def test_a_story_started_by_someone_without_an_author_has_no_byline_offered(
     form = client.get(f"{ADD}add/").content
 
     assert not find(form, "select", name="bylines-0-author")
+
+
+@pytest.mark.parametrize("started", ["not a time", "2026-03-02T14:02:00"])
+def test_a_save_from_a_mangled_form_is_refused_with_a_link_to_the_history(
+    client, editor, section, started
+):
+    article = ArticleFactory(section=section)
+
+    response = client.post(change_url(article), form_data(section, edited_since=started))
+
+    assert response.status_code == 200
+    links = [a for a in find(response.content, "a") if a["text"] == "See what they changed"]
+    assert links[0]["attrs"]["href"] == f"{ADD}{article.pk}/history/"
