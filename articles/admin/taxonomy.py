@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 
 from articles.models import Author, Section, Tag
+from articles.models.articles import PUBLISHING_STATUSES
+from articles.services import user_may_publish
 
 
 @admin.register(Section)
@@ -17,6 +19,17 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        # A tag's name and address are on the pages of the stories that carry it: Writers
+        # may not change one that a story readers see (or saw, or will see) carries.
+        return (
+            obj is None
+            or user_may_publish(request.user)
+            or not obj.articles.filter(status__in=PUBLISHING_STATUSES).exists()
+        )
 
 
 @admin.register(Author)

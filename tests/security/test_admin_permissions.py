@@ -175,6 +175,12 @@ def _inline_photo_on(status):
     return photo
 
 
+def _tag_on(status):
+    tag = TagFactory()
+    ArticleFactory(tags=[tag], status=status, publish_at=timezone.now())
+    return tag
+
+
 # What readers can see (or saw, or will see) is an editor's: rows a Writer may not change.
 ROW_CASES = {
     "draft article": (lambda: ArticleFactory(status="draft"), True),
@@ -189,6 +195,10 @@ ROW_CASES = {
     "photo of an unpublished story": (lambda: _photo_on("unpublished"), False),
     "inline photo of a live story": (lambda: _inline_photo_on("published"), False),
     "inline photo of a draft": (lambda: _inline_photo_on("draft"), True),
+    "unused tag": (lambda: TagFactory(), True),
+    "tag of a draft": (lambda: _tag_on("draft"), True),
+    "tag of a live story": (lambda: _tag_on("published"), False),
+    "tag of a scheduled story": (lambda: _tag_on("scheduled"), False),
 }
 
 
