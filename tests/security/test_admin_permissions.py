@@ -474,3 +474,27 @@ def test_the_recover_page_brings_back_only_deleted_stories_never_an_old_state_of
     article.refresh_from_db()
     assert article.is_live and article.headline == "Live headline"
     assert Article.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ["writer", "editor"])
+def test_only_an_editor_brings_a_deleted_live_story_back(client, role):
+    import reversion
+    from reversion.models import Version
+
+    from articles.models import Article
+    from tests.articles.test_admin import form_data
+
+    with reversion.create_revision():
+        article = ArticleFactory(live=True, slug="withdrawn-story")
+    version = Version.objects.get_for_object(article).get()
+    section = article.section
+    article.delete()
+    client.force_login(user_for(role))
+    url = f"{admin_url('articles.Article')}recover/{version.pk}/"
+    data = form_data(section, slug="withdrawn-story", status="published")
+    data |= {"publish_at_0": f"{article.publish_at:%Y-%m-%d}", "publish_at_1": "00:00:00"}
+
+    posted = client.post(url, data)
+
+    back = Article.objects.filter(slug="withdrawn-story").exists()
+    assert (posted.status_code, back) == ((302, True) if role == "editor" else (403, False))
