@@ -401,6 +401,11 @@ def test_every_admin_page_opens_and_takes_a_form_only_for_the_roles_the_matrix_a
         if may_post is not None and not may_post(permissions):
             # Refused without a form: a role that may not may not even try.
             assert client.post(url, {}).status_code == 403, url
+    if model_admin(label).list_editable and "view" in permissions:
+        # Changing rows from the list (e.g. the sections' order) is changing them.
+        rows = {"_save": "Save", "form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0"}
+        edited = client.post(admin_url(label), rows)
+        assert (edited.status_code == 403) == ("change" not in permissions), label
 
 
 @pytest.mark.parametrize("role", ROLES)
