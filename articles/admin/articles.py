@@ -1,20 +1,26 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion import is_active, set_comment
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from articles.admin.compare import compare_view, history_rows, restore_view
 from articles.admin.forms import ArticleAdminForm
 from articles.admin.photos import thumbnail
 from articles.admin.workflow import buttons, outcome_message
-from articles.models import Article, Byline, Correction, Status
+from articles.editing import HEARTBEAT_SECONDS, editing_ended, editing_notice, editing_seen
+from articles.models import Article, Author, Byline, Correction, Status
 from articles.models.articles import PUBLISHING_STATUSES
 from articles.search import condition as search_condition
 from articles.services import (
@@ -31,11 +37,29 @@ from articles.views.preview import preview_token
 from newsroom.postgres import EstimatedCountPaginator
 
 
+class BylineForm(forms.ModelForm):
+    def has_changed(self):
+        # A new story's byline offered by default (its writer's own) is saved as offered;
+        # cleared, it is dropped.
+        if self.instance._state.adding and self.initial.get("author"):
+            return bool(self["author"].data)
+        return super().has_changed()
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
+    form = BylineForm
     extra = 0
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is None and own_author(request.user) else 0
+
+
+def own_author(user):
+    """The author a newsroom account writes as, if it has one."""
+    return Author.objects.filter(user_id=user.pk).first() if user.pk else None
 
 
 class CorrectionInline(admin.TabularInline):
@@ -90,7 +114,12 @@ class ArticleAdmin(VersionAdmin):
     ]
 
     class Media:
-        js = ["newsroom-admin/unsaved-changes.js", "newsroom-admin/char-count.js"]
+        # Deferred: they look for the form, which is not there yet when the head is read.
+        js = [
+            forms.Script("newsroom-admin/unsaved-changes.js", defer=True),
+            forms.Script("newsroom-admin/char-count.js", defer=True),
+            forms.Script("newsroom-admin/editing-notice.js", defer=True),
+        ]
         css = {"all": ["newsroom-admin/article-form.css"]}
 
     def get_queryset(self, request):
@@ -107,7 +136,46 @@ class ArticleAdmin(VersionAdmin):
     def get_urls(self):
         compare = self.admin_site.admin_view(self.compare_version_view)
         route = "<path:object_id>/history/<int:version_id>/compare/"
-        return [path(route, compare, name="articles_article_compare"), *super().get_urls()]
+        editing = self.admin_site.admin_view(self.editing_view)
+        return [
+            path(route, compare, name="articles_article_compare"),
+            path("<path:object_id>/editing/", editing, name="articles_article_editing"),
+            *super().get_urls(),
+        ]
+
+    def editing_view(self, request, object_id):
+        """Who else has the story open (JSON); a POST is the form's heartbeat."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        if request.method == "POST":
+            if not self.has_change_permission(request, article):
+                raise PermissionDenied
+            editing_seen(article=article, user=request.user)
+        return JsonResponse({"notice": editing_notice(article=article, user=request.user)})
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        may_save = add or self.has_change_permission(request, obj)
+        moves = getattr(form, "moves", ()) if may_save else ()
+        context["workflow_buttons"] = buttons(stage=getattr(form, "stage", None), moves=moves)
+        if obj is not None and obj.pk:
+            may_edit = self.has_change_permission(request, obj)
+            if may_edit:
+                editing_seen(article=obj, user=request.user)
+            context["editing"] = {
+                "notice": editing_notice(article=obj, user=request.user),
+                "url": reverse("admin:articles_article_editing", args=[obj.pk]) if may_edit else "",
+                "interval": HEARTBEAT_SECONDS,
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:  # saved: no longer editing (opening the form again starts anew)
+            editing_ended(article=form.instance, user=request.user)
 
     def compare_version_view(self, request, object_id, version_id):
         return compare_view(self, request, object_id, version_id)
@@ -116,6 +184,13 @@ class ArticleAdmin(VersionAdmin):
         """Restore a version's content only (replaces reversion's revert-everything form)."""
         return restore_view(self, request, object_id, version_id)
 
+    def recover_view(self, request, version_id, extra_context=None):
+        """Bring back a deleted story; reversion's page would revert any version of any row."""
+        version = get_object_or_404(Version.objects.get_for_model(Article), pk=version_id)
+        if Article.objects.filter(pk=version.object_id).exists():
+            raise Http404("This story was not deleted: restore a version from its history.")
+        return super().recover_view(request, version_id, extra_context)
+
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
         article = self.get_object(request, object_id)
@@ -123,6 +198,13 @@ class ArticleAdmin(VersionAdmin):
             response.context_data["action_list"] = history_rows(article)
             response.context_data["original"] = article
         return response
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        author = own_author(request.user) if isinstance(inline, BylineInline) else None
+        if author and obj._state.adding:  # a new story is bylined to whoever starts it
+            kwargs["initial"] = [{"author": author.pk}]
+        return kwargs
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -147,13 +229,6 @@ class ArticleAdmin(VersionAdmin):
             # The form checked the move; the story changed under it while it was saved.
             messages.error(request, f"Nothing was saved: {refusal}")
             return HttpResponseRedirect(request.get_full_path())
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        form = context["adminform"].form
-        may_save = add or self.has_change_permission(request, obj)
-        moves = getattr(form, "moves", ()) if may_save else ()
-        context["workflow_buttons"] = buttons(stage=getattr(form, "stage", None), moves=moves)
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         """Save the story by the button that was pressed (the one place: services.py)."""

@@ -1,6 +1,10 @@
+import datetime
+
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from reversion.models import Version
 
 from articles.admin.body_editor import BodyEditorWidget
@@ -26,6 +30,28 @@ def last_saved_by(article) -> str:
     ).first()
     user = version.revision.user if version else None
     return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def changes_since(article, started: str) -> str:
+    """The page comparing the version an editor opened with the story as it is now."""
+    try:
+        opened = datetime.datetime.fromisoformat(started)
+    except ValueError:
+        opened = None
+    if opened is not None and opened.tzinfo is None:  # not one this form wrote
+        opened = None
+    # A revision is dated when its save begins, just before the story's modified_at.
+    version = (
+        Version.objects.get_for_object(article)
+        .filter(revision__date_created__lte=opened)
+        .order_by("-revision__date_created", "-pk")
+        .first()
+        if opened
+        else None
+    )
+    if version is None:  # no stored version to start from: the history lists them all
+        return reverse("admin:articles_article_history", args=[article.pk])
+    return reverse("admin:articles_article_compare", args=[article.pk, version.pk])
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -109,10 +135,14 @@ class ArticleAdminForm(forms.ModelForm):
             return
         saver = last_saved_by(self.instance)
         raise ValidationError(
-            f"{saver or 'Someone'} saved this story at "
-            f"{timezone.localtime(self.instance.modified_at):%H:%M:%S} after you opened it, "
-            "so your changes were not saved over theirs. Copy what you changed, open the story "
-            "again (its history compares the versions) and make your changes there.",
+            format_html(
+                "{} saved this story at {} after you opened it, so your changes were not saved "
+                'over theirs. <a href="{}">See what they changed</a>, copy what you changed, '
+                "open the story again and make your changes there.",
+                saver or "Someone",
+                f"{timezone.localtime(self.instance.modified_at):%H:%M:%S}",
+                changes_since(self.instance, started),
+            ),
             code="stale",
         )
 

@@ -145,6 +145,9 @@ class PhotoAdmin(admin.ModelAdmin):
     ]
     list_filter = [RightsExpiryFilter, UsageFilter, "syndication_allowed", "agency"]
     search_fields = ["caption", "alt_text", "photographer", "agency"]
+    # Explicit: the usage count's GROUP BY drops the model's ordering, and the article form's
+    # photo lookup would list the library in no particular order.
+    ordering = ["-created_at", "-pk"]
     readonly_fields = ["preview", "width", "height", "credit"]
     fieldsets = [
         (

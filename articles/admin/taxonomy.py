@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
 from articles.models import Author, Section, Tag
+from articles.models.articles import PUBLISHING_STATUSES
+from articles.services import user_may_publish
 
 
 @admin.register(Section)
@@ -17,9 +20,26 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
 
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        # A tag's name and address are on the pages of the stories that carry it: Writers
+        # may not change one that a story readers see (or saw, or will see) carries.
+        return (
+            obj is None
+            or user_may_publish(request.user)
+            or not obj.articles.filter(status__in=PUBLISHING_STATUSES).exists()
+        )
+
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "user"]
+    list_select_related = ["user"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":  # the newsroom's accounts, not every login there is
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -39,6 +40,15 @@ class Author(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     bio = models.TextField("short bio", max_length=600, blank=True)
     photo = models.ImageField(upload_to="authors/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        verbose_name="newsroom account",
+        help_text="The account that writes as this author: stories it starts carry this byline.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -10,7 +10,8 @@ for (const input of document.querySelectorAll("input[data-count-limit]")) {
     count.textContent = `${length} of ${limit} characters`;
     count.classList.toggle("over-limit", length > limit);
   };
-  input.after(count);
+  // Under the box (outside the admin's row of label and box), above the help text.
+  (input.closest(".flex-container") || input).after(count);
   input.addEventListener("input", show);
   show();
 }

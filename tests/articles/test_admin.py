@@ -396,6 +396,15 @@ def test_a_save_over_someone_elses_newer_save_is_refused_and_nothing_is_lost(
 
     assert response.status_code == 200
     assert "Anna Editor saved this story at" in errors(response)
+    links = [a for a in find(response.content, "a") if a["text"] == "See what they changed"]
+    compare = links[0]["attrs"]["href"]
+    changes = client.get(compare)
+    assert changes.status_code == 200 and compare.endswith("/compare/")
+    headline = [(r["text"], a["text"]) for r, a in zip(
+        find(changes.content, "td", class_="diff-removed"),
+        find(changes.content, "td", class_="diff-added"), strict=True,
+    )]  # fmt: skip
+    assert headline == [("Ceasefire holds", "Ceasefire holds, for now")]  # mine, then theirs
     article.refresh_from_db()
     assert article.headline == "Ceasefire holds, for now"
     fresh = find(client.get(change_url(article)).content, "input", name="edited_since")
@@ -412,3 +421,99 @@ def test_only_editors_choose_the_front_page(client, writer, section):
     assert Article.objects.get().front_page_position is None
     form = client.get(f"{ADD}add/").content.decode()
     assert "Editors choose the front page." in form
+
+
+def test_the_photo_lookup_of_the_article_form_lists_the_newest_photos_first(client, editor):
+    older, newer = PhotoFactory(caption="Older"), PhotoFactory(caption="Newer")
+    PhotoFactory(caption="Unused but newest")
+    ArticleFactory(hero_photo=older)
+    query = {"app_label": "articles", "model_name": "article", "field_name": "hero_photo"}
+
+    response = client.get("/admin/autocomplete/", query | {"term": "e"})
+
+    assert response.status_code == 200
+    listed = [row["id"] for row in response.json()["results"]]
+    assert listed[1:] == [str(newer.pk), str(older.pk)]
+
+
+def test_the_form_runs_in_the_order_editors_work_with_the_bylines_under_the_body(
+    client, editor, section
+):
+    page = client.get(change_url(ArticleFactory(section=section))).content.decode()
+    landmarks = [
+        'name="headline"', 'name="kicker"', 'name="dek"', 'name="body"', 'id="bylines-group"',
+        'name="hero_photo"', 'name="section"', 'name="tags"', 'name="status"',
+        'id="corrections-group"',
+    ]  # fmt: skip
+
+    positions = [page.index(landmark) for landmark in landmarks]
+
+    assert positions == sorted(positions)
+    # One control says "updated": the tick box; the time it sets is shown, not edited.
+    assert page.count("Show as updated") == 1 and 'name="updated_at' not in page
+
+
+def test_an_editor_links_an_author_to_a_newsroom_account(client, editor):
+    author = AuthorFactory(name="Anna Petrova", slug="anna-petrova")
+    anna = UserFactory(username="anna")
+    reader = UserFactory(username="reader", is_staff=False)
+    url = f"/admin/articles/author/{author.pk}/change/"
+
+    form = client.get(url).content.decode()
+    saved = client.post(url, {"name": "Anna Petrova", "slug": "anna-petrova", "user": anna.pk})
+
+    assert f'<option value="{anna.pk}">anna</option>' in form
+    assert f'value="{reader.pk}"' not in form  # only newsroom (staff) accounts
+    assert saved.status_code == 302
+    author.refresh_from_db()
+    assert author.user == anna
+
+
+def test_a_new_story_is_bylined_to_the_author_of_whoever_starts_it(client, writer, section):
+    own = AuthorFactory(name="Anna Petrova", slug="anna-petrova", user=writer)
+    other = AuthorFactory(name="Ben Okafor", slug="ben-okafor")
+    byline = {
+        "bylines-TOTAL_FORMS": "1", "bylines-0-author": str(own.pk), "bylines-0-position": "0",
+    }  # fmt: skip
+
+    form = client.get(f"{ADD}add/").content
+    kept = client.post(f"{ADD}add/", form_data(section) | byline)
+    changed = client.post(
+        f"{ADD}add/",
+        form_data(section, slug="second") | byline | {"bylines-0-author": str(other.pk)},
+    )
+    cleared = client.post(
+        f"{ADD}add/", form_data(section, slug="third") | byline | {"bylines-0-author": ""}
+    )
+
+    offered = find(form, "select", name="bylines-0-author")[0]
+    assert f'<option value="{own.pk}" selected>Anna Petrova</option>' in form.decode()
+    assert offered and not find(form, "select", name="bylines-1-author")
+    assert kept.status_code == changed.status_code == cleared.status_code == 302
+    bylines = {a.slug: [b.author.name for b in a.bylines.all()] for a in Article.objects.all()}
+    assert bylines == {
+        "ceasefire-holds": ["Anna Petrova"], "second": ["Ben Okafor"], "third": [],
+    }  # fmt: skip
+
+
+def test_a_story_started_by_someone_without_an_author_has_no_byline_offered(
+    client, editor, section
+):
+    AuthorFactory(name="Anna Petrova", slug="anna-petrova")
+
+    form = client.get(f"{ADD}add/").content
+
+    assert not find(form, "select", name="bylines-0-author")
+
+
+@pytest.mark.parametrize("started", ["not a time", "2026-03-02T14:02:00"])
+def test_a_save_from_a_mangled_form_is_refused_with_a_link_to_the_history(
+    client, editor, section, started
+):
+    article = ArticleFactory(section=section)
+
+    response = client.post(change_url(article), form_data(section, edited_since=started))
+
+    assert response.status_code == 200
+    links = [a for a in find(response.content, "a") if a["text"] == "See what they changed"]
+    assert links[0]["attrs"]["href"] == f"{ADD}{article.pk}/history/"

@@ -277,3 +277,27 @@ def test_the_home_page_runs_a_fixed_number_of_queries(client):
         assert counts[-1] <= 3 and masthead <= 3
 
     assert counts[0] == counts[1]
+
+
+def test_editors_order_the_sections_of_the_masthead_from_the_section_list(client):
+    from tests.articles.factories import UserFactory
+
+    world, sport, culture = (
+        SectionFactory(name=name, slug=name.lower(), position=position)
+        for name, position in (("World", 1), ("Sport", 2), ("Culture", 3))
+    )
+    ArticleFactory(live=True, section=world)
+
+    def masthead():
+        return [a["text"] for a in inside(client.get("/").content, "a", "section-nav")]
+
+    before = masthead()
+    client.force_login(UserFactory(groups=["Editors"]))
+    rows = {"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "3", "_save": "Save"}
+    for index, (section, position) in enumerate(((world, 3), (sport, 1), (culture, 2))):
+        rows |= {f"form-{index}-id": section.pk, f"form-{index}-position": position}
+    saved = client.post("/admin/articles/section/", rows)
+
+    assert before == ["Home", "World", "Sport", "Culture"]
+    assert saved.status_code == 302
+    assert masthead() == ["Home", "Sport", "Culture", "World"]

@@ -105,32 +105,20 @@ def test_the_server_refuses_the_pages_a_role_may_not_open(client, label, role):
     assert adding.status_code == (200 if "add" in permissions else 403)
 
 
-@pytest.fixture
-def one_of_each():
-    """One row of every model whose admin has bulk actions."""
-    payment = PaymentFactory()
-    reminder = reminders.reminder_request(
-        email="matrix@example.org", due_on=timezone.localdate() + timezone.timedelta(days=7)
-    )
-    return {
-        "articles.Article": ArticleFactory(),
-        "articles.Photo": PhotoFactory(),
-        "articles.Tag": TagFactory(),
-        "articles.Section": SectionFactory(),
-        "articles.Author": AuthorFactory(),
-        "support.Appeal": model_admin("support.Appeal").model.objects.first(),
-        "support.Donor": payment.donation.donor,
-        "support.Donation": payment.donation,
-        "support.Payment": payment,
-        "support.Reminder": reminder,
-    }
+def registered_actions(label):
+    """Every bulk action the label's admin has, as a superuser sees them."""
+    from django.contrib.auth.models import User
+
+    request = RequestFactory().get(admin_url(label))
+    request.user = User(is_superuser=True, is_staff=True, is_active=True)
+    return set(model_admin(label).get_actions(request) or ())
 
 
-# Every bulk action any role has, tried by every role; how to tell that it ran.
+# Every bulk action registered, tried by every role; how to tell that it ran.
 ACTION_CASES = [
     (label, action, role)
     for label in MATRIX
-    for action in sorted(set().union(*(actions for _, actions in MATRIX[label].values())))
+    for action in sorted(registered_actions(label))
     for role in ROLES
 ]
 
@@ -152,16 +140,17 @@ RAN = {
     "cancel_selected": lambda response, obj: (
         obj.__class__.objects.get(pk=obj.pk).status == "cancelled"
     ),
+    "retry": lambda response, obj: b"queued to be" in response.content,
+    "cleanup_expired_attempts": lambda response, obj: b"Cleaned up" in response.content,
 }
 
 
 @pytest.mark.parametrize("label, action, role", ACTION_CASES)
-def test_a_bulk_action_runs_only_for_the_roles_the_matrix_allows(
-    client, one_of_each, label, action, role
-):
+def test_a_bulk_action_runs_only_for_the_roles_the_matrix_allows(client, label, action, role):
+    assert action in RAN, f"say in RAN how to tell that {action} ran"
+    obj = _make_one(label)
     client.force_login(user_for(role))
     permissions, actions = expected(label, role)
-    obj = one_of_each[label]
 
     response = client.post(
         admin_url(label), {"action": action, "_selected_action": [obj.pk], "index": 0}, follow=True
@@ -186,6 +175,12 @@ def _inline_photo_on(status):
     return photo
 
 
+def _tag_on(status):
+    tag = TagFactory()
+    ArticleFactory(tags=[tag], status=status, publish_at=timezone.now())
+    return tag
+
+
 # What readers can see (or saw, or will see) is an editor's: rows a Writer may not change.
 ROW_CASES = {
     "draft article": (lambda: ArticleFactory(status="draft"), True),
@@ -200,6 +195,10 @@ ROW_CASES = {
     "photo of an unpublished story": (lambda: _photo_on("unpublished"), False),
     "inline photo of a live story": (lambda: _inline_photo_on("published"), False),
     "inline photo of a draft": (lambda: _inline_photo_on("draft"), True),
+    "unused tag": (lambda: TagFactory(), True),
+    "tag of a draft": (lambda: _tag_on("draft"), True),
+    "tag of a live story": (lambda: _tag_on("published"), False),
+    "tag of a scheduled story": (lambda: _tag_on("scheduled"), False),
 }
 
 
@@ -271,3 +270,238 @@ def test_the_attribution_report_is_for_those_who_may_see_donations(client, role)
     response = client.get("/admin/support/donation/attribution/")
 
     assert response.status_code == (200 if "view" in permissions else 403)
+
+
+# Every page of the admin, found from the URLs each ModelAdmin registers, so a new view,
+# report or export is in this matrix from the day it is added. Per kind of page: what the
+# role needs to open it (GET) and to send it a form (POST), from its matrix permissions.
+# "view" includes "change" (Django lets whoever may change a row look at it).
+def _may(*needed):
+    return lambda permissions: all(
+        need in permissions or (need == "view" and "change" in permissions) for need in needed
+    )
+
+
+PAGES = {
+    # kind: (who may GET it, who may POST to it; None: POST is not a thing it does)
+    "changelist": (_may("view"), _may("view")),
+    "add": (_may("add"), _may("add")),
+    "change": (_may("view"), _may("change")),
+    "history": (_may("view"), None),
+    "delete": (_may("delete"), _may("delete")),
+    "compare": (_may("view"), None),  # an article's version against another
+    "revision": (_may("change"), _may("change")),  # restoring an article's version
+    "recoverlist": (_may("add", "change"), None),  # deleted articles
+    "recover": (_may("add", "change"), _may("add", "change")),  # undeleting one
+    "editing": (_may("view"), _may("change")),  # who else has a story open; the heartbeat
+    "attribution": (_may("view"), None),  # which stories make readers give
+    "password_change": (_may("change"), _may("change")),  # another user's password
+}
+
+
+def _make_one(label):
+    """One row of the model behind each admin, in a state a Writer may change if any."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from support.models import OutboundEmail, StripeEvent
+
+    made = {
+        "articles.Article": lambda: ArticleFactory(status="draft"),
+        "articles.Photo": PhotoFactory,
+        "articles.Tag": TagFactory,
+        "articles.Section": SectionFactory,
+        "articles.Author": AuthorFactory,
+        "support.Donor": lambda: PaymentFactory().donation.donor,
+        "support.Donation": lambda: PaymentFactory().donation,
+        "support.Payment": PaymentFactory,
+        "support.Reminder": lambda: reminders.reminder_request(
+            email="matrix@example.org", due_on=timezone.localdate() + timezone.timedelta(days=7)
+        ),
+        "support.StripeEvent": lambda: StripeEvent.objects.create(
+            event_id="evt_matrix", type="charge.succeeded", payload={}
+        ),
+        "support.OutboundEmail": lambda: OutboundEmail.objects.create(
+            kind="receipt", to="matrix@example.org", donation=PaymentFactory().donation
+        ),
+        "auth.User": UserFactory,
+        "auth.Group": lambda: Group.objects.get(name="Writers"),
+        "axes.AccessAttempt": lambda: AccessAttempt.objects.create(
+            username="matrix", ip_address="192.0.2.1", failures_since_start=1
+        ),
+        "axes.AccessLog": lambda: AccessLog.objects.create(
+            username="matrix", ip_address="192.0.2.1"
+        ),
+        "axes.AccessFailureLog": lambda: AccessFailureLog.objects.create(
+            username="matrix", ip_address="192.0.2.1"
+        ),
+    }
+    if label in made:
+        return made[label]()
+    row = apps.get_model(label).objects.order_by("pk").first()  # made by a migration
+    assert row is not None, f"say in _make_one how to make a {label} for the matrix"
+    return row
+
+
+def _versions_of_an_article(article):
+    """A stored version of the article, and one of another article since deleted."""
+    import reversion
+    from reversion.models import Version
+
+    with reversion.create_revision():
+        article.save()
+    with reversion.create_revision():
+        gone = ArticleFactory(status="draft")
+    deleted = Version.objects.get_for_object(gone).get()
+    gone.delete()
+    return Version.objects.get_for_object(article).first(), deleted
+
+
+def admin_pages(label, obj):
+    """Every (kind, URL) the label's ModelAdmin serves, filled in for the row."""
+    from django.urls import reverse
+
+    ma = model_admin(label)
+    prefix = f"{ma.opts.app_label}_{ma.opts.model_name}_"
+    versions = None
+    pages = []
+    for pattern in ma.get_urls():
+        if pattern.name is None:  # <id>/ only redirects to <id>/change/
+            continue
+        kind = pattern.name.removeprefix(prefix)
+        assert kind in PAGES, f"{pattern.name}: say in PAGES who may open it and post to it"
+        if kind in ("compare", "revision", "recover") and versions is None:
+            versions = _versions_of_an_article(obj)
+        args = {
+            "changelist": [],
+            "add": [],
+            "recoverlist": [],
+            "attribution": [],
+            "compare": [obj.pk, versions and versions[0].pk],
+            "revision": [obj.pk, versions and versions[0].pk],
+            "recover": [versions and versions[1].pk],
+        }.get(kind, [obj.pk])
+        pages.append((kind, reverse(f"admin:{pattern.name}", args=args)))
+    return pages
+
+
+@pytest.mark.parametrize("label, role", [(label, role) for label in MATRIX for role in ROLES])
+def test_every_admin_page_opens_and_takes_a_form_only_for_the_roles_the_matrix_allows(
+    client, label, role
+):
+    obj = _make_one(label)
+    client.force_login(user_for(role))
+    permissions, _ = expected(label, role)
+
+    for kind, url in admin_pages(label, obj):
+        may_get, may_post = PAGES[kind]
+        opened = client.get(url)
+        assert (opened.status_code in (200, 302)) == may_get(permissions), (url, opened)
+        if not may_get(permissions):
+            assert opened.status_code == 403, url
+        if may_post is not None and not may_post(permissions):
+            # Refused without a form: a role that may not may not even try.
+            assert client.post(url, {}).status_code == 403, url
+    if model_admin(label).list_editable and "view" in permissions:
+        # Changing rows from the list (e.g. the sections' order) is changing them.
+        rows = {"_save": "Save", "form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0"}
+        edited = client.post(admin_url(label), rows)
+        assert (edited.status_code == 403) == ("change" not in permissions), label
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_site_pages_show_an_app_only_to_roles_that_may_see_one_of_its_models(client, role):
+    client.force_login(user_for(role))
+    apps_seen = {
+        label.split(".")[0] for label in MATRIX if expected(label, role)[0] & {"view", "change"}
+    }
+
+    index = client.get("/admin/")
+    assert index.status_code == 200
+    for app in {label.split(".")[0] for label in MATRIX}:
+        listing = client.get(f"/admin/{app}/")
+        assert listing.status_code == (200 if app in apps_seen else 404), app
+        assert (f'href="/admin/{app}/"'.encode() in index.content) == (app in apps_seen), app
+    if role == "writer":
+        assert b"/admin/support/" not in index.content  # no fundraising data, not even links
+
+
+def _relations_to_admin_models():
+    """Every foreign key in the project whose target the admin can look up by name."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            remote = getattr(field.remote_field, "model", None)
+            if field.concrete and remote in admin.site._registry:
+                if admin.site._registry[remote].search_fields:
+                    yield model._meta, field.name, remote._meta.label
+
+
+RELATIONS = sorted(_relations_to_admin_models(), key=str)
+
+
+@pytest.mark.filterwarnings("ignore::django.core.paginator.UnorderedObjectListWarning")
+@pytest.mark.parametrize("role", ROLES)
+def test_the_autocomplete_lookup_answers_only_about_models_the_role_may_see(client, role):
+    client.force_login(user_for(role))
+    assert RELATIONS  # the lookups the article form uses are among them
+
+    for opts, field, target in RELATIONS:
+        query = {"app_label": opts.app_label, "model_name": opts.model_name}
+        response = client.get("/admin/autocomplete/", query | {"field_name": field, "term": ""})
+        may = bool(expected(target, role)[0] & {"view", "change"})
+        assert response.status_code == (200 if may else 403), (opts.label, field)
+
+
+@pytest.mark.parametrize("role", ["writer", "editor"])
+def test_the_recover_page_brings_back_only_deleted_stories_never_an_old_state_of_a_live_one(
+    client, role
+):
+    import reversion
+    from reversion.models import Version
+
+    from articles.models import Article
+    from tests.articles.test_admin import form_data
+
+    with reversion.create_revision():
+        article = ArticleFactory(status="draft", headline="Draft-time headline")
+    draft_time = Version.objects.get_for_object(article).get()
+    article.status, article.publish_at = "published", timezone.now()
+    article.headline = "Live headline"
+    article.save()
+    client.force_login(user_for(role))
+    url = f"{admin_url('articles.Article')}recover/{draft_time.pk}/"
+
+    opened = client.get(url)
+    posted = client.post(url, form_data(article.section, slug=article.slug, status="draft"))
+
+    assert opened.status_code == posted.status_code == 404
+    article.refresh_from_db()
+    assert article.is_live and article.headline == "Live headline"
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ["writer", "editor"])
+def test_only_an_editor_brings_a_deleted_live_story_back(client, role):
+    import reversion
+    from reversion.models import Version
+
+    from articles.models import Article
+    from tests.articles.test_admin import form_data
+
+    with reversion.create_revision():
+        article = ArticleFactory(live=True, slug="withdrawn-story")
+    version = Version.objects.get_for_object(article).get()
+    section = article.section
+    article.delete()
+    client.force_login(user_for(role))
+    url = f"{admin_url('articles.Article')}recover/{version.pk}/"
+    data = form_data(section, slug="withdrawn-story", status="published")
+    data |= {"publish_at_0": f"{article.publish_at:%Y-%m-%d}", "publish_at_1": "00:00:00"}
+
+    posted = client.post(url, data)
+
+    back = Article.objects.filter(slug="withdrawn-story").exists()
+    assert (posted.status_code, back) == ((302, True) if role == "editor" else (403, False))
