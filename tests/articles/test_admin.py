@@ -442,7 +442,7 @@ def test_the_form_runs_in_the_order_editors_work_with_the_bylines_under_the_body
     page = client.get(change_url(ArticleFactory(section=section))).content.decode()
     landmarks = [
         'name="headline"', 'name="kicker"', 'name="dek"', 'name="body"', 'id="bylines-group"',
-        'name="hero_photo"', 'name="section"', 'name="tags"', 'name="status"',
+        'name="hero_photo"', 'name="section"', 'name="tags"', 'name="publish_at',
         'id="corrections-group"',
     ]  # fmt: skip
 

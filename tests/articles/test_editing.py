@@ -53,7 +53,7 @@ def test_the_next_person_to_open_the_story_is_told_who_has_it_open_and_since_whe
     assert notice(first) == ""  # nobody else: the notice is there, empty and hidden
     assert "hidden" in find(first.content, "div", class_="editing-notice")[0]["attrs"]
     assert notice(second) == "Anna Petrova has been editing since 14:02."
-    assert second.status_code == 200 and b'name="_save"' in second.content  # not blocked
+    assert second.status_code == 200 and b'name="_workflow"' in second.content  # not blocked
     assert notice(back_to_anna) == "ben has been editing since 14:03."
 
 
