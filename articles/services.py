@@ -7,6 +7,7 @@ import reversion
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 
 from articles import renditions
 from articles.models import Article, Author, Byline, Photo, Status, Tag
@@ -136,11 +137,100 @@ def user_may_change_photo(user, photo: Photo) -> bool:
     return user_may_publish(user) or not photo.articles_past_draft().exists()
 
 
-def photo_make_renditions(*, photo: Photo) -> Photo:
-    """Create the photo's responsive renditions and record them on it."""
-    photo.renditions = renditions.render(photo.image, prefix=f"renditions/{photo.pk}")
-    photo.save(update_fields=["renditions", "modified_at"])
+def photo_save(*, photo: Photo) -> Photo:
+    """Save a photo from an upload or an edit; a worker then makes its renditions.
+
+    A new image clears the renditions at once (pages show the new original until the worker
+    is done) and the old files go once the change is committed. A new focal point keeps the
+    old crops until the new ones are made. If saving fails, a file just written is removed.
+    """
+    before = (
+        Photo.objects.filter(pk=photo.pk)
+        .values("image", "focal_x", "focal_y", "renditions")
+        .first()
+        if photo.pk
+        else None
+    )
+    new_image = bool(photo.image) and not photo.image._committed
+    if new_image:
+        photo.renditions = []
+    try:
+        with transaction.atomic():
+            photo.save()
+    except BaseException:
+        if new_image and photo.image._committed:
+            photo.image.storage.delete(photo.image.name)
+        raise
+    stale = []
+    if before and new_image:
+        stale = [before["image"], *(r["name"] for r in before["renditions"])]
+    focal_moved = before and (before["focal_x"], before["focal_y"]) != (
+        photo.focal_x,
+        photo.focal_y,
+    )
+    if before is None or new_image or focal_moved:
+        photo_request_renditions(photo=photo)
+    if stale:
+        transaction.on_commit(lambda: renditions.delete(stale))
     return photo
+
+
+def photo_request_renditions(*, photo: Photo) -> None:
+    """Have a worker make the photo's renditions once the current transaction commits."""
+    from articles.tasks import make_photo_renditions
+
+    transaction.on_commit(lambda: make_photo_renditions.delay(photo.pk))
+
+
+def photo_make_renditions_of(photo_id: int) -> int:
+    """Make the renditions of a photo (from a worker); return how many were made.
+
+    A photo gone meanwhile, or an image that cannot be read, makes none: pages keep showing
+    the original, and the reason is logged.
+    """
+    photo = Photo.objects.filter(pk=photo_id).first()
+    if photo is None or not photo.image:
+        return 0
+    try:
+        photo_make_renditions(photo=photo)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        logger.warning("Could not make renditions of photo %s", photo_id, exc_info=True)
+        return 0
+    return len(photo.renditions)
+
+
+def photo_make_renditions(*, photo: Photo) -> Photo:
+    """Create the photo's renditions, cut around its focal point, and record them on it.
+
+    They are recorded only if the photo still has the same image and focal point; otherwise
+    (it changed while they were made) they are removed, and the change's own task makes
+    the right ones. The renditions they replace are removed once recorded.
+    """
+    made = renditions.render(
+        photo.image, prefix=f"renditions/{photo.pk}", focal=(photo.focal_x, photo.focal_y)
+    )
+    with transaction.atomic():
+        current = (
+            Photo.objects.select_for_update()
+            .filter(pk=photo.pk, image=photo.image.name)
+            .filter(focal_x=photo.focal_x, focal_y=photo.focal_y)
+            .first()
+        )
+        if current is None:
+            stale = made
+        else:
+            stale = current.renditions
+            current.renditions = made
+            current.save(update_fields=["renditions", "modified_at"])  # pages showing it go stale
+            photo.renditions, photo.modified_at = made, current.modified_at
+        transaction.on_commit(lambda: renditions.delete(stale))
+    return photo
+
+
+def photo_files_delete(*, photo: Photo) -> None:
+    """Remove a deleted photo's original and renditions once the deletion is committed."""
+    names = [photo.image.name, *(r["name"] for r in photo.renditions)]
+    transaction.on_commit(lambda: renditions.delete(names))
 
 
 def photo_placeholder() -> Photo:
@@ -158,6 +248,7 @@ def photo_placeholder() -> Photo:
     image = renditions.placeholder_image(["Photo unavailable"], name="photo-unavailable.jpg")
     placeholder.image.save(image.name, image, save=False)
     placeholder.save()
+    # Made here, not by another task: this already runs in the worker that swaps photos.
     return photo_make_renditions(photo=placeholder)
 
 

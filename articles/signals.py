@@ -56,4 +56,13 @@ for _signal in (post_save, post_delete):
         _signal.connect(
             _object_changed, sender=_model, dispatch_uid=f"pages-{_model.__name__}-{_signal}"
         )
+
+
+def _photo_deleted(sender, instance, **kwargs):
+    from articles.services import photo_files_delete
+
+    photo_files_delete(photo=instance)
+
+
+post_delete.connect(_photo_deleted, sender=Photo, dispatch_uid="photo-files")
 m2m_changed.connect(_tags_changed, sender=Article.tags.through, dispatch_uid="pages-article-tags")

@@ -1,8 +1,15 @@
 import datetime
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Exists, Func, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+
+FOCAL_HELP = (
+    "Where the subject is, from 0 (left or top edge) to 1 (right or bottom edge); "
+    "every crop keeps this point in view. Click the photo to set it."
+)
 
 
 class PhotoQuerySet(models.QuerySet):
@@ -18,7 +25,43 @@ class PhotoQuerySet(models.QuerySet):
         )
 
     def with_usage_count(self):
-        return self.annotate(usage_count=Count("hero_articles", distinct=True))
+        """Count the articles showing each photo, as the hero or inline in the body."""
+        from articles.models.articles import Article
+
+        counted = (
+            Article.objects.filter(_uses_photo(OuterRef("pk")))
+            .order_by()
+            .annotate(n=Func("pk", function="COUNT"))
+            .values("n")
+        )
+        return self.annotate(usage_count=Subquery(counted, output_field=models.IntegerField()))
+
+    def unused(self):
+        """Return the photos no article shows, neither as its hero nor inline in its body."""
+        from articles.models.articles import Article
+
+        return self.filter(~Exists(Article.objects.filter(_uses_photo(OuterRef("pk")))))
+
+    def used(self):
+        from articles.models.articles import Article
+
+        return self.filter(Exists(Article.objects.filter(_uses_photo(OuterRef("pk")))))
+
+
+def inline_marker(pk) -> str:
+    """The start of a body's <figure> that shows the photo (see articles/sanitize.py)."""
+    return f'<figure data-photo="{pk}"'
+
+
+def _uses_photo(photo_pk) -> Q:
+    """Articles whose hero is the photo, or whose body shows it inline."""
+    marker = Concat(
+        Value('<figure data-photo="'),
+        Cast(photo_pk, models.TextField()),
+        Value('"'),
+        output_field=models.TextField(),
+    )
+    return Q(hero_photo=photo_pk) | Q(body__contains=marker)
 
 
 class Photo(models.Model):
@@ -52,6 +95,17 @@ class Photo(models.Model):
     syndication_allowed = models.BooleanField("may be syndicated", default=False)
     is_placeholder = models.BooleanField(default=False, editable=False)
     notes = models.TextField(blank=True, help_text="For editors only; never shown to readers.")
+    focal_x = models.FloatField(
+        "focal point, across",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=FOCAL_HELP,
+    )
+    focal_y = models.FloatField(
+        "focal point, down",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
     renditions = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
@@ -67,7 +121,12 @@ class Photo(models.Model):
                 violation_error_message=(
                     'Write alt text for the photo, or tick "decorative" if it adds no information.'
                 ),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="photo_focal_point_inside",
+                violation_error_message="The focal point must lie on the photo (0 to 1).",
+            ),
         ]
 
     def __str__(self):
@@ -93,7 +152,7 @@ class Photo(models.Model):
         """Return the articles showing this photo that are, were or will be live."""
         from articles.models.articles import PUBLISHING_STATUSES, Article
 
-        inline = models.Q(body__contains=f'<figure data-photo="{self.pk}"')
+        inline = models.Q(body__contains=inline_marker(self.pk))
         return Article.objects.filter(
             models.Q(hero_photo=self) | inline, status__in=PUBLISHING_STATUSES
         )
