@@ -256,3 +256,18 @@ def test_a_real_worker_makes_the_renditions_of_an_uploaded_photo(
         photo.refresh_from_db()
     assert len(photo.renditions) == 19
     assert all((media_root / r["name"]).is_file() for r in photo.renditions)
+
+
+def test_the_page_of_a_story_showing_a_photo_inline_gets_its_renditions_when_made(client):
+    photo = PhotoFactory(image__width=400, image__height=300)
+    article = ArticleFactory(
+        live=True, body=f'<p>Text.</p><figure data-photo="{photo.pk}">x</figure>'
+    )
+    before = find(client.get(article.get_absolute_url()).content, "img")[0]["attrs"]
+
+    photo_make_renditions(photo=photo)
+
+    after = find(client.get(article.get_absolute_url()).content, "img")[0]["attrs"]
+    assert before["src"] == photo.image.url
+    free = [r for r in photo.renditions if r["crop"] == "free" and r["format"] == "jpeg"]
+    assert after["src"] == default_storage.url(max(free, key=lambda r: r["width"])["name"])
