@@ -205,7 +205,7 @@ class PhotoAdmin(admin.ModelAdmin):
     ]
 
     class Media:
-        js = ["newsroom-admin/focal-point.js"]
+        js = [forms.Script("newsroom-admin/focal-point.js", defer=True)]
         css = {"all": ["newsroom-admin/photos.css"]}
 
     def get_queryset(self, request):
