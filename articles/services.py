@@ -153,7 +153,7 @@ def photo_save(*, photo: Photo) -> Photo:
     )
     new_image = bool(photo.image) and not photo.image._committed
     if new_image:
-        photo.renditions = []
+        photo.renditions, photo.renditions_error = [], ""
     try:
         with transaction.atomic():
             photo.save()
@@ -179,7 +179,22 @@ def photo_request_renditions(*, photo: Photo) -> None:
     """Have a worker make the photo's renditions once the current transaction commits."""
     from articles.tasks import make_photo_renditions
 
-    transaction.on_commit(lambda: make_photo_renditions.delay(photo.pk))
+    # Robust: with the broker away the save still stands, and the sweep asks again later.
+    transaction.on_commit(lambda: make_photo_renditions.delay(photo.pk), robust=True)
+
+
+def photos_missing_renditions(*, older_than=datetime.timedelta(minutes=2)) -> list[int]:
+    """Return photos saved a while ago still without renditions (a lost task), for a sweep.
+
+    Photos whose renditions could not be made (their error is recorded) are left alone.
+    """
+    return list(
+        Photo.objects.filter(
+            renditions=[], renditions_error="", modified_at__lt=timezone.now() - older_than
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:200]
+    )
 
 
 def photo_make_renditions_of(photo_id: int) -> int:
@@ -193,8 +208,10 @@ def photo_make_renditions_of(photo_id: int) -> int:
         return 0
     try:
         photo_make_renditions(photo=photo)
-    except (OSError, ValueError, Image.DecompressionBombError):
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
         logger.warning("Could not make renditions of photo %s", photo_id, exc_info=True)
+        reason = str(error) or type(error).__name__
+        Photo.objects.filter(pk=photo_id).update(renditions_error=reason[:300])
         return 0
     return len(photo.renditions)
 
@@ -220,8 +237,9 @@ def photo_make_renditions(*, photo: Photo) -> Photo:
             stale = made
         else:
             stale = current.renditions
-            current.renditions = made
-            current.save(update_fields=["renditions", "modified_at"])  # pages showing it go stale
+            current.renditions, current.renditions_error = made, ""
+            # Saved with its signal: the pages showing the photo go stale.
+            current.save(update_fields=["renditions", "renditions_error", "modified_at"])
             photo.renditions, photo.modified_at = made, current.modified_at
         transaction.on_commit(lambda: renditions.delete(stale))
     return photo

@@ -222,12 +222,27 @@ class PhotoAdmin(admin.ModelAdmin):
         if photo is None or not photo.image:
             return "Save the photo to set its focal point on it."
         sources = picture_sources(photo)
+        if photo.renditions_error:
+            state = format_html(
+                '<p class="errornote">Smaller versions could not be made ({}); pages show the '
+                "original. Upload the image again, or another one.</p>",
+                photo.renditions_error,
+            )
+        elif not photo.renditions:
+            state = format_html(
+                '<p class="help">{}</p>',
+                "Smaller versions are being made; until then pages show the original.",
+            )
+        else:
+            state = ""
         return format_html(
+            "{}"
             '<div class="focal-picker" data-focal-picker>'
             '<img src="{}" width="{}" height="{}" alt="{}">'
             '<span class="focal-marker" hidden></span></div>'
             '<p class="help">Click the subject to set the focal point; every crop keeps it '
             "in view.</p>",
+            state,
             sources["src"],
             sources["width"] or "",
             sources["height"] or "",

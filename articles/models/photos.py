@@ -107,6 +107,9 @@ class Photo(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
     renditions = models.JSONField(default=list, blank=True, editable=False)
+    renditions_error = models.CharField(
+        "why no renditions could be made", max_length=300, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 

@@ -1,5 +1,6 @@
 """Photo renditions: made by a worker after upload, capped in size, cut around a focal point."""
 
+import datetime
 import io
 import time
 import zlib
@@ -7,11 +8,13 @@ import zlib
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from articles import renditions
 from articles.models import Photo
 from articles.services import photo_make_renditions, photo_make_renditions_of
+from articles.tasks import sweep_photo_renditions
 from tests.articles.factories import ArticleFactory, PhotoFactory, UserFactory
 from tests.articles.html import find
 from tests.articles.test_photo_admin import PHOTOS, jpeg, upload
@@ -145,9 +148,29 @@ def test_renditions_that_fail_halfway_leave_no_file_and_pages_keep_the_original(
 
     photo.refresh_from_db()
     assert len(saved) == 5 and photo.renditions == []
+    assert photo.renditions_error == "No space left on device"
     assert files_under(media_root) == [photo.image.name]
     hero = find(client.get(article.get_absolute_url()).content, "img")[0]["attrs"]
     assert (hero["src"], hero["width"]) == (photo.image.url, "900")
+    client.force_login(UserFactory(groups=["Editors"]))
+    form = client.get(f"{PHOTOS}{photo.pk}/change/").content
+    assert (
+        "could not be made (No space left on device)"
+        in find(form, "p", class_="errornote")[0]["text"]
+    )
+
+
+def test_a_sweep_asks_again_for_renditions_whose_task_was_lost():
+    lost = PhotoFactory(image__width=400, image__height=300)
+    failed = PhotoFactory(image__width=400, image__height=300, renditions_error="Truncated file")
+    recent = PhotoFactory(image__width=400, image__height=300)
+    a_while_ago = timezone.now() - datetime.timedelta(minutes=3)
+    Photo.objects.filter(pk__in=[lost.pk, failed.pk]).update(modified_at=a_while_ago)
+
+    assert sweep_photo_renditions.delay().get() == 1
+
+    assert [bool(p.renditions) for p in Photo.objects.order_by("pk")] == [True, False, False]
+    assert recent.pk > lost.pk
 
 
 def test_every_crop_keeps_the_focal_point_in_view():
