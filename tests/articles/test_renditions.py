@@ -16,7 +16,7 @@ from articles.models import Photo
 from articles.services import photo_make_renditions, photo_make_renditions_of
 from articles.tasks import sweep_photo_renditions
 from tests.articles.factories import ArticleFactory, PhotoFactory, UserFactory
-from tests.articles.html import find
+from tests.articles.html import find, meta
 from tests.articles.test_photo_admin import PHOTOS, jpeg, upload
 
 pytestmark = pytest.mark.django_db
@@ -294,3 +294,23 @@ def test_the_page_of_a_story_showing_a_photo_inline_gets_its_renditions_when_mad
     assert before["src"] == photo.image.url
     free = [r for r in photo.renditions if r["crop"] == "free" and r["format"] == "jpeg"]
     assert after["src"] == default_storage.url(max(free, key=lambda r: r["width"])["name"])
+
+
+def test_the_lead_and_the_hero_show_the_16_9_crop_teasers_the_3_2_and_cards_the_social(client):
+    photo = PhotoFactory(image__width=1200, image__height=900)
+    photo_make_renditions(photo=photo)
+    lead = ArticleFactory(live=True, hero_photo=photo)
+    ArticleFactory(live=True, hero_photo=photo, publish_at=lead.publish_at - datetime.timedelta(1))
+
+    home = find(client.get("/").content, "img")
+    story = client.get(lead.get_absolute_url()).content
+
+    assert [(i["attrs"]["width"], i["attrs"]["height"]) for i in home] == [
+        ("960", "540"),  # the lead
+        ("960", "640"),  # a teaser
+    ]
+    assert "-lead-" in home[0]["attrs"]["srcset"] and "-teaser-" in home[1]["attrs"]["srcset"]
+    hero = find(story, "img")[0]["attrs"]
+    assert "-lead-" in hero["src"] and (hero["width"], hero["height"]) == ("960", "540")
+    assert "-social-1200-" in meta(story, "og:image")[0]
+    assert meta(story, "og:image:height") == ["628"]
