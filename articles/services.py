@@ -10,8 +10,9 @@ from django.utils import timezone
 from PIL import Image
 
 from articles import renditions
-from articles.models import Article, Author, Byline, Photo, Status, Tag
+from articles.models import Article, Author, Byline, InlinePhoto, Photo, Status, Tag
 from articles.models.articles import LIVE_STATUSES
+from articles.sanitize import inline_photo_ids
 from publication.services import publication_name
 
 logger = logging.getLogger(__name__)
@@ -135,6 +136,21 @@ def _save_revision(article: Article, *, user, comment: str) -> None:
 def user_may_change_photo(user, photo: Photo) -> bool:
     """Writers may not change a photo readers can see or will see (or saw, if unpublished)."""
     return user_may_publish(user) or not photo.articles_past_draft().exists()
+
+
+def article_inline_photos_sync(*, article: Article) -> None:
+    """Record which library photos the article's body shows inline (see InlinePhoto)."""
+    wanted = set(inline_photo_ids(article.body))
+    uses = InlinePhoto.objects.filter(article_id=article.pk)
+    if not wanted:
+        uses.delete()
+        return
+    uses.exclude(photo_id__in=wanted).delete()
+    present = Photo.objects.filter(pk__in=wanted).values_list("pk", flat=True)
+    InlinePhoto.objects.bulk_create(
+        [InlinePhoto(article_id=article.pk, photo_id=pk) for pk in present],
+        ignore_conflicts=True,
+    )
 
 
 def photo_save(*, photo: Photo) -> Photo:

@@ -1,5 +1,15 @@
 from articles.models.articles import Article, Byline, Correction, Status
-from articles.models.photos import Photo
+from articles.models.photos import InlinePhoto, Photo
 from articles.models.taxonomy import Author, Section, Tag
 
-__all__ = ["Article", "Author", "Byline", "Correction", "Photo", "Section", "Status", "Tag"]
+__all__ = [
+    "Article",
+    "Author",
+    "Byline",
+    "Correction",
+    "InlinePhoto",
+    "Photo",
+    "Section",
+    "Status",
+    "Tag",
+]

@@ -2,8 +2,7 @@ import datetime
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, Func, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Exists, Func, OuterRef, Q, Subquery
 from django.utils import timezone
 
 FOCAL_HELP = (
@@ -28,40 +27,36 @@ class PhotoQuerySet(models.QuerySet):
         """Count the articles showing each photo, as the hero or inline in the body."""
         from articles.models.articles import Article
 
-        counted = (
-            Article.objects.filter(_uses_photo(OuterRef("pk")))
-            .order_by()
-            .annotate(n=Func("pk", function="COUNT"))
-            .values("n")
+        heroes = Article.objects.filter(hero_photo=OuterRef("pk"))
+        inline_only = InlinePhoto.objects.filter(photo=OuterRef("pk")).exclude(
+            article__hero_photo=OuterRef("pk")
         )
-        return self.annotate(usage_count=Subquery(counted, output_field=models.IntegerField()))
+        return self.annotate(usage_count=_count(heroes) + _count(inline_only))
 
     def unused(self):
         """Return the photos no article shows, neither as its hero nor inline in its body."""
-        from articles.models.articles import Article
-
-        return self.filter(~Exists(Article.objects.filter(_uses_photo(OuterRef("pk")))))
+        return self.exclude(_used())
 
     def used(self):
-        from articles.models.articles import Article
+        return self.filter(_used())
 
-        return self.filter(Exists(Article.objects.filter(_uses_photo(OuterRef("pk")))))
+
+def _used() -> Q:
+    from articles.models.articles import Article
+
+    return Q(Exists(Article.objects.filter(hero_photo=OuterRef("pk")))) | Q(
+        Exists(InlinePhoto.objects.filter(photo=OuterRef("pk")))
+    )
+
+
+def _count(queryset) -> Subquery:
+    counted = queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n")
+    return Subquery(counted, output_field=models.IntegerField())
 
 
 def inline_marker(pk) -> str:
     """The start of a body's <figure> that shows the photo (see articles/sanitize.py)."""
     return f'<figure data-photo="{pk}"'
-
-
-def _uses_photo(photo_pk) -> Q:
-    """Articles whose hero is the photo, or whose body shows it inline."""
-    marker = Concat(
-        Value('<figure data-photo="'),
-        Cast(photo_pk, models.TextField()),
-        Value('"'),
-        output_field=models.TextField(),
-    )
-    return Q(hero_photo=photo_pk) | Q(body__contains=marker)
 
 
 class Photo(models.Model):
@@ -163,3 +158,22 @@ class Photo(models.Model):
     def rights_expired(self, on: datetime.date | None = None) -> bool:
         today = on or timezone.localdate()
         return self.rights_expire_on is not None and self.rights_expire_on < today
+
+
+class InlinePhoto(models.Model):
+    """A photo an article's body shows inline (<figure data-photo>), kept in step with the
+    body on every save (articles.services.article_inline_photos_sync), so that the library
+    tells used photos from unused ones by an index rather than by reading every body."""
+
+    article = models.ForeignKey(
+        "articles.Article", models.CASCADE, related_name="inline_photo_uses"
+    )
+    photo = models.ForeignKey(Photo, models.PROTECT, related_name="inline_uses")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["photo", "article"], name="inline_photo_once")
+        ]
+
+    def __str__(self):
+        return f"Photo {self.photo_id} in article {self.article_id}"

@@ -184,3 +184,37 @@ def test_the_photo_library_searches_caption_credit_and_agency(client, editor):
     found = client.get(PHOTOS, {"q": "reuters"}).content.decode()
 
     assert "Ferry at dawn" in found and "Tanks on a road" not in found
+
+
+def test_a_photo_taken_out_of_a_body_becomes_unused_and_one_in_a_body_cannot_be_deleted(
+    client, editor
+):
+    photo = PhotoFactory(caption="Inline for a while")
+    article = ArticleFactory(body=f'<p>Text.</p><figure data-photo="{photo.pk}">x</figure>')
+
+    assert not Photo.objects.unused().filter(pk=photo.pk).exists()
+    refused = client.post(f"{PHOTOS}{photo.pk}/delete/", {"post": "yes"})
+    assert "Cannot delete photo" in refused.content.decode()
+
+    article.body = "<p>Text only.</p>"
+    article.save()
+
+    assert Photo.objects.unused().filter(pk=photo.pk).exists()
+
+
+def test_the_photo_library_asks_the_same_queries_for_few_photos_or_many(client, editor):
+    def queries_for_the_list() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(PHOTOS, {"used": "no"}).status_code == 200
+        return len(captured)
+
+    for n in range(2):
+        ArticleFactory(hero_photo=PhotoFactory(), body=f'<figure data-photo="{n}">x</figure>')
+    few = queries_for_the_list()
+    for n in range(8):
+        ArticleFactory(hero_photo=PhotoFactory())
+
+    assert queries_for_the_list() == few
