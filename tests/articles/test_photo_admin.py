@@ -211,10 +211,17 @@ def test_the_photo_library_asks_the_same_queries_for_few_photos_or_many(client, 
             assert client.get(PHOTOS, {"used": "no"}).status_code == 200
         return len(captured)
 
-    for n in range(2):
-        ArticleFactory(hero_photo=PhotoFactory(), body=f'<figure data-photo="{n}">x</figure>')
+    for _ in range(2):
+        inline = PhotoFactory()
+        ArticleFactory(
+            hero_photo=PhotoFactory(), body=f'<figure data-photo="{inline.pk}">x</figure>'
+        )
     few = queries_for_the_list()
-    for n in range(8):
-        ArticleFactory(hero_photo=PhotoFactory())
+    for _ in range(8):
+        inline = PhotoFactory()
+        ArticleFactory(
+            hero_photo=PhotoFactory(), body=f'<figure data-photo="{inline.pk}">x</figure>'
+        )
+        PhotoFactory()
 
     assert queries_for_the_list() == few
