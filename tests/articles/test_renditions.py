@@ -314,3 +314,16 @@ def test_the_lead_and_the_hero_show_the_16_9_crop_teasers_the_3_2_and_cards_the_
     assert "-lead-" in hero["src"] and (hero["width"], hero["height"]) == ("960", "540")
     assert "-social-1200-" in meta(story, "og:image")[0]
     assert meta(story, "og:image:height") == ["628"]
+
+
+def test_a_photo_that_fails_to_save_leaves_no_file(media_root):
+    from django.db import IntegrityError
+
+    from articles.services import photo_save
+
+    photo = Photo(alt_text="", image=SimpleUploadedFile("refused.jpg", jpeg()))
+
+    with pytest.raises(IntegrityError):  # no alt text and not decorative: the check refuses it
+        photo_save(photo=photo)
+
+    assert files_under(media_root) == []

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from articles.models import Photo
 from tests.articles.factories import ArticleFactory, PhotoFactory
 from tests.browser.helpers import log_in, staff_user
+from tests.browser.test_accessibility import axe_violations
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,6 +30,7 @@ def test_a_photo_card_shows_its_credit_and_use_on_hover_and_on_keyboard_focus(pa
     expect(details).to_have_css("opacity", "0")
     ferry_card.focus()
     expect(details).to_have_css("opacity", "1")
+    assert axe_violations(page) == []  # the details shown, over the thumbnail
     page.get_by_role("link", name=re.compile("^Tanks on a road")).hover()
     expect(details).to_have_css("opacity", "1")  # still focused
     expect(page.locator(".photo-card-details").last).to_have_css("opacity", "1")
