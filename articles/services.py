@@ -199,6 +199,16 @@ def photo_request_renditions(*, photo: Photo) -> None:
     transaction.on_commit(lambda: make_photo_renditions.delay(photo.pk), robust=True)
 
 
+def photos_request_renditions() -> int:
+    """Have workers make every photo's renditions again; return how many were asked for."""
+    from articles.tasks import make_photo_renditions
+
+    ids = list(Photo.objects.order_by("pk").values_list("pk", flat=True))
+    for pk in ids:
+        make_photo_renditions.delay(pk)
+    return len(ids)
+
+
 def photos_missing_renditions(*, older_than=datetime.timedelta(minutes=2)) -> list[int]:
     """Return photos saved a while ago still without renditions (a lost task), for a sweep.
 

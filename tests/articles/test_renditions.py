@@ -7,6 +7,7 @@ import zlib
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -327,3 +328,16 @@ def test_a_photo_that_fails_to_save_leaves_no_file(media_root):
         photo_save(photo=photo)
 
     assert files_under(media_root) == []
+
+
+def test_after_an_upgrade_a_command_remakes_the_renditions_of_every_photo():
+    photo = PhotoFactory(image__width=400, image__height=300)
+    uncropped = [{"format": "jpeg", "width": 400, "height": 300, "name": "renditions/x-400.jpeg"}]
+    Photo.objects.filter(pk=photo.pk).update(renditions=uncropped)  # made before crops
+
+    out = io.StringIO()
+    call_command("remake_renditions", stdout=out)
+
+    photo.refresh_from_db()
+    assert out.getvalue() == "Asked for the renditions of 1 photo.\n"
+    assert {r["crop"] for r in photo.renditions} == {"free", "lead", "teaser", "social"}
