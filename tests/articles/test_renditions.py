@@ -7,8 +7,8 @@ import zlib
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.management import call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
