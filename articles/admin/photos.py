@@ -2,12 +2,13 @@ import logging
 
 from django import forms
 from django.contrib import admin
+from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from articles.admin import uploads
-from articles.images import picture_sources, thumbnail_url
+from articles.images import picture_sources, renditions_of, thumbnail_url
 from articles.models import Photo
 from articles.photo_metadata import read_credit_and_caption
 from articles.renditions import ImageTooLarge, check_size
@@ -16,6 +17,12 @@ from articles.services import photo_save, user_may_change_photo
 logger = logging.getLogger(__name__)
 
 EXPIRY_WINDOW_DAYS = 14
+CROP_LABELS = {
+    "lead": "Lead and story page, 16:9",
+    "teaser": "Teasers, 3:2",
+    "social": "Social card, 1.91:1",
+}
+CROP_WIDTH = 200
 
 
 def thumbnail(photo, *, width=120, alt="") -> str:
@@ -241,12 +248,35 @@ class PhotoAdmin(admin.ModelAdmin):
             '<img src="{}" width="{}" height="{}" alt="{}">'
             '<span class="focal-marker" hidden></span></div>'
             '<p class="help">Click the subject to set the focal point; every crop keeps it '
-            "in view.</p>",
+            "in view.</p>{}",
             state,
             sources["src"],
             sources["width"] or "",
             sources["height"] or "",
             f"Photo: {(photo.alt_text or photo.caption)[:80]}",
+            self._crops(photo),
+        )
+
+    def _crops(self, photo) -> str:
+        """The crops pages show now, small: what a new focal point would change."""
+        figures = []
+        for crop, label in CROP_LABELS.items():
+            jpegs = renditions_of(photo, "jpeg", crop)
+            if jpegs:
+                figures.append(
+                    format_html(
+                        '<figure><img src="{}" width="{}" height="{}" alt="" loading="lazy">'
+                        "<figcaption>{}</figcaption></figure>",
+                        default_storage.url(jpegs[0]["name"]),
+                        CROP_WIDTH,
+                        round(CROP_WIDTH * jpegs[0]["height"] / jpegs[0]["width"]),
+                        label,
+                    )
+                )
+        if not figures:
+            return ""
+        return format_html(
+            '<div class="focal-crops">{}</div>', format_html_join("", "{}", ((f,) for f in figures))
         )
 
     @admin.display(description="Credit line")

@@ -225,3 +225,17 @@ def test_the_photo_library_asks_the_same_queries_for_few_photos_or_many(client, 
         PhotoFactory()
 
     assert queries_for_the_list() == few
+
+
+def test_the_photo_page_shows_the_crops_pages_use_and_the_focal_point_boxes(client, editor):
+    from articles.services import photo_make_renditions
+
+    photo = photo_make_renditions(photo=PhotoFactory(image__width=900, image__height=600))
+
+    page = client.get(f"{PHOTOS}{photo.pk}/change/").content
+
+    captions = [f["text"] for f in find(page, "figcaption")]
+    assert captions == ["Lead and story page, 16:9", "Teasers, 3:2", "Social card, 1.91:1"]
+    boxes = {i["attrs"]["name"]: i["attrs"] for i in find(page, "input", type="number")}
+    assert boxes["focal_x"]["value"] == "0.5" and boxes["focal_x"]["max"] == "1"
+    assert "data-focal-picker" in find(page, "div", class_="focal-picker")[0]["attrs"]
