@@ -1,5 +1,3 @@
-import logging
-
 from django import forms
 from django.contrib import admin
 from django.core.files.storage import default_storage
@@ -13,8 +11,6 @@ from articles.models import Photo
 from articles.photo_metadata import read_credit_and_caption
 from articles.renditions import ImageTooLarge, check_size
 from articles.services import photo_save, user_may_change_photo
-
-logger = logging.getLogger(__name__)
 
 EXPIRY_WINDOW_DAYS = 14
 CROP_LABELS = {
