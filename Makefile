@@ -43,9 +43,10 @@ test: install-dev
 test-browser: install-dev
 	$(BIN)/pytest -m browser
 
-# Home, article and support pages at 375 and 1280 px, into test-artifacts/screenshots/.
+# Home, article and support pages at 375 and 1280 px, and the admin pages editors use
+# (start page, article form, photo library grid) at 1280 px, into test-artifacts/screenshots/.
 screenshots: install-dev
-	$(BIN)/pytest -m browser tests/browser/test_screenshots.py
+	$(BIN)/pytest -m browser tests/browser/test_screenshots.py tests/browser/test_admin_pages.py
 
 lint: install-dev
 	$(BIN)/ruff check .

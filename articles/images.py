@@ -1,4 +1,8 @@
-"""What templates and metadata need to show a photo's renditions."""
+"""What templates and metadata need to show a photo's renditions.
+
+Until a worker has made the renditions (or if it could not), pages show the original with
+its own width and height; the stylesheet gives it the crop's shape.
+"""
 
 from django.core.files.storage import default_storage
 
@@ -11,20 +15,31 @@ def _url(name: str) -> str:
     return default_storage.url(name)
 
 
-def renditions_of(photo, image_format: str) -> list[dict]:
-    """Return the photo's renditions in one format, narrowest first."""
-    found = (r for r in photo.renditions if r["format"] == image_format)
+def renditions_of(photo, image_format: str, crop: str = "free") -> list[dict]:
+    """Return the photo's renditions of one crop in one format, narrowest first.
+
+    Renditions made before there were crops are uncropped ("free").
+    """
+    found = [
+        r for r in photo.renditions if r["format"] == image_format and r.get("crop", "free") == crop
+    ]
     return sorted(found, key=lambda r: r["width"])
 
 
 def thumbnail_url(photo) -> str:
-    jpegs = renditions_of(photo, "jpeg")
-    return _url(jpegs[0]["name"]) if jpegs else photo.image.url
+    """Return the smallest teaser (3:2) rendition, or the smallest there is, or the original."""
+    for crop in ("teaser", "free"):
+        jpegs = renditions_of(photo, "jpeg", crop)
+        if jpegs:
+            return _url(jpegs[0]["name"])
+    return photo.image.url
 
 
-def picture_sources(photo) -> dict:
+def picture_sources(photo, crop: str = "free") -> dict:
     """Return srcsets for WebP and JPEG and the fallback src with its size."""
-    jpegs, webps = renditions_of(photo, "jpeg"), renditions_of(photo, "webp")
+    jpegs, webps = renditions_of(photo, "jpeg", crop), renditions_of(photo, "webp", crop)
+    if not jpegs and crop != "free":
+        jpegs, webps = renditions_of(photo, "jpeg"), renditions_of(photo, "webp")
     if not jpegs:
         return {
             "src": photo.image.url,
@@ -44,10 +59,10 @@ def picture_sources(photo) -> dict:
 
 
 def share_image(photo) -> dict | None:
-    """Return the absolute URL and size of the largest JPEG, for cards and JSON-LD."""
+    """Return the absolute URL and size of the social card (1.91:1), for cards and JSON-LD."""
     if photo is None:
         return None
-    jpegs = renditions_of(photo, "jpeg")
+    jpegs = renditions_of(photo, "jpeg", "social") or renditions_of(photo, "jpeg")
     if not jpegs:
         return {"url": absolute_url(photo.image.url), "width": photo.width, "height": photo.height}
     largest = jpegs[-1]

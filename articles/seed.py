@@ -8,7 +8,7 @@ from django.utils.html import escape
 from articles import renditions
 from articles.models import Article, Photo, Section, Status, Tag
 from articles.seed_story import PARAGRAPHS
-from articles.services import photo_make_renditions
+from articles.services import photo_save
 
 HEADLINE = "Russian Peacekeepers Complete Withdrawal from Nagorno-Karabakh"
 SLUG = "russian-peacekeepers-complete-withdrawal-from-nagorno-karabakh"
@@ -71,6 +71,6 @@ def _photo() -> Photo:
         ["Placeholder image", "Original photo (Stringer / AFP) not available"],
         name="peacekeepers-placeholder.jpg",
     )
-    photo.image.save(image.name, image, save=False)
-    photo.save()
-    return photo_make_renditions(photo=photo)
+    # As an upload from the admin: saved, then its renditions made by a worker.
+    photo.image = image
+    return photo_save(photo=photo)

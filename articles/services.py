@@ -12,10 +12,12 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from articles import renditions
-from articles.models import Article, Author, Byline, Photo, Status, Tag
+from articles.models import Article, Author, Byline, InlinePhoto, Photo, Status, Tag
 from articles.models.articles import LIVE_STATUSES
+from articles.sanitize import inline_photo_ids
 from publication.services import publication_name
 
 logger = logging.getLogger(__name__)
@@ -301,11 +303,143 @@ def user_may_change_photo(user, photo: Photo) -> bool:
     return user_may_publish(user) or not photo.articles_past_draft().exists()
 
 
-def photo_make_renditions(*, photo: Photo) -> Photo:
-    """Create the photo's responsive renditions and record them on it."""
-    photo.renditions = renditions.render(photo.image, prefix=f"renditions/{photo.pk}")
-    photo.save(update_fields=["renditions", "modified_at"])
+def article_inline_photos_sync(*, article: Article) -> None:
+    """Record which library photos the article's body shows inline (see InlinePhoto)."""
+    wanted = set(inline_photo_ids(article.body))
+    uses = InlinePhoto.objects.filter(article_id=article.pk)
+    if not wanted:
+        uses.delete()
+        return
+    uses.exclude(photo_id__in=wanted).delete()
+    present = Photo.objects.filter(pk__in=wanted).values_list("pk", flat=True)
+    InlinePhoto.objects.bulk_create(
+        [InlinePhoto(article_id=article.pk, photo_id=pk) for pk in present],
+        ignore_conflicts=True,
+    )
+
+
+def photo_save(*, photo: Photo) -> Photo:
+    """Save a photo from an upload or an edit; a worker then makes its renditions.
+
+    A new image clears the renditions at once (pages show the new original until the worker
+    is done) and the old files go once the change is committed. A new focal point keeps the
+    old crops until the new ones are made. If saving fails, a file just written is removed.
+    """
+    before = (
+        Photo.objects.filter(pk=photo.pk)
+        .values("image", "focal_x", "focal_y", "renditions")
+        .first()
+        if photo.pk
+        else None
+    )
+    new_image = bool(photo.image) and not photo.image._committed
+    if new_image:
+        photo.renditions, photo.renditions_error = [], ""
+    try:
+        with transaction.atomic():
+            photo.save()
+    except BaseException:
+        if new_image and photo.image._committed:
+            photo.image.storage.delete(photo.image.name)
+        raise
+    stale = []
+    if before and new_image:
+        stale = [before["image"], *(r["name"] for r in before["renditions"])]
+    focal_moved = before and (before["focal_x"], before["focal_y"]) != (
+        photo.focal_x,
+        photo.focal_y,
+    )
+    if before is None or new_image or focal_moved:
+        photo_request_renditions(photo=photo)
+    if stale:
+        transaction.on_commit(lambda: renditions.delete(stale))
     return photo
+
+
+def photo_request_renditions(*, photo: Photo) -> None:
+    """Have a worker make the photo's renditions once the current transaction commits."""
+    from articles.tasks import make_photo_renditions
+
+    # Robust: with the broker away the save still stands, and the sweep asks again later.
+    transaction.on_commit(lambda: make_photo_renditions.delay(photo.pk), robust=True)
+
+
+def photos_request_renditions() -> int:
+    """Have workers make every photo's renditions again; return how many were asked for."""
+    from articles.tasks import make_photo_renditions
+
+    ids = list(Photo.objects.order_by("pk").values_list("pk", flat=True))
+    for pk in ids:
+        make_photo_renditions.delay(pk)
+    return len(ids)
+
+
+def photos_missing_renditions(*, older_than=datetime.timedelta(minutes=2)) -> list[int]:
+    """Return photos saved a while ago still without renditions (a lost task), for a sweep.
+
+    Photos whose renditions could not be made (their error is recorded) are left alone.
+    """
+    return list(
+        Photo.objects.filter(
+            renditions=[], renditions_error="", modified_at__lt=timezone.now() - older_than
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:200]
+    )
+
+
+def photo_make_renditions_of(photo_id: int) -> int:
+    """Make the renditions of a photo (from a worker); return how many were made.
+
+    A photo gone meanwhile, or an image that cannot be read, makes none: pages keep showing
+    the original, and the reason is logged.
+    """
+    photo = Photo.objects.filter(pk=photo_id).first()
+    if photo is None or not photo.image:
+        return 0
+    try:
+        photo_make_renditions(photo=photo)
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        logger.warning("Could not make renditions of photo %s", photo_id, exc_info=True)
+        reason = str(error) or type(error).__name__
+        Photo.objects.filter(pk=photo_id).update(renditions_error=reason[:300])
+        return 0
+    return len(photo.renditions)
+
+
+def photo_make_renditions(*, photo: Photo) -> Photo:
+    """Create the photo's renditions, cut around its focal point, and record them on it.
+
+    They are recorded only if the photo still has the same image and focal point; otherwise
+    (it changed while they were made) they are removed, and the change's own task makes
+    the right ones. The renditions they replace are removed once recorded.
+    """
+    made = renditions.render(
+        photo.image, prefix=f"renditions/{photo.pk}", focal=(photo.focal_x, photo.focal_y)
+    )
+    with transaction.atomic():
+        current = (
+            Photo.objects.select_for_update()
+            .filter(pk=photo.pk, image=photo.image.name)
+            .filter(focal_x=photo.focal_x, focal_y=photo.focal_y)
+            .first()
+        )
+        if current is None:
+            stale = made
+        else:
+            stale = current.renditions
+            current.renditions, current.renditions_error = made, ""
+            # Saved with its signal: the pages showing the photo go stale.
+            current.save(update_fields=["renditions", "renditions_error", "modified_at"])
+            photo.renditions, photo.modified_at = made, current.modified_at
+        transaction.on_commit(lambda: renditions.delete(stale))
+    return photo
+
+
+def photo_files_delete(*, photo: Photo) -> None:
+    """Remove a deleted photo's original and renditions once the deletion is committed."""
+    names = [photo.image.name, *(r["name"] for r in photo.renditions)]
+    transaction.on_commit(lambda: renditions.delete(names))
 
 
 def photo_placeholder() -> Photo:
@@ -323,6 +457,7 @@ def photo_placeholder() -> Photo:
     image = renditions.placeholder_image(["Photo unavailable"], name="photo-unavailable.jpg")
     placeholder.image.save(image.name, image, save=False)
     placeholder.save()
+    # Made here, not by another task: this already runs in the worker that swaps photos.
     return photo_make_renditions(photo=placeholder)
 
 

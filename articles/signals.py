@@ -17,6 +17,13 @@ def _remember_section(sender, instance, **kwargs):
         )
 
 
+def _article_photos(sender, instance, update_fields=None, **kwargs):
+    if update_fields is None or "body" in update_fields:
+        from articles.services import article_inline_photos_sync
+
+        article_inline_photos_sync(article=instance)
+
+
 def _article_changed(sender, instance, **kwargs):
     article_changed(instance, previous_section_id=getattr(instance, "_previous_section_id", None))
     remember_next_publication()  # it may now be scheduled, or no longer
@@ -48,6 +55,7 @@ def _object_changed(sender, instance, **kwargs):
 
 pre_save.connect(_remember_section, sender=Article, dispatch_uid="pages-article-pre")
 post_save.connect(_article_changed, sender=Article, dispatch_uid="pages-article")
+post_save.connect(_article_photos, sender=Article, dispatch_uid="article-inline-photos")
 post_delete.connect(_article_changed, sender=Article, dispatch_uid="pages-del-article")
 for _signal in (post_save, post_delete):
     _signal.connect(_byline_changed, sender=Byline, dispatch_uid=f"pages-byline-{_signal}")
@@ -56,4 +64,13 @@ for _signal in (post_save, post_delete):
         _signal.connect(
             _object_changed, sender=_model, dispatch_uid=f"pages-{_model.__name__}-{_signal}"
         )
+
+
+def _photo_deleted(sender, instance, **kwargs):
+    from articles.services import photo_files_delete
+
+    photo_files_delete(photo=instance)
+
+
+post_delete.connect(_photo_deleted, sender=Photo, dispatch_uid="photo-files")
 m2m_changed.connect(_tags_changed, sender=Article.tags.through, dispatch_uid="pages-article-tags")

@@ -343,6 +343,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "articles.tasks.swap_expired_hero_photos",
         "schedule": crontab(minute=15),  # hourly: a run lost to a restart waits an hour
     },
+    "sweep-photo-renditions": {
+        "task": "articles.tasks.sweep_photo_renditions",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

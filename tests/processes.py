@@ -28,6 +28,8 @@ def child_env(**extra: str) -> dict[str, str]:
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
+        # The test's media folder: a worker reads the uploads the test made.
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PYTHONUNBUFFERED": "1",
         "TESTING": "1",
     }

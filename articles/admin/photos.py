@@ -1,31 +1,29 @@
-import datetime
-import logging
-
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
-from django.utils.html import format_html
-from PIL import Image
+from django.utils.html import format_html, format_html_join
 
 from articles.admin import uploads
-from articles.images import thumbnail_url
+from articles.images import picture_sources, renditions_of, thumbnail_url
 from articles.models import Photo
 from articles.photo_metadata import read_credit_and_caption
-from articles.services import photo_make_renditions, user_may_change_photo
+from articles.renditions import ImageTooLarge, check_size
+from articles.services import photo_save, user_may_change_photo
 
-logger = logging.getLogger(__name__)
+EXPIRY_WINDOW_DAYS = 14
+CROP_LABELS = {
+    "lead": "Lead and story page, 16:9",
+    "teaser": "Teasers, 3:2",
+    "social": "Social card, 1.91:1",
+}
+CROP_WIDTH = 200
 
-EXPIRY_WINDOW_DAYS = 30
 
-
-def thumbnail(photo, *, width=120, alt="", title="") -> str:
+def thumbnail(photo, *, width=120, alt="") -> str:
     if photo is None or not photo.image:
         return ""
-    if title:
-        return format_html(
-            '<img src="{}" width="{}" alt="{}" title="{}">', thumbnail_url(photo), width, alt, title
-        )
     return format_html('<img src="{}" width="{}" alt="{}">', thumbnail_url(photo), width, alt)
 
 
@@ -34,6 +32,25 @@ def https_url_fields(db_field, **kwargs):
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return db_field.formfield(**kwargs)
+
+
+class PhotoImageField(forms.ImageField):
+    """An image field that refuses, from the header alone, an image over the pixel cap."""
+
+    def to_python(self, data):
+        if data is not None and hasattr(data, "seek"):
+            try:
+                check_size(data)
+            except ImageTooLarge as error:
+                raise forms.ValidationError(str(error), code="too_large") from error
+            except Exception:  # not an image: the stock field says so
+                data.seek(0)
+        return super().to_python(data)
+
+
+class FocalInput(forms.NumberInput):
+    def __init__(self, axis: str):
+        super().__init__(attrs={"step": "0.01", "min": "0", "max": "1", "data-focal": axis})
 
 
 class PhotoAdminForm(forms.ModelForm):
@@ -45,17 +62,29 @@ class PhotoAdminForm(forms.ModelForm):
         fields = [
             "image", "alt_text", "is_decorative", "caption", "photographer", "agency", "source_url",
             "usage_terms", "licence_url", "rights_expire_on", "syndication_allowed", "notes",
+            "focal_x", "focal_y",
         ]  # fmt: skip
         formfield_callback = https_url_fields
+        field_classes = {"image": PhotoImageField}
+        widgets = {"focal_x": FocalInput("x"), "focal_y": FocalInput("y")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("focal_x", "focal_y"):
+            if name in self.fields:  # an empty box puts the point back in the centre
+                self.fields[name].required = False
         self.pending = None
         if self.is_bound and not self.files.get("image"):
             self.pending = uploads.unstash(self.data.get("pending_image", ""), user=self.user)
             if self.pending:
                 self.files = self.files.copy()
                 self.files["image"] = self.pending.file
+
+    def clean_focal_x(self):
+        return _centre_if_empty(self.cleaned_data.get("focal_x"))
+
+    def clean_focal_y(self):
+        return _centre_if_empty(self.cleaned_data.get("focal_y"))
 
     def clean(self):
         """Fill empty credit and caption fields from the upload's IPTC or EXIF data.
@@ -95,18 +124,22 @@ class PhotoAdminForm(forms.ModelForm):
             )
 
 
+def _centre_if_empty(value):
+    return Photo._meta.get_field("focal_x").default if value is None else value
+
+
 class UsageFilter(admin.SimpleListFilter):
     title = "use"
     parameter_name = "used"
 
     def lookups(self, request, model_admin):
-        return [("no", "Unused"), ("yes", "Used as a hero photo")]
+        return [("no", "Unused (on no article)"), ("yes", "Used (hero or in a body)")]
 
     def queryset(self, request, queryset):
         if self.value() == "no":
-            return queryset.filter(usage_count=0)
+            return queryset.unused()
         if self.value() == "yes":
-            return queryset.filter(usage_count__gt=0)
+            return queryset.used()
         return queryset
 
 
@@ -133,21 +166,18 @@ class RightsExpiryFilter(admin.SimpleListFilter):
 
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
+    """The photo library: a grid of thumbnails (admin/articles/photo/change_list_results.html)."""
+
     form = PhotoAdminForm
-    list_display = [
-        "preview",
-        "__str__",
-        "credit",
-        "usage_count",
-        "rights_expire_on",
-        "rights_state",
-        "syndication_allowed",
-    ]
-    list_filter = [RightsExpiryFilter, UsageFilter, "syndication_allowed", "agency"]
+    list_display = ["__str__"]
+    list_display_links = None
+    list_filter = [RightsExpiryFilter, UsageFilter, "agency", "syndication_allowed"]
+    list_per_page = 48
     search_fields = ["caption", "alt_text", "photographer", "agency"]
     # Explicit: the usage count's GROUP BY drops the model's ordering, and the article form's
     # photo lookup would list the library in no particular order.
     ordering = ["-created_at", "-pk"]
+    actions = None  # the grid has no row checkboxes; a photo is deleted from its own page
     readonly_fields = ["preview", "width", "height", "credit"]
     fieldsets = [
         (
@@ -157,6 +187,7 @@ class PhotoAdmin(admin.ModelAdmin):
                     "image",
                     "pending_image",
                     "preview",
+                    ("focal_x", "focal_y"),
                     ("width", "height"),
                     "alt_text",
                     "is_decorative",
@@ -179,6 +210,10 @@ class PhotoAdmin(admin.ModelAdmin):
         ),
     ]
 
+    class Media:
+        js = [forms.Script("newsroom-admin/focal-point.js", defer=True)]
+        css = {"all": ["newsroom-admin/photos.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).with_usage_count()
 
@@ -189,32 +224,63 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.display(description="Photo")
     def preview(self, photo):
-        # In the list the thumbnail is the link to the photo: its alt text names it.
-        return thumbnail(
-            photo,
-            alt=f"Photo: {(photo.alt_text or photo.caption)[:80]}",
-            title=f"{photo.credit_line or 'No credit'} · {self.usage_count(photo)}",
+        """The photo with its focal point; clicking it moves the point (focal-point.js)."""
+        if photo is None or not photo.image:
+            return "Save the photo to set its focal point on it."
+        sources = picture_sources(photo)
+        if photo.renditions_error:
+            state = format_html(
+                '<p class="errornote">Smaller versions could not be made ({}); pages show the '
+                "original. Upload the image again, or another one.</p>",
+                photo.renditions_error,
+            )
+        elif not photo.renditions:
+            state = format_html(
+                '<p class="help">{}</p>',
+                "Smaller versions are being made; until then pages show the original.",
+            )
+        else:
+            state = ""
+        return format_html(
+            "{}"
+            '<div class="focal-picker" data-focal-picker>'
+            '<img src="{}" width="{}" height="{}" alt="{}">'
+            '<span class="focal-marker" hidden></span></div>'
+            '<p class="help">Click the subject to set the focal point; every crop keeps it '
+            "in view.</p>{}",
+            state,
+            sources["src"],
+            sources["width"] or "",
+            sources["height"] or "",
+            f"Photo: {(photo.alt_text or photo.caption)[:80]}",
+            self._crops(photo),
+        )
+
+    def _crops(self, photo) -> str:
+        """The crops pages show now, small: what a new focal point would change."""
+        figures = []
+        for crop, label in CROP_LABELS.items():
+            jpegs = renditions_of(photo, "jpeg", crop)
+            if jpegs:
+                figures.append(
+                    format_html(
+                        '<figure><img src="{}" width="{}" height="{}" alt="" loading="lazy">'
+                        "<figcaption>{}</figcaption></figure>",
+                        default_storage.url(jpegs[0]["name"]),
+                        CROP_WIDTH,
+                        round(CROP_WIDTH * jpegs[0]["height"] / jpegs[0]["width"]),
+                        label,
+                    )
+                )
+        if not figures:
+            return ""
+        return format_html(
+            '<div class="focal-crops">{}</div>', format_html_join("", "{}", ((f,) for f in figures))
         )
 
     @admin.display(description="Credit line")
     def credit(self, photo):
         return photo.credit_line or "— no credit —"
-
-    @admin.display(description="Used on", ordering="usage_count")
-    def usage_count(self, photo):
-        count = getattr(photo, "usage_count", None)
-        return "—" if count is None else f"{count} article{'s' if count != 1 else ''}"
-
-    @admin.display(description="Rights")
-    def rights_state(self, photo):
-        if photo.rights_expire_on is None:
-            return "No expiry"
-        today = timezone.localdate()
-        if photo.rights_expired(on=today):
-            return "Expired"
-        if photo.rights_expire_on <= today + datetime.timedelta(days=EXPIRY_WINDOW_DAYS):
-            return f"Expires in {(photo.rights_expire_on - today).days} days"
-        return "Valid"
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -227,12 +293,27 @@ class PhotoAdmin(admin.ModelAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        photo_save(photo=obj)
         if form.pending:
             uploads.discard(form.pending)
-        if "image" in form.changed_data:
-            try:
-                photo_make_renditions(photo=obj)
-            except (OSError, Image.DecompressionBombError):
-                logger.warning("Could not make renditions of photo %s", obj.pk, exc_info=True)
-                messages.warning(request, "Saved, but no smaller versions could be made.")
+
+
+def usage_text(photo) -> str:
+    count = getattr(photo, "usage_count", None) or 0
+    return "On no article" if not count else f"On {count} article{'s' if count != 1 else ''}"
+
+
+def rights_text(photo, *, today=None) -> str:
+    if photo.rights_expire_on is None:
+        return "Rights do not expire"
+    today = today or timezone.localdate()
+    if photo.rights_expired(on=today):
+        return f"Rights expired {photo.rights_expire_on:%-d %b %Y}"
+    days = (photo.rights_expire_on - today).days
+    if days <= EXPIRY_WINDOW_DAYS:
+        return (
+            "Rights expire today"
+            if days == 0
+            else f"Rights expire in {days} day{'s' * (days != 1)}"
+        )
+    return f"Rights until {photo.rights_expire_on:%-d %b %Y}"

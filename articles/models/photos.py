@@ -1,8 +1,14 @@
 import datetime
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Exists, Func, OuterRef, Q, Subquery
 from django.utils import timezone
+
+FOCAL_HELP = (
+    "Where the subject is, from 0 (left or top edge) to 1 (right or bottom edge); "
+    "every crop keeps this point in view. Click the photo to set it."
+)
 
 
 class PhotoQuerySet(models.QuerySet):
@@ -18,7 +24,39 @@ class PhotoQuerySet(models.QuerySet):
         )
 
     def with_usage_count(self):
-        return self.annotate(usage_count=Count("hero_articles", distinct=True))
+        """Count the articles showing each photo, as the hero or inline in the body."""
+        from articles.models.articles import Article
+
+        heroes = Article.objects.filter(hero_photo=OuterRef("pk"))
+        inline_only = InlinePhoto.objects.filter(photo=OuterRef("pk")).exclude(
+            article__hero_photo=OuterRef("pk")
+        )
+        return self.annotate(usage_count=_count(heroes) + _count(inline_only))
+
+    def unused(self):
+        """Return the photos no article shows, neither as its hero nor inline in its body."""
+        return self.exclude(_used())
+
+    def used(self):
+        return self.filter(_used())
+
+
+def _used() -> Q:
+    from articles.models.articles import Article
+
+    return Q(Exists(Article.objects.filter(hero_photo=OuterRef("pk")))) | Q(
+        Exists(InlinePhoto.objects.filter(photo=OuterRef("pk")))
+    )
+
+
+def _count(queryset) -> Subquery:
+    counted = queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n")
+    return Subquery(counted, output_field=models.IntegerField())
+
+
+def inline_marker(pk) -> str:
+    """The start of a body's <figure> that shows the photo (see articles/sanitize.py)."""
+    return f'<figure data-photo="{pk}"'
 
 
 class Photo(models.Model):
@@ -52,7 +90,21 @@ class Photo(models.Model):
     syndication_allowed = models.BooleanField("may be syndicated", default=False)
     is_placeholder = models.BooleanField(default=False, editable=False)
     notes = models.TextField(blank=True, help_text="For editors only; never shown to readers.")
+    focal_x = models.FloatField(
+        "focal point, across",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=FOCAL_HELP,
+    )
+    focal_y = models.FloatField(
+        "focal point, down",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
     renditions = models.JSONField(default=list, blank=True, editable=False)
+    renditions_error = models.CharField(
+        "why no renditions could be made", max_length=300, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 
@@ -67,7 +119,12 @@ class Photo(models.Model):
                 violation_error_message=(
                     'Write alt text for the photo, or tick "decorative" if it adds no information.'
                 ),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="photo_focal_point_inside",
+                violation_error_message="The focal point must lie on the photo (0 to 1).",
+            ),
         ]
 
     def __str__(self):
@@ -93,7 +150,7 @@ class Photo(models.Model):
         """Return the articles showing this photo that are, were or will be live."""
         from articles.models.articles import PUBLISHING_STATUSES, Article
 
-        inline = models.Q(body__contains=f'<figure data-photo="{self.pk}"')
+        inline = models.Q(body__contains=inline_marker(self.pk))
         return Article.objects.filter(
             models.Q(hero_photo=self) | inline, status__in=PUBLISHING_STATUSES
         )
@@ -101,3 +158,22 @@ class Photo(models.Model):
     def rights_expired(self, on: datetime.date | None = None) -> bool:
         today = on or timezone.localdate()
         return self.rights_expire_on is not None and self.rights_expire_on < today
+
+
+class InlinePhoto(models.Model):
+    """A photo an article's body shows inline (<figure data-photo>), kept in step with the
+    body on every save (articles.services.article_inline_photos_sync), so that the library
+    tells used photos from unused ones by an index rather than by reading every body."""
+
+    article = models.ForeignKey(
+        "articles.Article", models.CASCADE, related_name="inline_photo_uses"
+    )
+    photo = models.ForeignKey(Photo, models.PROTECT, related_name="inline_uses")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["photo", "article"], name="inline_photo_once")
+        ]
+
+    def __str__(self):
+        return f"Photo {self.photo_id} in article {self.article_id}"

@@ -13,11 +13,14 @@ HERO_SIZES = "(min-width: 44rem) 42rem, 100vw"
 
 
 @register.inclusion_tag("articles/includes/picture.html")
-def picture(photo, *, sizes=HERO_SIZES, lazy=True, alt=None):
-    """Render a photo as <picture> with WebP and JPEG srcsets and its intrinsic size."""
+def picture(photo, *, sizes=HERO_SIZES, lazy=True, alt=None, crop="free"):
+    """Render a photo as <picture> with WebP and JPEG srcsets and its intrinsic size.
+
+    crop: "free" (as composed), "lead" (16:9) or "teaser" (3:2), cut around its focal point.
+    """
     return {
         "photo": photo,
-        "sources": picture_sources(photo),
+        "sources": picture_sources(photo, crop),
         "sizes": sizes,
         "lazy": lazy,
         "alt": photo.reader_alt_text if alt is None else alt,

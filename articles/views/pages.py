@@ -13,6 +13,7 @@ from articles.caching import reader_page
 from articles.images import share_image
 from articles.invalidation import add_tags, tags_for_articles
 from articles.models import Article, Author, Section, Tag
+from articles.sanitize import inline_photo_ids
 from articles.search import CANDIDATES as search_candidates
 from articles.search import SearchTimedOut, statement_timeout
 from articles.seo import absolute_url, article_json_ld, json_ld_script
@@ -61,6 +62,7 @@ def article_detail(request, year, month, day, slug):
         raise Http404("No such article.")
     add_tags(request, *tags_for_articles([article, *read_more]))
     add_tags(request, *(f"tag:{tag.pk}" for tag in article.tags.all()))
+    add_tags(request, *(f"photo:{pk}" for pk in inline_photo_ids(article.body)))
     image = share_image(article.hero_photo)
     context = {
         "article": article,

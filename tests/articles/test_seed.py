@@ -51,8 +51,12 @@ def test_the_story_has_its_headline_date_section_and_tags():
     assert Article.objects.published().get() == article
 
 
-def test_the_hero_photo_is_a_credited_placeholder_that_says_so(client):
-    photo = load_peacekeeper_story().hero_photo
+def test_the_hero_photo_is_a_credited_placeholder_that_says_so(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the worker makes the renditions
+        photo = load_peacekeeper_story().hero_photo
+    photo.refresh_from_db()
 
     assert photo.caption == (
         "An armoured vehicle of the Russian peacekeeping forces in the Nagorno-Karabakh region."
@@ -62,6 +66,7 @@ def test_the_hero_photo_is_a_credited_placeholder_that_says_so(client):
     assert "not available" in photo.notes
     assert photo.width == 1200 and photo.height == 675
     assert {r["format"] for r in photo.renditions} == {"webp", "jpeg"}
+    assert {r["crop"] for r in photo.renditions} == {"free", "lead", "teaser", "social"}
 
     figcaption = find(client.get(URL).content, "figcaption")[0]["text"]
     assert figcaption == (

@@ -25,8 +25,11 @@ def site_url(settings):
     settings.SITE_URL = SITE
 
 
-def test_the_article_page_has_canonical_open_graph_and_twitter_tags(client):
-    load_peacekeeper_story()
+def test_the_article_page_has_canonical_open_graph_and_twitter_tags(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the worker makes the renditions
+        load_peacekeeper_story()
 
     page = client.get(STORY).content
 
@@ -38,6 +41,7 @@ def test_the_article_page_has_canonical_open_graph_and_twitter_tags(client):
     ]
     assert meta(page, "og:image")[0].startswith(SITE + "/media/renditions/")
     assert meta(page, "og:image:width") == ["1200"]
+    assert meta(page, "og:image:height") == ["628"]  # the social card's 1.91:1
     assert meta(page, "article:published_time") == ["2024-06-12T14:00:00+00:00"]
     assert meta(page, "twitter:card") == ["summary_large_image"]
     assert meta(page, "description")[0].startswith("Russian peacekeepers on Wednesday")

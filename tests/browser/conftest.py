@@ -148,7 +148,8 @@ class SeededStory:
         from articles.seed import SLUG, load_peacekeeper_story
 
         if self.rows is None:
-            story = load_peacekeeper_story()
+            # Read back: a worker (eager here) made the photo's renditions after the commit.
+            story = Article.objects.select_related("hero_photo").get(pk=load_peacekeeper_story().pk)
             rows = [story.section, *story.tags.all(), story.hero_photo, story]
             self.rows = serializers.serialize("json", rows)
             return story

@@ -1,8 +1,10 @@
 """The admin pages editors use all day: screenshots at 1280 px and axe-core."""
 
+import datetime
 import os
 
 import pytest
+from django.utils import timezone
 
 from tests.articles.factories import ArticleFactory, PhotoFactory
 from tests.browser.conftest import DESKTOP, SCREENSHOTS
@@ -18,7 +20,14 @@ PAGES = {
     "admin-start": lambda site: "/admin/",
     "admin-article-form": lambda site: f"/admin/articles/article/{site.story.pk}/change/",
     "admin-photos": lambda site: "/admin/articles/photo/",
+    "admin-photo-form": lambda site: f"/admin/articles/photo/{site.story.hero_photo_id}/change/",
 }
+LIBRARY = [  # a caption, a colour and the days its rights have left
+    ("Delegates arrive for the talks in Geneva", "#6d7f8c", None),
+    ("Grain barges on the Volga near Samara at dawn", "#a38c5b", 9),
+    ("Protesters outside the parliament", "#8c5b5b", -3),
+    ("A rail depot after the strike", "#5b6f8c", None),
+]
 
 # Left as Django ships them (reported, not hidden): the select2 widget of autocomplete fields
 # (an unlabelled search box, a <ul> holding non-<li> items) and the empty first header cell
@@ -34,6 +43,15 @@ def test_the_admin_page_fits_1280_px_has_no_axe_violations_and_is_screenshotted(
     ArticleFactory(headline="A draft of mine", created_by=editor)
     ArticleFactory(headline="Waiting for review", status="in_review")
     PhotoFactory(caption="A library photo", photographer="Jane Doe", agency="Reuters")
+    for caption, colour, days in LIBRARY:
+        expires = timezone.localdate() + datetime.timedelta(days) if days is not None else None
+        PhotoFactory(
+            caption=caption,
+            image__width=300,
+            image__height=200,
+            image__color=colour,
+            rights_expire_on=expires,
+        )
     page = new_context(viewport=DESKTOP).new_page()
     log_in(page, editor)
 

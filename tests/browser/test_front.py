@@ -123,10 +123,11 @@ def test_at_desktop_width_the_front_is_a_grid_not_one_narrow_column(page, site):
     expect(cards).to_have_count(3)
     tops = {round(card.bounding_box()["y"]) for card in cards.all()}
     assert len(tops) == 1, "the cards share a row"
-    # Square photos are cropped to the same 3:2 frame as every other teaser.
-    for image in page.locator(".teaser img").all():
-        box = image.bounding_box()
-        assert abs(box["width"] / box["height"] - 1.5) < 0.02
+    # Square photos are cropped to the lead's 16:9 and every other teaser's 3:2.
+    ratios = [box["width"] / box["height"] for box in
+              (image.bounding_box() for image in page.locator(".teaser img").all())]  # fmt: skip
+    assert abs(ratios[0] - 16 / 9) < 0.02
+    assert len(ratios) > 1 and all(abs(ratio - 1.5) < 0.02 for ratio in ratios[1:])
 
 
 def test_the_article_reads_at_a_comfortable_measure_under_a_wide_hero(page, site):

@@ -36,7 +36,8 @@ MATRIX = {
         "writer": ({"view", "add", "change"}, {"submit_for_review"}),
         "editor": (ALL, PUBLISHING | {DELETE}),
     },
-    "articles.Photo": {"writer": ({"view", "add", "change"}, set()), "editor": (ALL, {DELETE})},
+    # The photo library is a grid without row checkboxes: a photo is deleted from its page.
+    "articles.Photo": {"writer": ({"view", "add", "change"}, set()), "editor": (ALL, set())},
     "articles.Tag": {"writer": ({"view", "add", "change"}, set()), "editor": (ALL, {DELETE})},
     "articles.Section": {"writer": ({"view"}, set()), "editor": (ALL, {DELETE})},
     "articles.Author": {"writer": ({"view"}, set()), "editor": (ALL, {DELETE})},
