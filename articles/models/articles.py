@@ -94,6 +94,23 @@ class Article(models.Model):
             models.Index(fields=["status", "-publish_at"], name="article_status_publish"),
             # Section pages and the admin's list by section, newest first.
             models.Index(fields=["section", "-publish_at"], name="article_section_publish"),
+            # Readers' lists, feeds and search candidates, newest first: (status, publish_at)
+            # cannot give that order for two statuses, so this index holds the live ones only.
+            models.Index(
+                fields=["-publish_at", "-id"],
+                name="article_live_newest",
+                condition=models.Q(status__in=LIVE_STATUSES),
+            ),
+            # The home page: the editors' chosen stories in their positions, then the newest.
+            models.Index(
+                models.F("front_page_position").asc(nulls_last=True),
+                models.F("publish_at").desc(),
+                models.F("id").desc(),
+                name="article_live_front_page",
+                condition=models.Q(status__in=LIVE_STATUSES),
+            ),
+            # The admin's list of every article, newest first.
+            models.Index(fields=["-publish_at", "-id"], name="article_newest"),
         ]
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
 
