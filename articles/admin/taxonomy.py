@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from articles.models import Author, Section, Tag
 
@@ -20,6 +22,11 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "articles_link"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
+
+    @admin.display(description="Articles")
+    def articles_link(self, obj):
+        url = reverse("admin:articles_article_changelist")
+        return format_html('<a href="{}?authors__id__exact={}">Articles</a>', url, obj.pk)
