@@ -14,11 +14,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='article',
-            index=models.Index(condition=models.Q(('status__in', ('scheduled', 'published'))), fields=['-publish_at', '-id'], name='article_live_newest'),
+            index=models.Index(condition=models.Q(('status__in', ('scheduled', 'published'))), fields=['-publish_at', '-id'], include=('modified_at',), name='article_live_newest'),
         ),
         migrations.AddIndex(
             model_name='article',
-            index=models.Index(models.OrderBy(models.F('front_page_position'), nulls_last=True), models.OrderBy(models.F('publish_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('status__in', ('scheduled', 'published'))), name='article_live_front_page'),
+            index=models.Index(condition=models.Q(('status__in', ('scheduled', 'published'))), fields=['front_page_position', '-publish_at', '-id'], name='article_live_front_page'),
         ),
         migrations.AddIndex(
             model_name='article',
