@@ -9,7 +9,7 @@ from django.db import connection
 
 from newsroom import postgres
 from support import stripe_gateway
-from support.models import Donation, Frequency, Payment
+from support.models import Donation, Frequency, Payment, StripeEvent
 from support.reminders import reminder_request
 from tests.articles.html import find
 from tests.support.factories import DonationFactory, PaymentFactory
@@ -194,3 +194,28 @@ def test_the_payments_date_hierarchy_finds_its_years_and_months_without_reading_
     assert choices(years) == ["2023", "2025"]
     assert choices(months) == ["‹ All dates", "March 2023", "November 2023"]
     assert not [sql for sql in statements if "DISTINCT" in sql]
+
+
+def test_the_stripe_events_list_reads_indexes_for_its_order_and_its_search(admin_client):
+    if connection.vendor != "postgresql":
+        pytest.skip("query plans of PostgreSQL")
+    wanted = StripeEvent.objects.create(event_id="evt_Wanted1", type="invoice.paid", payload={})
+    StripeEvent.objects.create(event_id="evt_Other2", type="invoice.paid", payload={})
+
+    def plan(response):
+        sql, params = response.context["cl"].queryset[:100].query.sql_with_params()
+        with connection.cursor() as cursor:
+            # A million events are too many to read or sort whole.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+    listing = admin_client.get("/admin/support/stripeevent/")
+    found = admin_client.get("/admin/support/stripeevent/", {"q": "evt_Wanted1"})
+
+    assert "stripe_event_received" in plan(listing) and "Sort" not in plan(listing)
+    assert list(found.context["cl"].result_list) == [wanted]
+    assert "event_id" in plan(found) and "Seq Scan" not in plan(found)
+    partial = admin_client.get("/admin/support/stripeevent/", {"q": "Wanted"})
+    assert list(partial.context["cl"].result_list) == []  # ids are pasted whole
