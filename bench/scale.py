@@ -3,7 +3,8 @@
     .venv/bin/python bench/scale.py [--articles 100000] [--small 10000] [--repeat 7]
                                     [--donors 50000] [--gifts 200000] [--payments 1000000]
 
-Builds a PostgreSQL database of its own (newsroom_scale, dropped afterwards unless --keep)
+Builds a PostgreSQL database of its own (newsroom_scale or --database, dropped afterwards
+unless --keep; --reuse measures it again, --drop drops it)
 with COPY: first --small articles and the same share of donors, gifts and payments, then
 measures; then grows the archive to --articles (older articles, more gifts and payments) and
 measures again. Each page is rendered in-process with the page cache off (the cost of a miss),
@@ -241,4 +242,11 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure the database kept before")
-    main(parser.parse_args())
+    parser.add_argument("--database", default=DB, help=f"the scratch database's name ({DB})")
+    parser.add_argument("--drop", action="store_true", help="drop the database kept before")
+    options = parser.parse_args()
+    DB = options.database
+    if options.drop:
+        drop_database(DB)
+    else:
+        main(options)

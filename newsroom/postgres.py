@@ -6,6 +6,7 @@ On SQLite (the embedded default) everything here falls back to plain Django.
 import json
 from contextlib import contextmanager
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.utils import OperationalError
@@ -59,7 +60,10 @@ def table_estimate(model) -> int | None:
 
 def plan_estimate(queryset) -> int:
     """Return the planner's estimate of the rows a queryset returns."""
-    sql, params = queryset.order_by().query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:  # .none(), or a filter Django knows matches nothing
+        return 0
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
@@ -71,14 +75,19 @@ def plan_estimate(queryset) -> int:
 def estimated_count(queryset) -> int:
     """Count exactly when that is cheap; estimate from the statistics when it is not.
 
-    An unfiltered big table is estimated from pg_class; a filtered query is counted with a
-    short timeout and estimated by the planner if the count runs past it.
+    An unfiltered big table is estimated from pg_class; a filtered query the planner expects
+    to return many rows is estimated by the planner (counting 900,000 renewals takes longer
+    than the page); others are counted, with a short timeout, estimated if it runs past.
     """
     if connection.vendor != "postgresql":
         return queryset.count()
     if not queryset.query.where:
         estimate = table_estimate(queryset.model)
         if estimate is not None and estimate >= EXACT_COUNT_BELOW:
+            return estimate
+    else:
+        estimate = plan_estimate(queryset)
+        if estimate >= EXACT_COUNT_BELOW:
             return estimate
     try:
         with statement_timeout(COUNT_TIMEOUT_MS):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.html import format_html
 
 from articles.models import Author, Section, Tag
 from articles.models.articles import PUBLISHING_STATUSES
@@ -34,7 +36,7 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "user"]
+    list_display = ["name", "slug", "user", "articles_link"]
     list_select_related = ["user"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
@@ -43,3 +45,8 @@ class AuthorAdmin(admin.ModelAdmin):
         if db_field.name == "user":  # the newsroom's accounts, not every login there is
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="Articles")
+    def articles_link(self, obj):
+        url = reverse("admin:articles_article_changelist")
+        return format_html('<a href="{}?authors__id__exact={}">Articles</a>', url, obj.pk)

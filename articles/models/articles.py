@@ -94,6 +94,24 @@ class Article(models.Model):
             models.Index(fields=["status", "-publish_at"], name="article_status_publish"),
             # Section pages and the admin's list by section, newest first.
             models.Index(fields=["section", "-publish_at"], name="article_section_publish"),
+            # Readers' lists, feeds and search candidates, newest first: (status, publish_at)
+            # cannot give that order for two statuses, so this index holds the live ones only.
+            # It covers modified_at so the sitemap index counts months from the index alone.
+            models.Index(
+                fields=["-publish_at", "-id"],
+                name="article_live_newest",
+                include=["modified_at"],
+                condition=models.Q(status__in=LIVE_STATUSES),
+            ),
+            # The home page: the editors' chosen stories in their positions, then the newest
+            # (PostgreSQL puts nulls last in an ascending index, as the page orders them).
+            models.Index(
+                fields=["front_page_position", "-publish_at", "-id"],
+                name="article_live_front_page",
+                condition=models.Q(status__in=LIVE_STATUSES),
+            ),
+            # The admin's list of every article, newest first.
+            models.Index(fields=["-publish_at", "-id"], name="article_newest"),
         ]
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
 

@@ -13,6 +13,7 @@ from articles.caching import reader_page
 from articles.images import share_image
 from articles.invalidation import add_tags, tags_for_articles
 from articles.models import Article, Author, Section, Tag
+from articles.paging import UncountedPage
 from articles.sanitize import inline_photo_ids
 from articles.search import CANDIDATES as search_candidates
 from articles.search import SearchTimedOut, statement_timeout
@@ -28,6 +29,14 @@ def _page(request, queryset):
         raise Http404("No such page.") from error
 
 
+def _uncounted_page(request, queryset):
+    """A page of a list of the archive: "Newer" and "Older", no count of every article."""
+    try:
+        return UncountedPage(queryset, request.GET.get("page", 1), PAGE_SIZE)
+    except InvalidPage as error:
+        raise Http404("No such page.") from error
+
+
 def _last_modified(response, articles):
     moments = [a.modified_at for a in articles] + [a.publish_at for a in articles]
     if moments:
@@ -39,7 +48,7 @@ def _last_modified(response, articles):
 def home(request):
     add_tags(request, "lists", "list:home")
     # The editors' lead and top stories in their positions, then the rest newest first.
-    page = _page(request, Article.objects.front_page().for_listing())
+    page = _uncounted_page(request, Article.objects.front_page().for_listing())
     articles = list(page.object_list)
     lead = articles[0] if page.number == 1 and articles else None
     context = {
@@ -82,7 +91,7 @@ def article_detail(request, year, month, day, slug):
 def _listing(request, *, heading, articles, obj=None, description="", feed_url=""):
     kind = obj._meta.model_name
     add_tags(request, "lists", f"list:{kind}:{obj.pk}", f"{kind}:{obj.pk}")
-    page = _page(request, articles.for_listing())
+    page = _uncounted_page(request, articles.for_listing())
     stories = list(page.object_list)
     lead = stories.pop(0) if page.number == 1 and stories else None
     context = {

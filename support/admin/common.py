@@ -3,6 +3,7 @@ import csv
 from django.contrib import admin
 from django.http import HttpResponse
 
+from newsroom.admin_lists import IndexedDateHierarchy
 from newsroom.postgres import EstimatedCountPaginator
 
 
@@ -27,10 +28,11 @@ def _csv_value(modeladmin, obj, name):
     return value() if callable(value) else value
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(IndexedDateHierarchy, admin.ModelAdmin):
     """Stripe is the source of truth for these rows: staff look, never edit.
 
-    The ledger runs to millions of rows: lists estimate their count instead of counting.
+    The ledger runs to millions of rows: lists estimate their count instead of counting, and
+    their date hierarchy reads the date's index.
     """
 
     paginator = EstimatedCountPaginator

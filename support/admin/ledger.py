@@ -16,8 +16,9 @@ ZERO = Value(0, output_field=DecimalField(max_digits=12, decimal_places=2))
 @admin.register(Donor)
 class DonorAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "first_gift", "lifetime_total", "active_recurring"]
-    # Stripe ids are pasted whole: exact matches use their unique indexes.
-    search_fields = ["email", "=stripe_customer_id"]
+    # Stripe ids are pasted whole and case-sensitive: __exact (not "=", which is iexact and
+    # reads every row) matches them with their unique indexes.
+    search_fields = ["email", "stripe_customer_id__exact"]
     actions = [export_csv]
     csv_fields = ["email", "stripe_customer_id", "first_gift", "lifetime_total", "active_recurring"]
 
@@ -84,8 +85,8 @@ class DonationAdmin(ReadOnlyAdmin):
     search_fields = [
         "email",
         "donor__email",
-        "=stripe_subscription_id",
-        "=stripe_checkout_session_id",
+        "stripe_subscription_id__exact",
+        "stripe_checkout_session_id__exact",
     ]
     list_select_related = ["donor", "article"]
     date_hierarchy = "created_at"
@@ -142,9 +143,13 @@ class PaymentAdmin(ReadOnlyAdmin):
         "paid_at",
     ]
     list_filter = ["kind", ("paid_at", admin.DateFieldListFilter)]
-    # Stripe ids are pasted whole: exact matches use their unique indexes, where a partial
-    # match would read a million rows.
-    search_fields = ["=stripe_invoice_id", "=stripe_charge_id", "=stripe_payment_intent_id"]
+    # Stripe ids are pasted whole and case-sensitive: exact matches use their unique indexes,
+    # where a partial or case-insensitive ("=") match would read a million rows.
+    search_fields = [
+        "stripe_invoice_id__exact",
+        "stripe_charge_id__exact",
+        "stripe_payment_intent_id__exact",
+    ]
     date_hierarchy = "paid_at"
     actions = [export_csv]
     csv_fields = [

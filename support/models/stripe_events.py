@@ -23,7 +23,9 @@ class StripeEvent(models.Model):
                 fields=["next_attempt_at"],
                 condition=models.Q(processed_at__isnull=True, failed_at__isnull=True),
                 name="stripe_event_due",
-            )
+            ),
+            # The admin's list, newest first, at one event per webhook: millions of rows.
+            models.Index(fields=["-received_at", "-id"], name="stripe_event_received"),
         ]
 
     def __str__(self):

@@ -517,3 +517,26 @@ def test_a_save_from_a_mangled_form_is_refused_with_a_link_to_the_history(
     assert response.status_code == 200
     links = [a for a in find(response.content, "a") if a["text"] == "See what they changed"]
     assert links[0]["attrs"]["href"] == f"{ADD}{article.pk}/history/"
+
+
+def test_the_article_list_names_only_the_chosen_author_in_its_filter(client, editor, section):
+    chosen, other = AuthorFactory(name="Ada Reporter"), AuthorFactory(name="Bo Reporter")
+    ArticleFactory(section=section, headline="By Ada", authors=[chosen])
+    ArticleFactory(section=section, headline="By Bo", authors=[other])
+
+    def sidebar(response):
+        return " ".join(e["text"] for e in find(response.content, "nav", id="changelist-filter"))
+
+    everyone = client.get(ADD)
+    filtered = client.get(ADD, {"authors__id__exact": chosen.pk})
+
+    # A newsroom has hundreds of authors: the filter does not list them on every page.
+    assert "Reporter" not in sidebar(everyone)
+    assert "Ada Reporter" in sidebar(filtered) and "Bo Reporter" not in sidebar(filtered)
+    assert "By Ada" in filtered.content.decode() and "By Bo" not in filtered.content.decode()
+    authors = client.get("/admin/articles/author/").content.decode()
+    assert f'href="{ADD}?authors__id__exact={chosen.pk}"' in authors
+    for bad in ("abc", "-1", "²", "99999999999999999999", str(other.pk + 100)):
+        response = client.get(ADD, {"authors__id__exact": bad})
+        assert response.status_code == 200, bad
+        assert "By Ada" not in response.content.decode(), bad

@@ -28,7 +28,26 @@ def test_a_big_unfiltered_table_is_estimated_from_its_statistics(articles, monke
     ArticleFactory()  # written after the statistics: the estimate does not see it
 
     assert postgres.estimated_count(Article.objects.all()) == 5
-    assert postgres.estimated_count(Article.objects.filter(headline__gt="")) == 6
+
+
+def test_a_filter_expected_to_keep_many_rows_is_estimated_and_a_narrow_one_counted(
+    articles, monkeypatch
+):
+    monkeypatch.setattr(postgres, "EXACT_COUNT_BELOW", 3)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    newest = ArticleFactory()  # written after the statistics: the estimate does not see it
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert postgres.estimated_count(Article.objects.filter(headline__gt="")) == 5
+    assert not [sql for sql in statements if "COUNT(" in sql]  # 900,000 renewals: no count
+    assert postgres.estimated_count(Article.objects.filter(pk=newest.pk)) == 1
+    assert postgres.estimated_count(Article.objects.none()) == 0
 
 
 def test_a_filtered_count_past_its_timeout_is_estimated_by_the_planner(articles, monkeypatch):

@@ -1,13 +1,17 @@
 import csv
+import datetime
 import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
+from newsroom import postgres
 from support import stripe_gateway
-from support.models import Donation, Frequency, Payment
+from support.models import Donation, Frequency, Payment, StripeEvent
 from support.reminders import reminder_request
+from tests.articles.html import find
 from tests.support.factories import DonationFactory, PaymentFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +146,76 @@ def test_the_payments_list_finds_a_payment_by_its_whole_stripe_id(admin_client):
         assert [p.pk for p in response.context["cl"].result_list] == [wanted.pk]
     response = admin_client.get("/admin/support/payment/", {"q": "wanted"})
     assert list(response.context["cl"].result_list) == []
+
+
+def test_stripe_ids_are_matched_exactly_and_case_sensitively_with_their_unique_index(
+    admin_client,
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("query plans of PostgreSQL")
+    wanted = PaymentFactory(stripe_invoice_id="in_Wanted123")
+
+    other_case = admin_client.get("/admin/support/payment/", {"q": "in_wanted123"})
+    response = admin_client.get("/admin/support/payment/", {"q": "in_Wanted123"})
+
+    assert list(other_case.context["cl"].result_list) == []  # Stripe's ids are case-sensitive
+    assert [p.pk for p in response.context["cl"].result_list] == [wanted.pk]
+    sql, params = response.context["cl"].queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # A million payments are too many to read: the search must find an index.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "stripe_invoice_id" in plan and "Seq Scan" not in plan, plan
+
+
+def test_the_payments_date_hierarchy_finds_its_years_and_months_without_reading_every_row(
+    admin_client, monkeypatch
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("the index walk is for PostgreSQL")
+    monkeypatch.setattr(postgres, "EXACT_COUNT_BELOW", 0)  # as big as a real ledger
+    for day in ("2023-03-05", "2023-11-20", "2025-06-01"):
+        PaymentFactory(paid_at=datetime.datetime.fromisoformat(f"{day}T12:00:00+00:00"))
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    def choices(response):
+        links = find(response.content, "a")
+        return [a["text"] for a in links if ("nav", "toplinks") in a["parents"]]
+
+    with connection.execute_wrapper(record):
+        years = admin_client.get("/admin/support/payment/")
+        months = admin_client.get("/admin/support/payment/", {"paid_at__year": "2023"})
+
+    assert choices(years) == ["2023", "2025"]
+    assert choices(months) == ["‹ All dates", "March 2023", "November 2023"]
+    assert not [sql for sql in statements if "DISTINCT" in sql]
+
+
+def test_the_stripe_events_list_reads_indexes_for_its_order_and_its_search(admin_client):
+    if connection.vendor != "postgresql":
+        pytest.skip("query plans of PostgreSQL")
+    wanted = StripeEvent.objects.create(event_id="evt_Wanted1", type="invoice.paid", payload={})
+    StripeEvent.objects.create(event_id="evt_Other2", type="invoice.paid", payload={})
+
+    def plan(response):
+        sql, params = response.context["cl"].queryset[:100].query.sql_with_params()
+        with connection.cursor() as cursor:
+            # A million events are too many to read or sort whole.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+    listing = admin_client.get("/admin/support/stripeevent/")
+    found = admin_client.get("/admin/support/stripeevent/", {"q": "evt_Wanted1"})
+
+    assert "stripe_event_received" in plan(listing) and "Sort" not in plan(listing)
+    assert list(found.context["cl"].result_list) == [wanted]
+    assert "event_id" in plan(found) and "Seq Scan" not in plan(found)
+    partial = admin_client.get("/admin/support/stripeevent/", {"q": "Wanted"})
+    assert list(partial.context["cl"].result_list) == []  # ids are pasted whole
