@@ -205,8 +205,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # goal meter a worker refreshes is the one the web process shows.
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 if CACHES["default"]["BACKEND"] == "redis_cache.RedisCache":
-    # django-environ names a third-party backend; Django ships its own.
-    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+    # django-environ names a third-party backend; Django's own, sharing its clients.
+    CACHES["default"]["BACKEND"] = "newsroom.cache.RedisCache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
