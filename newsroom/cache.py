@@ -4,6 +4,9 @@ Django's backend builds a new ``redis.Redis`` for every cache call, and each bui
 table of some 170 response callbacks: on a reader page, which reads the cache several
 times, that was a few per cent of its CPU. A client is safe to share between threads (it
 takes a connection from its pool for each command), so one per pool is kept.
+
+Keys are not checked for memcached's rules either (a Python loop over every character of
+every key, some 7% of serving a cached page): Redis takes any key.
 """
 
 from django.core.cache.backends import redis
@@ -26,3 +29,6 @@ class RedisCache(redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def validate_key(self, key):
+        """Any key will do for Redis (the memcached warnings do not apply)."""
