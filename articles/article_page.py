@@ -14,7 +14,6 @@ within READ_MORE_DAYS of it, so the page costs the same in an archive of any siz
 """
 
 import datetime
-from functools import cache
 
 from django.db import connections
 from django.db.models.sql import Query
@@ -111,9 +110,12 @@ class _Statements:
         self.shares_tag_sql = f"SELECT * FROM ({shares_tag}) shares_tag"  # noqa: S608 (names from the models)
 
 
-@cache
-def _statements(vendor: str, alias: str) -> _Statements:
-    return _Statements(connections[alias])
+def _statements(connection) -> _Statements:
+    """The statements of this connection (each thread has its own), written on first use."""
+    statements = getattr(connection, "_article_page_statements", None)
+    if statements is None:
+        statements = connection._article_page_statements = _Statements(connection)
+    return statements
 
 
 def load(db: str, *, day: datetime.date, slug: str, read_more: int = 4):
@@ -121,7 +123,7 @@ def load(db: str, *, day: datetime.date, slug: str, read_more: int = 4):
     from articles.models.articles import LIVE_STATUSES
 
     connection = connections[db]
-    sql = _statements(connection.vendor, db)
+    sql = _statements(connection)
     moment = connection.ops.adapt_datetimefield_value
     start = datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
     live = [*LIVE_STATUSES, moment(timezone.now())]
