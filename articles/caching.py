@@ -34,7 +34,7 @@ from articles import invalidation
 from articles.invalidation import add_tags, invalidate
 
 NEXT_PUBLICATION_KEY = "articles:pages:next-publication"
-# How long pages live when the next publication time is unknown (the cache was flushed).
+# How long pages live when the next publication time is unknown (the cache cannot keep it).
 UNKNOWN_SCHEDULE_SECONDS = 60
 # Lists a scheduled article joins when its time comes.
 SCHEDULE_TAGS = ("lists", "feeds", "sitemaps", "search")
@@ -51,7 +51,8 @@ def invalidate_pages() -> None:
     remember_next_publication()
 
 
-def remember_next_publication() -> None:
+def remember_next_publication() -> float:
+    """Keep, and return, the time the next scheduled article goes live (0: none is due)."""
     from articles.models import Article
     from articles.models.articles import LIVE_STATUSES
 
@@ -61,11 +62,19 @@ def remember_next_publication() -> None:
         .values_list("publish_at", flat=True)
         .first()
     )
-    cache.set(NEXT_PUBLICATION_KEY, upcoming.timestamp() if upcoming else 0, None)
+    moment = upcoming.timestamp() if upcoming else 0
+    cache.set(NEXT_PUBLICATION_KEY, moment, None)
+    return moment
 
 
 def _due(next_publication: float | None, now: float) -> float | None:
-    """Return the next publication time (0: none, None: unknown); a past one invalidates lists."""
+    """Return the next publication time (0: none, None: unknown); a past one invalidates lists.
+
+    Unknown once the cache was emptied (a restarted Redis): it is looked up again then, or
+    every page would be kept a minute only until an editor next saved a story.
+    """
+    if next_publication is None:
+        next_publication = remember_next_publication()
     if next_publication and now >= next_publication:
         invalidate(*SCHEDULE_TAGS)
         remember_next_publication()

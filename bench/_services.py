@@ -47,10 +47,11 @@ def fresh_database(db_name: str, env: dict[str, str], *, flush_redis: bool = Tru
         env=env,
         check=True,
     )
-    if flush_redis:
-        subprocess.run(
-            ["redis-cli", "-u", f"{REDIS}/13", "flushdb"], check=True, capture_output=True
-        )
+    if flush_redis:  # the broker, results and the page cache: no page of an earlier run
+        for db in (13, 14, 15):
+            subprocess.run(
+                ["redis-cli", "-u", f"{REDIS}/{db}", "flushdb"], check=True, capture_output=True
+            )
 
 
 def drop_database(db_name: str) -> None:

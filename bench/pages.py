@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._services import bench_env, child, drop_database, fresh_database, wait_for  # noqa: E402
 
-DB = "newsroom_bench_pages"
+DB = f"newsroom_bench_pages_{os.getpid()}"  # runs side by side do not share it
 ARTICLE = "/2024/06/12/russian-peacekeepers-complete-withdrawal-from-nagorno-karabakh/"
 HOST = "127.0.0.1"
 

@@ -204,9 +204,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The default is one that the web, worker and beat processes of `make run` share, so the
 # goal meter a worker refreshes is the one the web process shows.
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
-if CACHES["default"]["BACKEND"] == "redis_cache.RedisCache":
-    # django-environ names a third-party backend; Django ships its own.
-    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+if CACHES["default"]["BACKEND"] in (
+    "redis_cache.RedisCache",  # what older django-environ names: a third-party backend
+    "django.core.cache.backends.redis.RedisCache",
+):
+    # Django's own, sharing one client per connection pool (newsroom/cache.py).
+    CACHES["default"]["BACKEND"] = "newsroom.cache.RedisCache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

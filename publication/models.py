@@ -1,7 +1,7 @@
 from django.db import models
-from django.urls import reverse
 
 from articles.sanitize import clean_body
+from newsroom.reversing import reverse
 
 
 class Publication(models.Model):

@@ -3,11 +3,13 @@
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
+from newsroom.per_request import per_request
 from publication.models import Page, Publication
 
 MASTHEAD_KEY = "publication:masthead"
 
 
+@per_request
 def masthead() -> dict:
     """Return the publication, its navigation sections and its footer pages.
 
@@ -35,6 +37,7 @@ def _nav_sections(limit: int = 8) -> list:
 
 def masthead_invalidate() -> None:
     cache.delete(MASTHEAD_KEY)
+    masthead.forget()
 
 
 def publication_name() -> str:

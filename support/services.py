@@ -10,6 +10,7 @@ from django.db.models import Count, DecimalField, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from newsroom.per_request import per_request
 from support import emails, stripe_gateway
 from support.models import Appeal, Donation, Donor, Frequency, Payment, SupportSettings
 from support.models.ledger import MONEY_BACK, NET
@@ -91,6 +92,7 @@ def monthly_equivalent(amount: Decimal, frequency: str) -> Decimal:
     return amount
 
 
+@per_request
 def support_snapshot() -> dict:
     """Return the active appeals, the settings and this month's goal progress.
 
@@ -116,6 +118,7 @@ def goal_progress() -> dict:
 
 def support_snapshot_invalidate() -> None:
     cache.delete(SNAPSHOT_KEY)
+    support_snapshot.forget()
 
 
 def _total(queryset, expression):

@@ -3,11 +3,11 @@ import datetime
 import reversion
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from articles.querysets import ArticleQuerySet
 from articles.sanitize import clean_body, html_to_text, inline_photo_ids
+from newsroom.reversing import reverse
 
 
 class Status(models.TextChoices):

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Status
@@ -129,3 +130,17 @@ def test_not_found_pages_are_not_cached(client, django_assert_max_num_queries):
 def test_the_page_cache_says_whether_it_served_a_hit(client, article):
     assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
     assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_after_the_cache_is_emptied_pages_are_kept_their_whole_lifetime(client, settings):
+    # A restarted Redis has forgotten when the next scheduled story is due: pages were then
+    # kept a minute only, until an editor happened to save a story.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PAGE_CACHE_SECONDS = 600
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        article = ArticleFactory(live=True)
+        cache.clear()
+        assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+        clock.shift(datetime.timedelta(minutes=5))
+
+        assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"

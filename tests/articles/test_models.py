@@ -188,3 +188,56 @@ def test_the_front_page_puts_the_editors_lead_and_top_stories_first_then_the_res
     ArticleFactory(front_page_position=1)  # a draft is never on the front page
 
     assert list(Article.objects.front_page()) == [lead, second, newest, older]
+
+
+def test_the_article_page_loads_the_story_with_what_it_shows_and_its_related_stories(
+    django_assert_num_queries,
+):
+    from tests.articles.factories import (
+        AuthorFactory,
+        CorrectionFactory,
+        SectionFactory,
+        TagFactory,
+    )
+
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    tag, news, sport = TagFactory(name="Talks"), SectionFactory(slug="news"), SectionFactory()
+    story = ArticleFactory(
+        live=True, section=news, tags=[tag, TagFactory(name="Baku")], publish_at=now - 3 * day,
+        hero_photo=PhotoFactory(), authors=[AuthorFactory(name="B"), AuthorFactory(name="A")],
+    )  # fmt: skip
+    CorrectionFactory(article=story, text="A date was wrong.")
+    same_tag = [
+        ArticleFactory(live=True, section=sport, tags=[tag], publish_at=now - n * day)
+        for n in (1, 2, 4, 5, 6)
+    ]
+    same_section = ArticleFactory(live=True, section=news, publish_at=now - 10 * day)
+    ArticleFactory(live=True, section=news, tags=[tag], publish_at=now - 40 * day)  # too old
+    ArticleFactory(section=news, tags=[tag], publish_at=now - day)  # a draft
+    ArticleFactory(live=True, section=news, tags=[tag], publish_at=now + day)  # not yet
+    ArticleFactory(live=True, section=sport, publish_at=now - day)  # unrelated
+
+    with django_assert_num_queries(5):
+        found, related = Article.objects.page_with_read_more(
+            day=story.publish_at.astimezone(datetime.UTC).date(), slug=story.slug
+        )
+    with django_assert_num_queries(0):  # all it shows came with it
+        assert found == story and found.hero_photo == story.hero_photo
+        assert found.section.name == news.name and found.body == story.body
+        assert [b.author.name for b in found.bylines.all()] == ["B", "A"]
+        assert [t.name for t in found.tags.all()] == ["Baku", "Talks"]
+        assert [c.text for c in found.corrections.all()] == ["A date was wrong."]
+        assert related == same_tag[:4]  # sharing a tag first, newest first
+        assert [r.section.name for r in related] == [sport.name] * 4
+    assert Article.objects.page_with_read_more(day=now.date(), slug=story.slug) == (None, [])
+
+    one_tagged = Article.objects.page_with_read_more(
+        day=same_tag[4].publish_at.astimezone(datetime.UTC).date(), slug=same_tag[4].slug
+    )[1]
+    assert one_tagged == [same_tag[0], same_tag[1], story, same_tag[2]]
+    alone = ArticleFactory(live=True, section=news, publish_at=now - 9 * day)
+    _, related = Article.objects.page_with_read_more(
+        day=alone.publish_at.astimezone(datetime.UTC).date(), slug=alone.slug
+    )
+    assert related == [story, same_section]  # no tag: the newest of its section
