@@ -136,11 +136,20 @@ def reader_page(view):
         now = time.time()
         variant = _variant(request)
         key = _page_key(request, variant)
-        found = cache.get_many([key, NEXT_PUBLICATION_KEY])  # one round trip
-        next_publication = _due(found.get(NEXT_PUBLICATION_KEY), now)
+        # One round trip: the page, the schedule and, when this process has seen the page
+        # before, its tags' records (a page's tags change only when it is rendered again).
+        seen = _tags_seen.get(key, ())
+        found = cache.get_many([key, NEXT_PUBLICATION_KEY, *invalidation.tag_keys(seen)])
+        scheduled = found.get(NEXT_PUBLICATION_KEY)
+        next_publication = _due(scheduled, now)
         entry = found.get(key) if settings.PAGE_CACHE_SECONDS > 0 else None
-        if entry is not None and invalidation.invalidated_after(entry["tags"], entry["at"]):
-            entry = None
+        if entry is not None:
+            _remember_tags(key, entry["tags"])
+            # Records read before _due invalidated the lists for a story now due are stale.
+            fired = bool(scheduled) and now >= scheduled
+            read = found if entry["tags"] == seen and not fired else None
+            if invalidation.invalidated_after(entry["tags"], entry["at"], read):
+                entry = None
         hit = entry is not None
         if not hit:
             entry, response = _render(request, view, args, kwargs, now, next_publication, variant)
@@ -148,6 +157,7 @@ def reader_page(view):
                 return response
             if settings.PAGE_CACHE_SECONDS > 0:
                 invalidation.register(entry["tags"])
+                _remember_tags(key, entry["tags"])
                 timeout = _seconds_until(next_publication, now, settings.PAGE_CACHE_SECONDS)
                 cache.set(key, entry, timeout)
         response = _filled(entry)
@@ -160,6 +170,20 @@ def reader_page(view):
         )
 
     return wrapper
+
+
+# The tags of the pages this process has served, by page key: lets a hit read the page and
+# its tags' records together. Tags only (a few short strings a page); bounded.
+_tags_seen: dict[str, list[str]] = {}
+TAGS_SEEN_LIMIT = 20_000
+
+
+def _remember_tags(key: str, tags: list[str]) -> None:
+    if _tags_seen.get(key) == tags:
+        return
+    if len(_tags_seen) >= TAGS_SEEN_LIMIT:
+        _tags_seen.clear()
+    _tags_seen[key] = tags
 
 
 def _render(request, view, args, kwargs, now, next_publication, variant):

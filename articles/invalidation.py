@@ -83,10 +83,16 @@ def register(tags) -> None:
             cache.add(key, 0, None)  # add, not set: an invalidation meanwhile wins
 
 
-def invalidated_after(tags, moment_ns: int) -> bool:
-    """Return whether any tag was invalidated after the moment (or its record was lost)."""
+def invalidated_after(tags, moment_ns: int, found: dict | None = None) -> bool:
+    """Return whether any tag was invalidated after the moment (or its record was lost).
+
+    `found`: the tags' records already read with the page (one round trip), if they were.
+    """
     keys = tag_keys(tags)
-    found = cache.get_many(keys)
+    if found is None or any(key not in found for key in keys):
+        found = cache.get_many(keys)
+    else:
+        found = {key: found[key] for key in keys}
     if len(found) < len(keys):
         # Never invalidated, or evicted: record now, so older pages count as stale.
         now = time.time_ns()

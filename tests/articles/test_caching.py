@@ -144,3 +144,31 @@ def test_after_the_cache_is_emptied_pages_are_kept_their_whole_lifetime(client, 
         clock.shift(datetime.timedelta(minutes=5))
 
         assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_a_hit_reads_the_page_and_its_tags_records_in_one_round_trip(
+    client, article, monkeypatch
+):
+    client.get(article.get_absolute_url())
+    reads = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or get_many(keys))
+
+    hit = client.get(article.get_absolute_url())
+
+    assert hit["X-Page-Cache"] == "hit"
+    assert len(reads) == 1
+    assert f"articles:tag:article:{article.pk}" in reads[0]
+
+
+def test_an_edit_after_several_hits_is_still_seen_on_the_next_request(client, article):
+    for _ in range(3):
+        assert "Original headline" in client.get(article.get_absolute_url()).content.decode()
+
+    article.headline = "Corrected headline"
+    article.save()
+    cache.delete("articles:tag:all")  # a lost record counts as stale too
+
+    page = client.get(article.get_absolute_url())
+    assert page["X-Page-Cache"] == "miss"
+    assert "Corrected headline" in page.content.decode()
