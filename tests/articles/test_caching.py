@@ -146,9 +146,7 @@ def test_after_the_cache_is_emptied_pages_are_kept_their_whole_lifetime(client, 
         assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
 
 
-def test_a_hit_reads_the_page_and_its_tags_records_in_one_round_trip(
-    client, article, monkeypatch
-):
+def test_a_hit_reads_the_page_and_its_tags_records_in_one_round_trip(client, article, monkeypatch):
     client.get(article.get_absolute_url())
     reads = []
     get_many = cache.get_many
