@@ -59,6 +59,7 @@ class _Statements:
 
     def __init__(self, connection):
         from articles.models import Article, Author, Byline, Correction, Photo, Section, Tag
+        from articles.models.articles import LIVE_STATUSES
 
         quote = connection.ops.quote_name
         table = {m: quote(m._meta.db_table) for m in (Article, Author, Byline, Correction)}
@@ -76,7 +77,8 @@ class _Statements:
             f"FROM {table[Article]} a JOIN {table[Section]} s ON s.id = a.section_id "
             f"LEFT JOIN {table[Photo]} p ON p.id = a.hero_photo_id"
         )
-        live = "a.status IN (%s, %s) AND a.publish_at <= %s"
+        statuses = ", ".join(["%s"] * len(LIVE_STATUSES))
+        live = f"a.status IN ({statuses}) AND a.publish_at <= %s"
         self.article_sql = (
             f"SELECT {self.article.sql}, {self.section.sql}, {self.photo.sql} {joins} "
             f"WHERE {live} AND a.slug = %s AND a.publish_at >= %s AND a.publish_at < %s "

@@ -10,6 +10,7 @@ import datetime
 from django.utils import timezone
 
 from articles.models import EditingSession
+from articles.services import user_name
 
 HEARTBEAT_SECONDS = 60
 EDITING_TIMEOUT = datetime.timedelta(seconds=3 * HEARTBEAT_SECONDS)
@@ -47,13 +48,9 @@ def editing_notice(*, article, user, now=None) -> str:
     """E.g. "Anna Petrova has been editing since 14:02." (empty when nobody else is)."""
     now = now or timezone.now()
     return " ".join(
-        f"{_name(session.user)} has been editing since {_since(session.opened_at, now)}."
+        f"{user_name(session.user)} has been editing since {_since(session.opened_at, now)}."
         for session in others_editing(article=article, user=user, now=now)
     )
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def _since(moment, now) -> str:

@@ -32,6 +32,10 @@ class PublicationRefused(Exception):
         self.problems = problems
 
 
+def user_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 def user_may_publish(user) -> bool:
     return user.has_perm(PUBLISH_PERMISSION)
 
@@ -124,8 +128,9 @@ def article_move(*, article: Article, user, move: Move, at=None) -> Moved:
     publishes now (the form refuses a future time typed with it) and Schedule refuses a
     time that is not in the future.
     """
+    move = Move(move)
     was = _stored_stage(article)
-    article_check_move(stage=was, user=user, move=Move(move))
+    article_check_move(stage=was, user=user, move=move)
     now = timezone.now()
     if move == Move.DRAFT:
         article.status = Status.DRAFT
@@ -152,7 +157,7 @@ def article_move(*, article: Article, user, move: Move, at=None) -> Moved:
         if problems:
             raise PublicationRefused(problems)
     _save_revision(article, user=user, comment=move_comment(article, move))
-    moved = Moved(article=article, move=Move(move), was=was)
+    moved = Moved(article=article, move=move, was=was)
     if move == Move.REVIEW and was != Status.IN_REVIEW:
         moved.editors_notified = article_notify_editors(article=article, submitter=user)
     return moved
@@ -213,28 +218,27 @@ def article_notify_editors(*, article: Article, submitter) -> int:
     from support.emails import queue_notice
     from support.models import OutboundEmail
 
-    editors = (
+    addresses = (
         get_user_model()
         .objects.filter(is_active=True, groups__name=EDITORS_GROUP)
         .exclude(email="")
         .exclude(pk=submitter.pk)
         .distinct()
         .order_by("pk")
+        .values_list("email", flat=True)
     )
     context = {
         "article": article,
-        "submitter": submitter.get_full_name() or submitter.get_username(),
+        "submitter": user_name(submitter),
         "change_url": settings.SITE_URL
         + reverse("admin:articles_article_change", args=[article.pk]),
         "start_url": settings.SITE_URL + reverse("admin:index"),
     }
     subject = f"For review: “{article.headline}”"
     body = render_to_string("articles/email/submitted_for_review.txt", context)
-    for editor in editors:
-        queue_notice(
-            kind=OutboundEmail.Kind.REVIEW_REQUESTED, to=editor.email, subject=subject, body=body
-        )
-    return len(editors)
+    return queue_notice(
+        kind=OutboundEmail.Kind.REVIEW_REQUESTED, to=list(addresses), subject=subject, body=body
+    )
 
 
 # What restoring a version brings back: the content, never the state, time or URL.

@@ -38,19 +38,19 @@ def _month_path(month: datetime.datetime, part: int) -> str:
     return path + (f"?{urlencode({'part': part})}" if part > 1 else "")
 
 
-# Each month's live articles, from its range of the index article_live_newest; the two
+# Each month's live articles, from its range of the index article_live_newest; the
 # placeholders of IN are the LIVE_STATUSES (written out, so the partial index applies).
 _MONTHS_SQL = """
     SELECT month.start, part.count, part.lastmod
     FROM unnest(%s::timestamptz[], %s::timestamptz[]) AS month (start, stop),
     LATERAL (
         SELECT count(*) AS count, max(modified_at) AS lastmod FROM articles_article
-        WHERE status IN (%s, %s) AND publish_at <= %s
+        WHERE status IN ({statuses}) AND publish_at <= %s
           AND publish_at >= month.start AND publish_at < month.stop
     ) AS part
     WHERE part.count > 0
     ORDER BY month.start DESC
-"""
+""".format(statuses=", ".join(["%s"] * len(LIVE_STATUSES)))  # noqa: S608 (placeholders only)
 
 
 def _months() -> list[dict]:
@@ -59,7 +59,8 @@ def _months() -> list[dict]:
     On PostgreSQL each month is counted from its own range of the index of live articles
     (which covers modified_at): no sort of the whole archive by month, no read of the table.
     """
-    live = Article.objects.published()
+    now = timezone.now()
+    live = Article.objects.published(at=now)
     if connection.vendor != "postgresql":
         return list(
             live.annotate(month=TruncMonth("publish_at", tzinfo=datetime.UTC))
@@ -67,8 +68,7 @@ def _months() -> list[dict]:
             .annotate(count=Count("pk"), lastmod=Max("modified_at"))
             .order_by("-month")
         )
-    now = timezone.now()
-    first = live.filter(publish_at__lte=now).aggregate(first=Min("publish_at"))["first"]
+    first = live.aggregate(first=Min("publish_at"))["first"]
     if first is None:
         return []
     month = first.astimezone(datetime.UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
@@ -119,10 +119,9 @@ def month_entries(year: int, month: int, part: int) -> list[tuple[str, str]] | N
         start = datetime.datetime(year, month, 1, tzinfo=datetime.UTC)
     except ValueError:
         return None
-    end = (start + datetime.timedelta(days=32)).replace(day=1)
     rows = (
         Article.objects.published()
-        .filter(publish_at__gte=start, publish_at__lt=end)
+        .filter(publish_at__gte=start, publish_at__lt=_next_month(start))
         .order_by("publish_at", "pk")
         .values_list("slug", "publish_at", "modified_at")[(part - 1) * PART_SIZE : part * PART_SIZE]
     )

@@ -81,19 +81,15 @@ def estimated_count(queryset) -> int:
     """
     if connection.vendor != "postgresql":
         return queryset.count()
-    if not queryset.query.where:
-        estimate = table_estimate(queryset.model)
-        if estimate is not None and estimate >= EXACT_COUNT_BELOW:
-            return estimate
-    else:
-        estimate = plan_estimate(queryset)
-        if estimate >= EXACT_COUNT_BELOW:
-            return estimate
+    filtered = bool(queryset.query.where)
+    estimate = plan_estimate(queryset) if filtered else table_estimate(queryset.model)
+    if estimate is not None and estimate >= EXACT_COUNT_BELOW:
+        return estimate
     try:
         with statement_timeout(COUNT_TIMEOUT_MS):
             return queryset.count()
     except StatementTimedOut:
-        return plan_estimate(queryset)
+        return estimate if filtered else plan_estimate(queryset)
 
 
 class EstimatedCountPaginator(Paginator):

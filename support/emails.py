@@ -65,13 +65,18 @@ def queue(*, kind: str, donation: Donation, payment: Payment | None = None) -> N
         after_commit(send_outbound_email, [(outbound.pk,)])
 
 
-def queue_notice(*, kind: str, to: str, subject: str, body: str) -> OutboundEmail:
-    """Owe a plain-text notice to a member of staff, sent and retried like a donor's email."""
+def queue_notice(*, kind: str, to: list[str], subject: str, body: str) -> int:
+    """Owe a plain-text notice to each member of staff, sent and retried like a donor's email.
+
+    Return how many were owed.
+    """
     from support.tasks import send_outbound_email
 
-    outbound = OutboundEmail.objects.create(kind=kind, to=to, subject=subject, body=body)
-    after_commit(send_outbound_email, [(outbound.pk,)])
-    return outbound
+    owed = OutboundEmail.objects.bulk_create(
+        OutboundEmail(kind=kind, to=address, subject=subject, body=body) for address in to
+    )
+    after_commit(send_outbound_email, [(outbound.pk,) for outbound in owed])
+    return len(owed)
 
 
 def outbound_email_send(*, outbound_id: int) -> bool:

@@ -188,11 +188,10 @@ class ArticleAdmin(IndexedDateHierarchy, VersionAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
-        may_save = add or self.has_change_permission(request, obj)
-        moves = getattr(form, "moves", ()) if may_save else ()
+        may_edit = add or self.has_change_permission(request, obj)
+        moves = getattr(form, "moves", ()) if may_edit else ()
         context["workflow_buttons"] = buttons(stage=getattr(form, "stage", None), moves=moves)
         if obj is not None and obj.pk:
-            may_edit = self.has_change_permission(request, obj)
             if may_edit:
                 editing_seen(article=obj, user=request.user)
             context["editing"] = {
@@ -231,9 +230,10 @@ class ArticleAdmin(IndexedDateHierarchy, VersionAdmin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        author = own_author(request.user) if isinstance(inline, BylineInline) else None
-        if author and obj._state.adding:  # a new story is bylined to whoever starts it
-            kwargs["initial"] = [{"author": author.pk}]
+        if obj._state.adding and isinstance(inline, BylineInline):
+            author = own_author(request.user)
+            if author:  # a new story is bylined to whoever starts it
+                kwargs["initial"] = [{"author": author.pk}]
         return kwargs
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -266,9 +266,7 @@ class ArticleAdmin(IndexedDateHierarchy, VersionAdmin):
             obj.created_by = request.user
         if form.cleaned_data.get("mark_updated"):
             obj.updated_at = timezone.now()
-        request.article_moved = article_move(
-            article=obj, user=request.user, move=form.move, at=obj.publish_at
-        )
+        request.article_moved = article_move(article=obj, user=request.user, move=form.move)
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._after_move(request, obj) or super().response_add(request, obj)

@@ -19,6 +19,7 @@ from articles.services import (
     article_moves,
     article_stage,
     user_may_publish,
+    user_name,
 )
 
 SEO_HEADLINE = 70  # characters a results page shows of a title
@@ -29,7 +30,7 @@ def last_saved_by(article) -> str:
         Version.objects.get_for_object(article).select_related("revision__user").order_by("-pk")
     ).first()
     user = version.revision.user if version else None
-    return (user.get_full_name() or user.get_username()) if user else ""
+    return user_name(user) if user else ""
 
 
 def changes_since(article, started: str) -> str:

@@ -174,9 +174,6 @@ class PhotoAdmin(admin.ModelAdmin):
     list_filter = [RightsExpiryFilter, UsageFilter, "agency", "syndication_allowed"]
     list_per_page = 48
     search_fields = ["caption", "alt_text", "photographer", "agency"]
-    # Explicit: the usage count's GROUP BY drops the model's ordering, and the article form's
-    # photo lookup would list the library in no particular order.
-    ordering = ["-created_at", "-pk"]
     actions = None  # the grid has no row checkboxes; a photo is deleted from its own page
     readonly_fields = ["preview", "width", "height", "credit"]
     fieldsets = [

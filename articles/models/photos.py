@@ -54,11 +54,6 @@ def _count(queryset) -> Subquery:
     return Subquery(counted, output_field=models.IntegerField())
 
 
-def inline_marker(pk) -> str:
-    """The start of a body's <figure> that shows the photo (see articles/sanitize.py)."""
-    return f'<figure data-photo="{pk}"'
-
-
 class Photo(models.Model):
     image = models.ImageField(upload_to="photos/%Y/%m/", width_field="width", height_field="height")
     width = models.PositiveIntegerField(default=0, editable=False)
@@ -150,10 +145,8 @@ class Photo(models.Model):
         """Return the articles showing this photo that are, were or will be live."""
         from articles.models.articles import PUBLISHING_STATUSES, Article
 
-        inline = models.Q(body__contains=inline_marker(self.pk))
-        return Article.objects.filter(
-            models.Q(hero_photo=self) | inline, status__in=PUBLISHING_STATUSES
-        )
+        inline = Q(pk__in=InlinePhoto.objects.filter(photo_id=self.pk).values("article_id"))
+        return Article.objects.filter(Q(hero_photo=self) | inline, status__in=PUBLISHING_STATUSES)
 
     def rights_expired(self, on: datetime.date | None = None) -> bool:
         today = on or timezone.localdate()
