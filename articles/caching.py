@@ -7,6 +7,11 @@ invalidates its tags only (articles/invalidation.py). The time of the next sched
 publication is kept too: once it passes, the lists are invalidated, so a scheduled article
 appears on time.
 
+Where pages are kept: in the shared cache (Redis in production), and each server process
+keeps copies of the pages it served (PAGE_CACHE_LOCAL_BYTES). A hit on a copy reads from the
+cache only the records of the page's tags, the schedule and the fragments, in one round
+trip, and is answered by PageCacheMiddleware before sessions, CSRF, auth and URL resolving.
+
 Headers: the default variant is shareable (public, s-maxage, stale-while-revalidate, and the
 tags as Surrogate-Key and Cache-Tag for a CDN); no Vary: Cookie, so an unrelated cookie does
 not split the cache. Other variants (a reader who gave or snoozed the appeal) and staff get
@@ -16,11 +21,13 @@ private pages a CDN must not share.
 import hashlib
 import math
 import time
+from collections import OrderedDict
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
@@ -38,6 +45,8 @@ NEXT_PUBLICATION_KEY = "articles:pages:next-publication"
 UNKNOWN_SCHEDULE_SECONDS = 60
 # Lists a scheduled article joins when its time comes.
 SCHEDULE_TAGS = ("lists", "feeds", "sitemaps", "search")
+# How long a fragment's HTML is kept (forget_fragments() drops it when its data changes).
+FRAGMENT_SECONDS = 300
 
 
 def no_variant(request) -> str:
@@ -103,7 +112,7 @@ def _page_key(request, variant: str) -> str:
     )
     url = f"{request.get_host()}{request.path}?{urlencode(known)}"
     digest = hashlib.sha256(f"{variant}\n{url}".encode()).hexdigest()
-    return f"articles:page:{digest}"
+    return f"articles:page:v2:{digest}"
 
 
 def _is_staff(request) -> bool:
@@ -122,6 +131,59 @@ def _storable(response) -> bool:
     )
 
 
+class PageCacheMiddleware:
+    """Serve a kept reader page before the rest of the stack runs.
+
+    Sits after the security headers and static files and before sessions, CSRF, auth and
+    URL resolving, none of which an anonymous reader's cached page needs. It answers only
+    when everything is known without the database: a copy of the page is at hand, the
+    schedule is known and not due, and the fragments are kept. Anything else (a first
+    visit, a due story, an emptied cache, a logged-in editor) goes on to the view, whose
+    `reader_page` does the full work. Freshness is the same rule either way: one round trip
+    reads the tags' records, and any record newer than the page makes it stale.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method in ("GET", "HEAD")
+            and settings.PAGE_CACHE_SECONDS > 0
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            response = _quick_hit(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+
+def _quick_hit(request):
+    now = time.time()
+    key = _page_key(request, _variant(request))
+    entry = _local.get(key)
+    if entry is None or now >= entry["expires"]:
+        return None
+    found = cache.get_many(_record_keys(entry))
+    scheduled = found.get(NEXT_PUBLICATION_KEY)
+    fragments = _kept_fragments(entry, found)
+    if scheduled is None or (scheduled and now >= scheduled) or fragments is None:
+        return None
+    if invalidation.invalidated_after(entry["tags"], entry["at"], found):
+        _forget_local(key)
+        return None
+    _local.move_to_end(key)
+    return _served(request, entry, fragments, hit=True)
+
+
+def _record_keys(entry: dict | None, key: str | None = None) -> list[str]:
+    """Keys read with a page: the schedule, the fragments and its tags' records (or the page)."""
+    keys = [NEXT_PUBLICATION_KEY, *(_fragment_key(name) for name in settings.PAGE_CACHE_FRAGMENTS)]
+    if entry is not None:
+        return keys + invalidation.tag_keys(entry["tags"])
+    return [*keys, key, *invalidation.tag_keys([invalidation.ALL])]
+
+
 def reader_page(view):
     """Serve a reader page from the page cache, with ETag, Last-Modified and Cache-Control."""
 
@@ -136,61 +198,124 @@ def reader_page(view):
         now = time.time()
         variant = _variant(request)
         key = _page_key(request, variant)
-        # One round trip: the page, the schedule and, when this process has seen the page
-        # before, its tags' records (a page's tags change only when it is rendered again).
-        seen = _tags_seen.get(key, ())
-        found = cache.get_many([key, NEXT_PUBLICATION_KEY, *invalidation.tag_keys(seen)])
-        scheduled = found.get(NEXT_PUBLICATION_KEY)
-        next_publication = _due(scheduled, now)
-        entry = found.get(key) if settings.PAGE_CACHE_SECONDS > 0 else None
+        entry, found, next_publication = _lookup(key, now)
         if entry is not None:
-            _remember_tags(key, entry["tags"])
-            # Records read before _due invalidated the lists for a story now due are stale.
-            fired = bool(scheduled) and now >= scheduled
-            read = found if entry["tags"] == seen and not fired else None
-            if invalidation.invalidated_after(entry["tags"], entry["at"], read):
-                entry = None
-        hit = entry is not None
-        if not hit:
-            entry, response = _render(request, view, args, kwargs, now, next_publication, variant)
-            if entry is None:  # not a page to keep: an error, a redirect, a private page
-                return response
-            if settings.PAGE_CACHE_SECONDS > 0:
-                invalidation.register(entry["tags"])
-                _remember_tags(key, entry["tags"])
-                timeout = _seconds_until(next_publication, now, settings.PAGE_CACHE_SECONDS)
-                cache.set(key, entry, timeout)
-        response = _filled(entry)
-        response["X-Page-Cache"] = "hit" if hit else "miss"
-        return get_conditional_response(
-            request,
-            etag=response.get("ETag"),
-            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
-            response=response,
-        )
+            return _served(request, entry, _fragments(entry, found), hit=True)
+        entry, response = _render(request, view, args, kwargs, now, next_publication, variant)
+        if entry is None:  # not a page to keep: an error, a redirect, a private page
+            return response
+        if settings.PAGE_CACHE_SECONDS > 0:
+            invalidation.register(entry["tags"])
+            cache.set(key, entry, entry["expires"] - now)
+            _keep_local(key, entry)
+        return _served(request, entry, _fragments(entry, found), hit=False)
 
     return wrapper
 
 
-# The tags of the pages this process has served, by page key: lets a hit read the page and
-# its tags' records together. Tags only (a few short strings a page); bounded.
-_tags_seen: dict[str, list[str]] = {}
-TAGS_SEEN_LIMIT = 20_000
+def _lookup(key: str, now: float):
+    """Return (the fresh kept page or None, the records read, the next publication time).
+
+    One round trip: this process's copy of the page and its tags' records, or, without a
+    copy, the page from the cache (its records are then read in a second).
+    """
+    local = _local.get(key) if settings.PAGE_CACHE_SECONDS > 0 else None
+    if local is not None and now >= local["expires"]:
+        _forget_local(key)
+        local = None
+    found = cache.get_many(_record_keys(local, key))
+    all_key = invalidation.tag_keys([invalidation.ALL])[0]
+    if all_key not in found:
+        # The records were lost (an emptied or restarted cache): from now on, any page
+        # rendered before counts as stale, this process's copies included.
+        invalidation.restart_records()
+        return None, found, _due(found.get(NEXT_PUBLICATION_KEY), now)
+    scheduled = found.get(NEXT_PUBLICATION_KEY)
+    next_publication = _due(scheduled, now)
+    # Records read before _due invalidated the lists for a story now due are stale.
+    fired = bool(scheduled) and now >= scheduled
+    read = None if fired else found
+    if local is not None:
+        if not invalidation.invalidated_after(local["tags"], local["at"], read):
+            _local.move_to_end(key)
+            return local, found, next_publication
+        _forget_local(key)
+        return None, found, next_publication
+    entry = found.get(key) if settings.PAGE_CACHE_SECONDS > 0 else None
+    if entry is None or invalidation.invalidated_after(entry["tags"], entry["at"]):
+        return None, found, next_publication
+    _keep_local(key, entry)
+    return entry, found, next_publication
 
 
-def _remember_tags(key: str, tags: list[str]) -> None:
-    if _tags_seen.get(key) == tags:
+# This process's copies of the pages it served, newest use last: a hit then reads only the
+# records of the page's tags, not the page. Bounded by PAGE_CACHE_LOCAL_BYTES.
+_local: OrderedDict[str, dict] = OrderedDict()
+_local_size = [0]
+
+
+def _keep_local(key: str, entry: dict) -> None:
+    limit = settings.PAGE_CACHE_LOCAL_BYTES
+    size = len(entry["content"])
+    if size > limit // 4:
         return
-    if len(_tags_seen) >= TAGS_SEEN_LIMIT:
-        _tags_seen.clear()
-    _tags_seen[key] = tags
+    _forget_local(key)
+    _local[key] = entry
+    _local_size[0] += size
+    while _local_size[0] > limit:
+        _, oldest = _local.popitem(last=False)
+        _local_size[0] -= len(oldest["content"])
+
+
+def _forget_local(key: str) -> None:
+    entry = _local.pop(key, None)
+    if entry is not None:
+        _local_size[0] -= len(entry["content"])
+
+
+def forget_local_pages() -> None:
+    """Drop this process's copies (they would be found stale anyway: for tests' tidiness)."""
+    _local.clear()
+    _local_size[0] = 0
+
+
+def _fragment_key(name: str) -> str:
+    return f"articles:fragment:{name}"
+
+
+def forget_fragments() -> None:
+    """Make the next page served fill its fragments afresh (their data changed)."""
+    cache.delete_many([_fragment_key(name) for name in settings.PAGE_CACHE_FRAGMENTS])
+
+
+def _kept_fragments(entry: dict, found: dict) -> dict | None:
+    """Return the page's fragments as kept in the cache, or None if one is not kept."""
+    html = {}
+    for name in entry["fragments"]:
+        kept = found.get(_fragment_key(name))
+        if kept is None:
+            return None
+        html[name] = kept
+    return html
+
+
+def _fragments(entry: dict, found: dict) -> dict:
+    """Return the page's fragments, making and keeping any the cache does not hold."""
+    html = {}
+    for name in entry["fragments"]:
+        kept = found.get(_fragment_key(name))
+        if kept is None:
+            kept = import_string(settings.PAGE_CACHE_FRAGMENTS[name])()
+            cache.set(_fragment_key(name), kept, FRAGMENT_SECONDS)
+        html[name] = kept
+    return html
 
 
 def _render(request, view, args, kwargs, now, next_publication, variant):
     """Render the page; return (the entry to keep, or None if it is not to be kept, response)."""
     started = time.time_ns()
     request.cache_tags = {invalidation.ALL}
-    request.page_fragments = True  # parts that change often render as markers (_filled)
+    request.page_fragments = True  # parts that change often render as markers (_served)
     response = view(request, *args, **kwargs)
     if hasattr(response, "render"):
         response.render()
@@ -199,28 +324,47 @@ def _render(request, view, args, kwargs, now, next_publication, variant):
     max_age = _seconds_until(next_publication, now, settings.PAGE_MAX_AGE)
     tags = sorted(request.cache_tags)
     shared = variant in settings.PAGE_CACHE_SHARED_VARIANTS
-    fragments = [
-        name for name in settings.PAGE_CACHE_FRAGMENTS if _marker(name) in response.content
-    ]
+    content = response.content
+    fragments = [name for name in settings.PAGE_CACHE_FRAGMENTS if _marker(name) in content]
     _add_caching_headers(response, max_age, tags, shared=shared, etag=not fragments)
-    return {"response": response, "tags": tags, "at": started, "fragments": fragments}, response
+    lifetime = _seconds_until(next_publication, now, settings.PAGE_CACHE_SECONDS)
+    entry = {
+        "status": response.status_code,
+        "content": content,
+        "headers": list(response.headers.items()),
+        "tags": tags,
+        "at": started,
+        "expires": now + lifetime,
+        "fragments": fragments,
+        "digest": hashlib.md5(content, usedforsecurity=False).hexdigest(),
+    }
+    return entry, response
 
 
 def _marker(name: str) -> bytes:
     return f"<!--fragment:{name}-->".encode()
 
 
-def _filled(entry: dict):
-    """Return the stored response with its fragments filled in, and its ETag set."""
-    response = entry["response"]
-    if entry.get("fragments"):
-        content = response.content
-        for name in entry["fragments"]:
-            html = import_string(settings.PAGE_CACHE_FRAGMENTS[name])()
-            content = content.replace(_marker(name), html.encode())
-        response.content = content
-        set_response_etag(response)
-    return response
+def _served(request, entry: dict, fragments: dict, *, hit: bool):
+    """Return a new response from a kept page, its fragments filled in, or a 304."""
+    content = entry["content"]
+    for name, html in fragments.items():
+        content = content.replace(_marker(name), html.encode())
+    response = HttpResponse(content, status=entry["status"])
+    headers = response.headers
+    for name, value in entry["headers"]:
+        headers[name] = value
+    if fragments:
+        filled = "".join([entry["digest"], *fragments.values()]).encode()
+        headers["ETag"] = f'"{hashlib.md5(filled, usedforsecurity=False).hexdigest()}"'
+    headers["Content-Length"] = str(len(content))
+    headers["X-Page-Cache"] = "hit" if hit else "miss"
+    return get_conditional_response(
+        request,
+        etag=headers.get("ETag"),
+        last_modified=parse_http_date_safe(headers.get("Last-Modified", "")),
+        response=response,
+    )
 
 
 def _add_caching_headers(response, max_age, tags, *, shared: bool, etag: bool) -> None:

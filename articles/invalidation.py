@@ -75,12 +75,21 @@ def _stamp(tags) -> None:
 
 
 def register(tags) -> None:
-    """Give tags never invalidated a record (0), so pages showing them count as fresh."""
-    keys = tag_keys(tags)
+    """Give tags never invalidated a record (0), so pages showing them count as fresh.
+
+    Not `all`, which every page shows: its record is the time the records (re)started
+    (restart_records), so a page kept from before an emptied cache is never taken as fresh.
+    """
+    keys = tag_keys(set(tags) - {ALL})
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
             cache.add(key, 0, None)  # add, not set: an invalidation meanwhile wins
+
+
+def restart_records() -> None:
+    """Start the records afresh after they were lost: every page rendered before is stale."""
+    cache.add(PREFIX + ALL, time.time_ns(), None)
 
 
 def invalidated_after(tags, moment_ns: int, found: dict | None = None) -> bool:
@@ -88,6 +97,8 @@ def invalidated_after(tags, moment_ns: int, found: dict | None = None) -> bool:
 
     `found`: the tags' records already read with the page (one round trip), if they were.
     """
+    if moment_ns > time.time_ns():
+        return True  # rendered "later" than now: the clock was set back, trust nothing
     keys = tag_keys(tags)
     if found is None or any(key not in found for key in keys):
         found = cache.get_many(keys)

@@ -31,6 +31,7 @@ Every variable read here (one-line meanings in .env.example):
   CSRF_TRUSTED_ORIGINS  comma-separated origins allowed to POST
   LOG_LEVEL             root log level
   PAGE_CACHE_SECONDS    lifetime of a cached reader page (600); 0 turns the page cache off
+  PAGE_CACHE_LOCAL_BYTES  bytes of pages each server process keeps beside the cache (32 MiB)
   PAGE_SHARED_MAX_AGE   s-maxage: how long a CDN keeps a reader page (600)
   PAGE_STALE_WHILE_REVALIDATE  seconds a CDN may serve a stale page while refetching (60)
   CDN_PURGE_BACKEND     articles.cdn.NoPurge (default), FastlyPurge or CloudflarePurge
@@ -110,6 +111,9 @@ PAGE_CACHE_QUERY_PARAMS = ["page", "q", "part"]
 PAGE_CACHE_FRAGMENTS = {"goal-meter": "support.fragments.goal_meter_html"}
 # Variants a CDN may share (the appeal shown, or no variant); others get private pages.
 PAGE_CACHE_SHARED_VARIANTS = ["", "shown"]
+# Each server process keeps copies of the pages it served, up to this many bytes, so a hit
+# reads only the records of what the page shows, not the page (articles/caching.py).
+PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=32 * 1024 * 1024)
 # CDN in front of the site: how long it keeps a page (edits purge it sooner) and serves a
 # stale copy while it fetches a new one. Purging: see articles/cdn.py.
 PAGE_SHARED_MAX_AGE = env.int("PAGE_SHARED_MAX_AGE", default=600)
@@ -148,6 +152,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Kept reader pages are served from here, before sessions, CSRF, auth and URL resolving.
+    "articles.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -155,7 +162,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "newsroom.resilience.DatabaseUnavailableMiddleware",
 ]

@@ -117,8 +117,11 @@ def goal_progress() -> dict:
 
 
 def support_snapshot_invalidate() -> None:
+    from articles.caching import forget_fragments
+
     cache.delete(SNAPSHOT_KEY)
     support_snapshot.forget()
+    forget_fragments()  # the goal meter on cached pages
 
 
 def _total(queryset, expression):

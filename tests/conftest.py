@@ -43,8 +43,11 @@ def celery_runs_tasks_inline(request):
 def empty_caches():
     from django.core.cache import caches
 
+    from articles.caching import forget_local_pages
+
     for cache in caches.all():
         cache.clear()
+    forget_local_pages()  # copies of pages from another test's database
     yield
 
 

@@ -170,3 +170,35 @@ def test_an_edit_after_several_hits_is_still_seen_on_the_next_request(client, ar
     page = client.get(article.get_absolute_url())
     assert page["X-Page-Cache"] == "miss"
     assert "Corrected headline" in page.content.decode()
+
+
+def test_a_copy_kept_from_before_the_cache_was_emptied_is_not_served(client, article):
+    # Each server process keeps copies of the pages it served. A restarted Redis loses the
+    # records of what was edited; another page registering the same tags afresh must not
+    # make the old copy look fresh.
+    client.get("/")
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    article.headline = "Corrected headline"
+    article.save()
+    cache.clear()  # Redis restarted
+
+    client.get("/?page=1")  # the same tags, registered again
+    page = client.get("/")
+
+    assert page["X-Page-Cache"] == "miss"
+    assert "Corrected headline" in page.content.decode()
+
+
+def test_a_hit_runs_no_session_csrf_or_auth_middleware(client, article, monkeypatch):
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    client.get(article.get_absolute_url())
+    calls = []
+    monkeypatch.setattr(SessionMiddleware, "process_request", lambda *a: calls.append(a))
+
+    hit = client.get(article.get_absolute_url())
+
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit["X-Frame-Options"] == "DENY"
+    assert hit["Content-Security-Policy"]
+    assert calls == []
