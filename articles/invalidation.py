@@ -72,6 +72,20 @@ def invalidate(*tags: str) -> None:
 def _stamp(tags) -> None:
     now = time.time_ns()
     cache.set_many({key: now for key in tag_keys(tags)}, None)
+    changed_here()
+
+
+# Changes made by this process: its copies of pages are checked again after any of them,
+# however recently they were checked (articles/caching.py).
+_changes_here = [0]
+
+
+def changed_here() -> None:
+    _changes_here[0] += 1
+
+
+def changes_here() -> int:
+    return _changes_here[0]
 
 
 def register(tags) -> None:
@@ -90,6 +104,7 @@ def register(tags) -> None:
 def restart_records() -> None:
     """Start the records afresh after they were lost: every page rendered before is stale."""
     cache.add(PREFIX + ALL, time.time_ns(), None)
+    changed_here()
 
 
 def invalidated_after(tags, moment_ns: int, found: dict | None = None) -> bool:

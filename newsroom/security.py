@@ -59,6 +59,18 @@ def content_security_policy() -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
+_policies: dict[tuple, str] = {}
+
+
+def _policy() -> str:
+    """The policy for the settings it is built from, built once."""
+    given = (settings.STRIPE_API_BASE, settings.MEDIA_URL)
+    policy = _policies.get(given)
+    if policy is None:
+        policy = _policies[given] = content_security_policy()
+    return policy
+
+
 class SecurityHeadersMiddleware:
     """Add Content-Security-Policy and Permissions-Policy to every response."""
 
@@ -67,6 +79,6 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", content_security_policy())
+        response.headers.setdefault("Content-Security-Policy", _policy())
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

@@ -32,6 +32,7 @@ Every variable read here (one-line meanings in .env.example):
   LOG_LEVEL             root log level
   PAGE_CACHE_SECONDS    lifetime of a cached reader page (600); 0 turns the page cache off
   PAGE_CACHE_LOCAL_BYTES  bytes of pages each server process keeps beside the cache (32 MiB)
+  PAGE_CACHE_RECHECK_SECONDS  how long a process serves its copy before asking again (1.0)
   PAGE_SHARED_MAX_AGE   s-maxage: how long a CDN keeps a reader page (600)
   PAGE_STALE_WHILE_REVALIDATE  seconds a CDN may serve a stale page while refetching (60)
   CDN_PURGE_BACKEND     articles.cdn.NoPurge (default), FastlyPurge or CloudflarePurge
@@ -114,6 +115,9 @@ PAGE_CACHE_SHARED_VARIANTS = ["", "shown"]
 # Each server process keeps copies of the pages it served, up to this many bytes, so a hit
 # reads only the records of what the page shows, not the page (articles/caching.py).
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=32 * 1024 * 1024)
+# A copy found fresh is served without asking again for this long: an edit made by another
+# process shows within it (this process's own edits show at once). 0 asks on every hit.
+PAGE_CACHE_RECHECK_SECONDS = env.float("PAGE_CACHE_RECHECK_SECONDS", default=1.0)
 # CDN in front of the site: how long it keeps a page (edits purge it sooner) and serves a
 # stale copy while it fetches a new one. Purging: see articles/cdn.py.
 PAGE_SHARED_MAX_AGE = env.int("PAGE_SHARED_MAX_AGE", default=600)

@@ -1,4 +1,5 @@
 import datetime
+import time
 
 import pytest
 import time_machine
@@ -202,3 +203,50 @@ def test_a_hit_runs_no_session_csrf_or_auth_middleware(client, article, monkeypa
     assert hit["X-Frame-Options"] == "DENY"
     assert hit["Content-Security-Policy"]
     assert calls == []
+
+
+def _edited_elsewhere(article, headline):
+    """Change the story as another server process would: its records, not this process's."""
+    from articles.models import Article
+
+    Article.objects.filter(pk=article.pk).update(headline=headline)
+    cache.set(f"articles:tag:article:{article.pk}", time.time_ns(), None)
+
+
+def test_another_process_s_edit_shows_once_the_copy_is_checked_again(client, article, settings):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 60
+    client.get(article.get_absolute_url())
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"  # checked now
+
+    _edited_elsewhere(article, "Corrected headline")
+    within = client.get(article.get_absolute_url())
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0
+    after = client.get(article.get_absolute_url())
+
+    assert "Original headline" in within.content.decode()
+    assert after["X-Page-Cache"] == "miss"
+    assert "Corrected headline" in after.content.decode()
+
+
+def test_this_process_s_own_edit_shows_at_once_however_recently_the_copy_was_checked(
+    client, article, settings
+):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 60
+    client.get(article.get_absolute_url())
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    article.headline = "Corrected headline"
+    article.save()
+    page = client.get(article.get_absolute_url())
+
+    assert page["X-Page-Cache"] == "miss"
+    assert "Corrected headline" in page.content.decode()
+
+
+def test_a_hit_with_a_bad_host_is_refused_like_any_request(client, article):
+    client.get(article.get_absolute_url())
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    response = client.get(article.get_absolute_url(), headers={"host": "evil.example"})
+
+    assert response.status_code == 400
