@@ -19,6 +19,8 @@ from django.db import connections
 from django.db.models.sql import Query
 from django.utils import timezone
 
+from newsroom.postgres import prepared_cursor
+
 # Related stories come from this many days either side of the article.
 READ_MORE_DAYS = 30
 _DAY = datetime.timedelta(days=1)
@@ -77,7 +79,10 @@ class _Statements:
             f"FROM {table[Article]} a JOIN {table[Section]} s ON s.id = a.section_id "
             f"LEFT JOIN {table[Photo]} p ON p.id = a.hero_photo_id"
         )
-        statuses = ", ".join(["%s"] * len(LIVE_STATUSES))
+        # The statuses are written in, not passed: the live-article indexes are partial on
+        # them, and a prepared statement's generic plan can use them only so.
+        assert all(status.isidentifier() for status in LIVE_STATUSES)
+        statuses = ", ".join(f"'{status}'" for status in LIVE_STATUSES)
         live = f"a.status IN ({statuses}) AND a.publish_at <= %s"
         self.article_sql = (
             f"SELECT {self.article.sql}, {self.section.sql}, {self.photo.sql} {joins} "
@@ -122,14 +127,12 @@ def _statements(connection) -> _Statements:
 
 def load(db: str, *, day: datetime.date, slug: str, read_more: int = 4):
     """Return the published article at this date and slug (or None), and its related ones."""
-    from articles.models.articles import LIVE_STATUSES
-
     connection = connections[db]
     sql = _statements(connection)
     moment = connection.ops.adapt_datetimefield_value
     start = datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
-    live = [*LIVE_STATUSES, moment(timezone.now())]
-    with connection.cursor() as cursor:
+    live = [moment(timezone.now())]
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql.article_sql, [*live, slug, moment(start), moment(start + _DAY)])
         row = cursor.fetchone()
         if row is None:

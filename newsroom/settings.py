@@ -31,6 +31,8 @@ Every variable read here (one-line meanings in .env.example):
   CSRF_TRUSTED_ORIGINS  comma-separated origins allowed to POST
   LOG_LEVEL             root log level
   PAGE_CACHE_SECONDS    lifetime of a cached reader page (600); 0 turns the page cache off
+  DATABASE_PREPARED_STATEMENTS  prepare the article page's statements (on; off behind a
+                        transaction-mode pooler without prepared statements)
   PAGE_CACHE_LOCAL_BYTES  bytes of pages each server process keeps beside the cache (32 MiB)
   PAGE_CACHE_RECHECK_SECONDS  how long a process serves its copy before asking again (1.0)
   PAGE_SHARED_MAX_AGE   s-maxage: how long a CDN keeps a reader page (600)
@@ -209,6 +211,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The article page's statements are prepared once per connection (newsroom/postgres.py).
+# Off for a transaction-mode pooler that cannot keep prepared statements (PgBouncer < 1.21).
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The default is one that the web, worker and beat processes of `make run` share, so the
