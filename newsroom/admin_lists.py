@@ -1,4 +1,5 @@
-"""Admin lists over big tables: a date hierarchy that reads an index, not every row.
+"""Admin lists over big tables: a date hierarchy that reads an index, not every row, and
+rows drawn without a template per checkbox.
 
 Django's date hierarchy lists the years (or a year's months) that have rows with
 `SELECT DISTINCT date_trunc('year', paid_at)`, which reads all million payments to find
@@ -12,10 +13,13 @@ to be short (a search, a narrow filter) keep Django's single query.
 import datetime
 from functools import cache
 
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.db import connection
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from newsroom import postgres
 
@@ -79,3 +83,20 @@ class IndexedDateHierarchy:
 
     def get_changelist(self, request, **kwargs):
         return IndexedDateHierarchyChangeList
+
+
+class PlainActionCheckbox:
+    """ModelAdmin mixin: each row's action checkbox written out, as Django's widget draws it.
+
+    Django renders it through the form renderer's templates, once per row: a quarter of the
+    time of a 100-row list. The markup is the same (a test compares them).
+    """
+
+    def action_checkbox(self, obj):
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )

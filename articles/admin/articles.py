@@ -34,7 +34,7 @@ from articles.services import (
     user_may_publish,
 )
 from articles.views.preview import preview_token
-from newsroom.admin_lists import IndexedDateHierarchy
+from newsroom.admin_lists import IndexedDateHierarchy, PlainActionCheckbox
 from newsroom.postgres import EstimatedCountPaginator
 
 
@@ -99,7 +99,7 @@ class AuthorFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(IndexedDateHierarchy, VersionAdmin):
+class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
     list_display = [

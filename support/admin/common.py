@@ -3,7 +3,7 @@ import csv
 from django.contrib import admin
 from django.http import HttpResponse
 
-from newsroom.admin_lists import IndexedDateHierarchy
+from newsroom.admin_lists import IndexedDateHierarchy, PlainActionCheckbox
 from newsroom.postgres import EstimatedCountPaginator
 
 
@@ -28,7 +28,7 @@ def _csv_value(modeladmin, obj, name):
     return value() if callable(value) else value
 
 
-class ReadOnlyAdmin(IndexedDateHierarchy, admin.ModelAdmin):
+class ReadOnlyAdmin(PlainActionCheckbox, IndexedDateHierarchy, admin.ModelAdmin):
     """Stripe is the source of truth for these rows: staff look, never edit.
 
     The ledger runs to millions of rows: lists estimate their count instead of counting, and
