@@ -111,6 +111,9 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
     search_fields = ["headline", "dek", "slug", "body_text"]  # see get_search_results
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    # Fifty stories a page, as in Wagtail (WordPress shows twenty): a 100-row page took
+    # twice as long to draw, with more scrolling than an editor reads.
+    list_per_page = 50
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "hero_photo"]
