@@ -8,7 +8,8 @@ peacekeeper story) and Redis, then measures in the same run:
   article cached   the article page, served from the page cache
   article uncached the article page rendered afresh (a new query string per request)
   home cached / home uncached   the same for the home page
-and prints each case's requests per second, p50 and p99, and its ratios to the bare view.
+and prints each case's requests per second, p50 and p99, and its ratios to the bare view,
+then whether each page meets its goal (cached >= 0.90 of the bare view, uncached >= 0.10).
 Each case gets its seconds in several rounds, interleaved with the others.
 """
 
@@ -30,6 +31,8 @@ from bench._services import bench_env, child, drop_database, fresh_database, wai
 DB = f"newsroom_bench_pages_{os.getpid()}"  # runs side by side do not share it
 ARTICLE = "/2024/06/12/russian-peacekeepers-complete-withdrawal-from-nagorno-karabakh/"
 HOST = "127.0.0.1"
+# Issue 13's goals, as ratios of requests per second to the bare view's.
+GOALS = {"cached": 0.90, "uncached": 0.10}
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
@@ -138,6 +141,15 @@ def report(results: dict, size: int, workers: int, clients: int, seconds: float)
             f"{name:<18}{r['rps']:>9.1f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
             f"{r['rps'] / bare['rps']:>10.2f}{r['p50'] / bare['p50']:>10.2f}"
         )
+    met = True
+    for name, r in results.items():
+        goal = GOALS.get(name.split(" ", 1)[-1])
+        if goal is not None:
+            ratio = r["rps"] / bare["rps"]
+            met &= ratio >= goal
+            print(f"{name}: {ratio:.2f} of the bare view (goal >= {goal}) "
+                  f"{'ok' if ratio >= goal else 'MISSED'}")  # fmt: skip
+    print("all goals met" if met else "some goals missed")
 
 
 if __name__ == "__main__":
