@@ -20,6 +20,7 @@ private pages a CDN must not share.
 
 import hashlib
 import math
+import threading
 import time
 from collections import OrderedDict
 from functools import wraps
@@ -205,7 +206,7 @@ def _quick_hit(request):
         and checked[1] == invalidation.changes_here()
         and not (checked[2] and now >= checked[2])
     ):
-        _local.move_to_end(key)
+        _touch_local(key)
         return _served(request, entry, checked[3], hit=True)
     changes = invalidation.changes_here()
     found = cache.get_many(_record_keys(entry))
@@ -217,7 +218,7 @@ def _quick_hit(request):
         _forget_local(key)
         return None
     _checked[key] = (moment, changes, scheduled, fragments)
-    _local.move_to_end(key)
+    _touch_local(key)
     return _served(request, entry, fragments, hit=True)
 
 
@@ -282,7 +283,7 @@ def _lookup(key: str, now: float):
     read = None if fired else found
     if local is not None:
         if not invalidation.invalidated_after(local["tags"], local["at"], read):
-            _local.move_to_end(key)
+            _touch_local(key)
             return local, found, next_publication
         _forget_local(key)
         return None, found, next_publication
@@ -297,6 +298,8 @@ def _lookup(key: str, now: float):
 # records of the page's tags, not the page. Bounded by PAGE_CACHE_LOCAL_BYTES.
 _local: OrderedDict[str, dict] = OrderedDict()
 _local_size = [0]
+# Threaded servers (runserver, gunicorn's gthread workers) share the copies between threads.
+_local_lock = threading.Lock()
 # When each copy was last found fresh: (monotonic time, this process's change count then,
 # the next publication time, the fragments as read).
 _checked: dict[str, tuple] = {}
@@ -307,16 +310,29 @@ def _keep_local(key: str, entry: dict) -> None:
     size = len(entry["content"])
     if size > limit // 4:
         return
-    _forget_local(key)
-    _local[key] = entry
-    _local_size[0] += size
-    while _local_size[0] > limit:
-        oldest_key, oldest = _local.popitem(last=False)
-        _checked.pop(oldest_key, None)
-        _local_size[0] -= len(oldest["content"])
+    with _local_lock:
+        _forget_local_locked(key)
+        _local[key] = entry
+        _local_size[0] += size
+        while _local_size[0] > limit:
+            oldest_key, oldest = _local.popitem(last=False)
+            _checked.pop(oldest_key, None)
+            _local_size[0] -= len(oldest["content"])
+
+
+def _touch_local(key: str) -> None:
+    """Mark the copy as just used (the least recently used go first)."""
+    with _local_lock:
+        if key in _local:
+            _local.move_to_end(key)
 
 
 def _forget_local(key: str) -> None:
+    with _local_lock:
+        _forget_local_locked(key)
+
+
+def _forget_local_locked(key: str) -> None:
     entry = _local.pop(key, None)
     _checked.pop(key, None)
     if entry is not None:
@@ -325,9 +341,10 @@ def _forget_local(key: str) -> None:
 
 def forget_local_pages() -> None:
     """Drop this process's copies (they would be found stale anyway: for tests' tidiness)."""
-    _local.clear()
-    _checked.clear()
-    _local_size[0] = 0
+    with _local_lock:
+        _local.clear()
+        _checked.clear()
+        _local_size[0] = 0
 
 
 def _fragment_key(name: str) -> str:

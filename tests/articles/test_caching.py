@@ -250,3 +250,40 @@ def test_a_hit_with_a_bad_host_is_refused_like_any_request(client, article):
     response = client.get(article.get_absolute_url(), headers={"host": "evil.example"})
 
     assert response.status_code == 400
+
+
+def test_copies_of_pages_survive_threads_keeping_using_and_dropping_them_at_once(settings):
+    # runserver and threaded gunicorn workers serve requests in threads of one process.
+    import sys
+    import threading
+
+    from articles import caching
+
+    settings.PAGE_CACHE_LOCAL_BYTES = 4_000  # a few pages: evictions all the time
+    errors = []
+
+    def churn(n):
+        try:
+            for i in range(3_000):
+                key = f"page-{(n * 7 + i) % 13}"
+                caching._keep_local(key, {"content": b"x" * 300})
+                caching._touch_local(key)
+                if i % 3 == 0:
+                    caching._forget_local(f"page-{i % 13}")
+        except Exception as error:  # noqa: BLE001 (any error fails the test below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=churn, args=(n,)) for n in range(6)]
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switching)
+
+    assert errors == []
+    assert caching._local_size[0] == sum(len(e["content"]) for e in caching._local.values())
+    assert caching._local_size[0] <= settings.PAGE_CACHE_LOCAL_BYTES
