@@ -24,6 +24,7 @@ import threading
 import time
 from collections import OrderedDict
 from functools import wraps
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -202,22 +203,22 @@ def _quick_hit(request):
     moment = time.monotonic()
     if (
         checked is not None
-        and moment - checked[0] < settings.PAGE_CACHE_RECHECK_SECONDS
-        and checked[1] == invalidation.changes_here()
-        and not (checked[2] and now >= checked[2])
+        and moment - checked.at < settings.PAGE_CACHE_RECHECK_SECONDS
+        and checked.changes == invalidation.changes_here()
+        and not (checked.scheduled and now >= checked.scheduled)
     ):
         _touch_local(key)
-        return _served(request, entry, checked[3], hit=True)
+        return _served(request, entry, checked.fragments, hit=True)
     changes = invalidation.changes_here()
     found = cache.get_many(_record_keys(entry))
     scheduled = found.get(NEXT_PUBLICATION_KEY)
-    fragments = _kept_fragments(entry, found)
+    fragments = _fragments(entry, found, make=False)
     if scheduled is None or (scheduled and now >= scheduled) or fragments is None:
         return None
     if invalidation.invalidated_after(entry["tags"], entry["at"], found):
         _forget_local(key)
         return None
-    _checked[key] = (moment, changes, scheduled, fragments)
+    _checked[key] = _Check(moment, changes, scheduled, fragments)
     _touch_local(key)
     return _served(request, entry, fragments, hit=True)
 
@@ -227,7 +228,7 @@ def _record_keys(entry: dict | None, key: str | None = None) -> list[str]:
     keys = [NEXT_PUBLICATION_KEY, *(_fragment_key(name) for name in settings.PAGE_CACHE_FRAGMENTS)]
     if entry is not None:
         return keys + invalidation.tag_keys(entry["tags"])
-    return [*keys, key, *invalidation.tag_keys([invalidation.ALL])]
+    return [*keys, key, invalidation.ALL_KEY]
 
 
 def reader_page(view):
@@ -270,8 +271,7 @@ def _lookup(key: str, now: float):
         _forget_local(key)
         local = None
     found = cache.get_many(_record_keys(local, key))
-    all_key = invalidation.tag_keys([invalidation.ALL])[0]
-    if all_key not in found:
+    if invalidation.ALL_KEY not in found:
         # The records were lost (an emptied or restarted cache): from now on, any page
         # rendered before counts as stale, this process's copies included.
         invalidation.restart_records()
@@ -300,9 +300,18 @@ _local: OrderedDict[str, dict] = OrderedDict()
 _local_size = [0]
 # Threaded servers (runserver, gunicorn's gthread workers) share the copies between threads.
 _local_lock = threading.Lock()
-# When each copy was last found fresh: (monotonic time, this process's change count then,
-# the next publication time, the fragments as read).
-_checked: dict[str, tuple] = {}
+
+
+class _Check(NamedTuple):
+    """When a copy was last found fresh, and what was read then."""
+
+    at: float  # monotonic time
+    changes: int  # this process's change count then
+    scheduled: float  # the next publication time (0: none)
+    fragments: dict
+
+
+_checked: dict[str, _Check] = {}
 
 
 def _keep_local(key: str, entry: dict) -> None:
@@ -357,23 +366,15 @@ def forget_fragments() -> None:
     invalidation.changed_here()
 
 
-def _kept_fragments(entry: dict, found: dict) -> dict | None:
-    """Return the page's fragments as kept in the cache, or None if one is not kept."""
+def _fragments(entry: dict, found: dict, *, make: bool = True) -> dict | None:
+    """Return the page's fragments as read with it, making and keeping any the cache does
+    not hold; without `make`, None when one is not held."""
     html = {}
     for name in entry["fragments"]:
         kept = found.get(_fragment_key(name))
         if kept is None:
-            return None
-        html[name] = kept
-    return html
-
-
-def _fragments(entry: dict, found: dict) -> dict:
-    """Return the page's fragments, making and keeping any the cache does not hold."""
-    html = {}
-    for name in entry["fragments"]:
-        kept = found.get(_fragment_key(name))
-        if kept is None:
+            if not make:
+                return None
             kept = import_string(settings.PAGE_CACHE_FRAGMENTS[name])()
             cache.set(_fragment_key(name), kept, FRAGMENT_SECONDS)
         html[name] = kept

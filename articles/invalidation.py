@@ -20,6 +20,7 @@ from django.db import transaction
 
 PREFIX = "articles:tag:"
 ALL = "all"  # on every page: invalidate_pages() makes the whole site stale
+ALL_KEY = PREFIX + ALL
 
 
 def tag_keys(tags) -> list[str]:
@@ -103,7 +104,7 @@ def register(tags) -> None:
 
 def restart_records() -> None:
     """Start the records afresh after they were lost: every page rendered before is stale."""
-    cache.add(PREFIX + ALL, time.time_ns(), None)
+    cache.add(ALL_KEY, time.time_ns(), None)
     changed_here()
 
 

@@ -6,6 +6,7 @@ On SQLite (the embedded default) everything here falls back to plain Django.
 
 import json
 from contextlib import contextmanager
+from functools import cache
 from types import SimpleNamespace
 
 from django.core.exceptions import EmptyResultSet
@@ -105,6 +106,24 @@ class EstimatedCountPaginator(Paginator):
 PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
 
 
+@cache
+def _prepared_cursor_class():
+    """psycopg's server-binding cursor as Django makes it, preparing every statement."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        logged_by = None  # the Django connection whose query log wants the SQL, if any
+
+        def execute(self, query, params=None, **kwargs):
+            super().execute(query, params, prepare=True)
+            if self.logged_by is not None:  # what its log reads, with the values written in
+                composed = self.logged_by.ops.compose_sql(query, params)
+                self._query = SimpleNamespace(query=composed.encode())
+            return self
+
+    return PreparedCursor
+
+
 def prepared_cursor(db_connection):
     """Return a cursor whose statements PostgreSQL parses and plans once per connection.
 
@@ -121,20 +140,9 @@ def prepared_cursor(db_connection):
     cursor = db_connection.cursor()
     if db_connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
         return cursor
-    from django.db.backends.postgresql.base import ServerBindingCursor
     from django.db.backends.postgresql.psycopg_any import register_tzloader
     from psycopg import adapters
     from psycopg.pq import Format
-
-    logged = db_connection.queries_logged
-
-    class PreparedCursor(ServerBindingCursor):
-        def execute(self, query, params=None, **kwargs):
-            super().execute(query, params, prepare=True)
-            if logged:  # what Django's query log reads, with the values written in
-                composed = db_connection.ops.compose_sql(query, params)
-                self._query = SimpleNamespace(query=composed.encode())
-            return self
 
     connection = db_connection.connection
     if connection.prepare_threshold is None:
@@ -142,7 +150,9 @@ def prepared_cursor(db_connection):
         # cursors bind on the client and are never prepared whatever it is; only this
         # cursor's statements are.
         connection.prepare_threshold = PREPARE_ONLY_WHEN_ASKED
-    raw = PreparedCursor(connection)
+    raw = _prepared_cursor_class()(connection)
+    if db_connection.queries_logged:
+        raw.logged_by = db_connection
     # As Django does for its own cursors: read timestamps in the connection's time zone.
     loader = raw.adapters.get_loader(adapters.types["timestamptz"].oid, Format.TEXT)
     if db_connection.timezone != loader.timezone:
