@@ -3,15 +3,65 @@
 import json
 
 from django.conf import settings
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 def absolute_url(path: str) -> str:
     if path.startswith(("http://", "https://")):
         return path
     return settings.SITE_URL + path
+
+
+def isotime(value) -> str:
+    """An ISO 8601 time in whole seconds, as HTML's datetime attribute accepts."""
+    return value.replace(microsecond=0).isoformat() if value else ""
+
+
+def article_meta(article, *, canonical: str, image: dict | None, site_name: str, feed_url: str):
+    """Return the article page's description, canonical link and social-card tags.
+
+    Written in Python rather than in the template: some thirty tags made it a third of
+    the template's rendering time.
+    """
+    title, description = article.title_for_search_engines, article.description
+    alt = article.hero_photo.reader_alt_text if image else ""
+    cards = [
+        ("og:type", "article"),
+        ("og:site_name", site_name),
+        ("og:title", title),
+        ("og:description", description),
+        ("og:url", canonical),
+    ]
+    if image:
+        cards += [
+            ("og:image", image["url"]),
+            ("og:image:width", image["width"]),
+            ("og:image:height", image["height"]),
+            ("og:image:alt", alt),
+        ]
+    cards.append(("article:published_time", isotime(article.publish_at)))
+    if article.reader_updated_at:
+        cards.append(("article:modified_time", isotime(article.reader_updated_at)))
+    cards.append(("article:section", article.section.name))
+    cards += [("article:tag", tag.name) for tag in article.tags.all()]
+    twitter = [
+        ("twitter:card", "summary_large_image" if image else "summary"),
+        ("twitter:title", title),
+        ("twitter:description", description),
+    ]
+    if image:
+        twitter += [("twitter:image", image["url"]), ("twitter:image:alt", alt)]
+    lines = [
+        f'<meta name="description" content="{escape(description)}">',
+        f'<link rel="canonical" href="{escape(canonical)}">',
+        f'<link rel="alternate" type="application/rss+xml" title="{escape(site_name)}" '
+        f'href="{escape(feed_url)}">',
+        *(f'<meta property="{name}" content="{escape(value)}">' for name, value in cards),
+        *(f'<meta name="{name}" content="{escape(value)}">' for name, value in twitter),
+    ]
+    return mark_safe("\n  ".join(lines))  # noqa: S308 (every value escaped)
 
 
 def publisher() -> dict:
@@ -70,5 +120,7 @@ def _image_object(article, image: dict) -> dict:
 
 def json_ld_script(data: dict) -> SafeString:
     """Return a JSON-LD script element that no string inside it can break out of."""
-    payload = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    payload = json.dumps(data, ensure_ascii=False)
+    # Three replaces, not str.translate: translate looks up every character in Python.
+    payload = payload.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308

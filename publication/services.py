@@ -3,10 +3,11 @@
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
+from newsroom import rendered
 from newsroom.per_request import per_request
 from publication.models import Page, Publication
 
-MASTHEAD_KEY = "publication:masthead"
+MASTHEAD_KEY = "publication:masthead:2"  # 2: snapshots carry a version
 
 
 @per_request
@@ -21,6 +22,8 @@ def masthead() -> dict:
             "publication": Publication.load(),
             "sections": _nav_sections(),
             "pages": list(Page.objects.filter(in_footer=True)),
+            # Parts drawn from this snapshot are kept under it (newsroom.rendered).
+            "version": rendered.new_version(),
         }
         cache.set(MASTHEAD_KEY, snapshot, 3600)
     return snapshot

@@ -10,6 +10,7 @@ from django.db.models import Count, DecimalField, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from newsroom import rendered
 from newsroom.per_request import per_request
 from support import emails, stripe_gateway
 from support.models import Appeal, Donation, Donor, Frequency, Payment, SupportSettings
@@ -17,7 +18,7 @@ from support.models.ledger import MONEY_BACK, NET
 
 logger = logging.getLogger(__name__)
 
-SNAPSHOT_KEY = "support:snapshot"
+SNAPSHOT_KEY = "support:snapshot:2"  # 2: snapshots carry a version
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
@@ -106,6 +107,8 @@ def support_snapshot() -> dict:
             "appeals": {a.placement: a for a in Appeal.objects.filter(active=True)},
             "settings": settings_row,
             "goal": _goal_progress(settings_row),
+            # Appeals drawn from this snapshot are kept under it (newsroom.rendered).
+            "version": rendered.new_version(),
         }
         cache.set(SNAPSHOT_KEY, snapshot, 300)
     return snapshot

@@ -44,11 +44,28 @@ def empty_caches():
     from django.core.cache import caches
 
     from articles.caching import forget_local_pages
+    from newsroom import rendered
 
     for cache in caches.all():
         cache.clear()
     forget_local_pages()  # copies of pages from another test's database
+    rendered.forget()  # parts drawn for another test's pages
     yield
+
+
+@pytest.fixture
+def drawn_templates():
+    """The names of the templates drawn while the test runs, in order."""
+    from django.test.signals import template_rendered
+
+    names = []
+
+    def drawn(sender, template, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(drawn)
+    yield names
+    template_rendered.disconnect(drawn)
 
 
 @pytest.fixture

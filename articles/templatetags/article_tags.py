@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from articles.images import picture_sources
 from articles.models import Photo
 from articles.sanitize import INLINE_PHOTO, inline_photo_ids
+from articles.seo import isotime
 
 register = template.Library()
 
@@ -65,7 +66,4 @@ def site_name():
     return publication_name()
 
 
-@register.filter
-def isotime(value):
-    """Return an ISO 8601 time in whole seconds, as HTML's datetime attribute accepts."""
-    return value.replace(microsecond=0).isoformat() if value else ""
+register.filter("isotime", isotime)

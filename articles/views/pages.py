@@ -5,7 +5,6 @@ from django import forms
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
 
@@ -17,7 +16,9 @@ from articles.paging import UncountedPage
 from articles.sanitize import inline_photo_ids
 from articles.search import CANDIDATES as search_candidates
 from articles.search import SearchTimedOut, statement_timeout
-from articles.seo import absolute_url, article_json_ld, json_ld_script
+from articles.seo import absolute_url, article_json_ld, article_meta, json_ld_script
+from newsroom.reversing import reverse
+from publication.services import publication_name
 
 PAGE_SIZE = 12
 
@@ -73,11 +74,17 @@ def article_detail(request, year, month, day, slug):
     add_tags(request, *(f"tag:{tag.pk}" for tag in article.tags.all()))
     add_tags(request, *(f"photo:{pk}" for pk in inline_photo_ids(article.body)))
     image = share_image(article.hero_photo)
+    canonical = absolute_url(article.get_absolute_url())
     context = {
         "article": article,
         "read_more": read_more,
-        "canonical": absolute_url(article.get_absolute_url()),
-        "share_image": image,
+        "meta": article_meta(
+            article,
+            canonical=canonical,
+            image=image,
+            site_name=publication_name(),
+            feed_url=reverse("articles:feed-rss"),
+        ),
         "json_ld": json_ld_script(article_json_ld(article, image)),
     }
     response = render(request, "articles/article.html", context)

@@ -308,6 +308,40 @@ def test_the_home_page_runs_a_fixed_number_of_queries(client):
     assert counts[0] == counts[1]
 
 
+def test_the_masthead_is_drawn_once_for_all_pages_until_an_editor_changes_it(
+    client, drawn_templates
+):
+    from publication.models import Publication
+
+    first, second = ArticleFactory(live=True), ArticleFactory(live=True)
+    pages = [client.get(a.get_absolute_url()).content.decode() for a in (first, second)]
+    publication = Publication.load()
+    publication.tagline = "Reported from Baku and Yerevan"
+    publication.save()
+    changed = client.get(first.get_absolute_url()).content.decode()
+
+    assert drawn_templates.count("publication/includes/header.html") == 2
+    assert drawn_templates.count("publication/includes/footer.html") == 2
+    assert all("Reported from Baku and Yerevan" not in page for page in pages)
+    assert find(changed, "p", class_="tagline")[0]["text"] == "Reported from Baku and Yerevan"
+    assert (
+        find(changed, "p", class_="footer-tagline")[0]["text"] == "Reported from Baku and Yerevan"
+    )
+
+
+def test_the_masthead_marks_the_section_the_reader_is_on(client):
+    world = SectionFactory(name="World", slug="world")
+    ArticleFactory(live=True, section=world)
+
+    def current(path):
+        page = client.get(path).content.decode()
+        return [a["text"] for a in inside(page, "a", "section-nav") if "aria-current" in a["attrs"]]
+
+    assert current("/") == ["Home"]
+    assert current("/section/world/") == ["World"]
+    assert current("/search/") == []
+
+
 def test_editors_order_the_sections_of_the_masthead_from_the_section_list(client):
     from tests.articles.factories import UserFactory
 

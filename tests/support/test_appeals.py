@@ -33,6 +33,34 @@ def test_an_article_page_shows_both_appeals_server_side_with_the_seed_wording(cl
     assert "/support/remind/?placement=end_of_article" in page
 
 
+def test_the_appeals_are_drawn_once_and_each_links_back_to_its_own_story(
+    client, article, drawn_templates
+):
+    from newsroom import rendered
+
+    other = ArticleFactory(live=True, headline="Another story")
+    pages = {a: client.get(a.get_absolute_url()).content.decode() for a in (article, other)}
+
+    assert drawn_templates.count("support/includes/top_banner.html") == 1
+    assert drawn_templates.count("support/includes/end_of_article_appeal.html") == 1
+    for story, page in pages.items():
+        back = f"article={story.pk}&amp;next={story.get_absolute_url()}"
+        assert f"/support/?placement=top_banner&amp;{back}" in page
+        assert f"/support/remind/?placement=end_of_article&amp;{back}" in page
+        assert rendered._MARKER not in page
+
+
+def test_an_edited_appeal_shows_on_the_next_page(client, article):
+    before = client.get(article.get_absolute_url()).content.decode()
+    appeal = Appeal.objects.get(placement="end_of_article")
+    appeal.button_label = "Give to the newsroom"
+    appeal.save()
+    after = client.get(article.get_absolute_url()).content.decode()
+
+    assert "Give to the newsroom" not in before
+    assert "Give to the newsroom" in after
+
+
 def test_a_plain_page_view_sets_no_cookie_and_is_publicly_cacheable(client, article):
     response = client.get(article.get_absolute_url())
 
