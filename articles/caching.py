@@ -44,6 +44,7 @@ from django.utils.module_loading import import_string
 
 from articles import invalidation
 from articles.invalidation import add_tags, invalidate
+from newsroom import snapshots
 
 NEXT_PUBLICATION_KEY = "articles:pages:next-publication"
 # How long pages live when the next publication time is unknown (the cache cannot keep it).
@@ -224,11 +225,12 @@ def _quick_hit(request):
 
 
 def _record_keys(entry: dict | None, key: str | None = None) -> list[str]:
-    """Keys read with a page: the schedule, the fragments and its tags' records (or the page)."""
+    """Keys read with a page: the schedule, the fragments and its tags' records (or the page,
+    and the versions of what a page draws, in case it is to be rendered)."""
     keys = [NEXT_PUBLICATION_KEY, *(_fragment_key(name) for name in settings.PAGE_CACHE_FRAGMENTS)]
     if entry is not None:
         return keys + invalidation.tag_keys(entry["tags"])
-    return [*keys, key, invalidation.ALL_KEY]
+    return [*keys, key, invalidation.ALL_KEY, *snapshots.read_along_keys()]
 
 
 def reader_page(view):
@@ -271,6 +273,8 @@ def _lookup(key: str, now: float):
         _forget_local(key)
         local = None
     found = cache.get_many(_record_keys(local, key))
+    if local is None:
+        snapshots.found_along(found)
     if invalidation.ALL_KEY not in found:
         # The records were lost (an emptied or restarted cache): from now on, any page
         # rendered before counts as stale, this process's copies included.

@@ -7,7 +7,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 
-
 def absolute_url(path: str) -> str:
     if path.startswith(("http://", "https://")):
         return path

@@ -1,32 +1,23 @@
 """The masthead and footer every reader page draws, cached together."""
 
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
-from newsroom import rendered
-from newsroom.per_request import per_request
+from newsroom.snapshots import Snapshot
 from publication.models import Page, Publication
 
-MASTHEAD_KEY = "publication:masthead:2"  # 2: snapshots carry a version
+
+def _masthead() -> dict:
+    """The publication, its navigation sections and its footer pages: three queries."""
+    return {
+        "publication": Publication.load(),
+        "sections": _nav_sections(),
+        "pages": list(Page.objects.filter(in_footer=True)),
+    }
 
 
-@per_request
-def masthead() -> dict:
-    """Return the publication, its navigation sections and its footer pages.
-
-    Three queries when the cache is cold; any edit to them clears it.
-    """
-    snapshot = cache.get(MASTHEAD_KEY)
-    if snapshot is None:
-        snapshot = {
-            "publication": Publication.load(),
-            "sections": _nav_sections(),
-            "pages": list(Page.objects.filter(in_footer=True)),
-            # Parts drawn from this snapshot are kept under it (newsroom.rendered).
-            "version": rendered.new_version(),
-        }
-        cache.set(MASTHEAD_KEY, snapshot, 3600)
-    return snapshot
+# Read once per request, and from the cache only when an edit changed it (newsroom.snapshots);
+# parts drawn from it are kept under its "version" (newsroom.rendered).
+masthead = Snapshot("publication:masthead", _masthead, timeout=3600)
 
 
 def _nav_sections(limit: int = 8) -> list:
@@ -39,8 +30,7 @@ def _nav_sections(limit: int = 8) -> list:
 
 
 def masthead_invalidate() -> None:
-    cache.delete(MASTHEAD_KEY)
-    masthead.forget()
+    masthead.invalidate()
 
 
 def publication_name() -> str:

@@ -5,20 +5,18 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, DecimalField, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from newsroom import rendered
-from newsroom.per_request import per_request
+from newsroom.snapshots import Snapshot
 from support import emails, stripe_gateway
 from support.models import Appeal, Donation, Donor, Frequency, Payment, SupportSettings
 from support.models.ledger import MONEY_BACK, NET
 
 logger = logging.getLogger(__name__)
 
-SNAPSHOT_KEY = "support:snapshot:2"  # 2: snapshots carry a version
+SNAPSHOT_KEY = "support:snapshot"
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
@@ -93,25 +91,20 @@ def monthly_equivalent(amount: Decimal, frequency: str) -> Decimal:
     return amount
 
 
-@per_request
-def support_snapshot() -> dict:
-    """Return the active appeals, the settings and this month's goal progress.
+def _support_snapshot() -> dict:
+    """The active appeals, the settings and this month's goal progress: two queries."""
+    settings_row = _settings_with_ledger_sums(timezone.now())
+    return {
+        "appeals": {a.placement: a for a in Appeal.objects.filter(active=True)},
+        "settings": settings_row,
+        "goal": _goal_progress(settings_row),
+    }
 
-    They are cached together and cost two queries when the cache is cold, so a page
-    showing appeals stays within its query budget.
-    """
-    snapshot = cache.get(SNAPSHOT_KEY)
-    if snapshot is None:
-        settings_row = _settings_with_ledger_sums(timezone.now())
-        snapshot = {
-            "appeals": {a.placement: a for a in Appeal.objects.filter(active=True)},
-            "settings": settings_row,
-            "goal": _goal_progress(settings_row),
-            # Appeals drawn from this snapshot are kept under it (newsroom.rendered).
-            "version": rendered.new_version(),
-        }
-        cache.set(SNAPSHOT_KEY, snapshot, 300)
-    return snapshot
+
+# Cached together, so a page showing appeals stays within its query budget; read once per
+# request, and from the cache only when a change made it anew (newsroom.snapshots). Appeals
+# drawn from it are kept under its "version" (newsroom.rendered).
+support_snapshot = Snapshot(SNAPSHOT_KEY, _support_snapshot, timeout=300)
 
 
 def goal_progress() -> dict:
@@ -122,8 +115,7 @@ def goal_progress() -> dict:
 def support_snapshot_invalidate() -> None:
     from articles.caching import forget_fragments
 
-    cache.delete(SNAPSHOT_KEY)
-    support_snapshot.forget()
+    support_snapshot.invalidate()
     forget_fragments()  # the goal meter on cached pages
 
 
