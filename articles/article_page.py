@@ -7,8 +7,9 @@ PostgreSQL and SQLite alike, with placeholders for what changes; the rows become
 model instances the ORM would build (the related objects cached on them, the prefetched
 lists in place), so templates and callers cannot tell the difference.
 
-Five queries, whatever the article shows: the article with its section and hero photo;
-its bylines with their authors; its tags; its corrections; then one query for its related
+At most five queries, whatever the article shows: the article with its section and hero
+photo (and whether it has corrections); its bylines with their authors; its tags; its
+corrections, when it has any; then one query for its related
 stories: the newest sharing one of its tags, then the newest of its section, both from
 within READ_MORE_DAYS of it, so the page costs the same in an archive of any size.
 """
@@ -84,8 +85,14 @@ class _Statements:
         assert all(status.isidentifier() for status in LIVE_STATUSES)
         statuses = ", ".join(f"'{status}'" for status in LIVE_STATUSES)
         live = f"a.status IN ({statuses}) AND a.publish_at <= %s"
+        # Whether it has corrections, so the many that have none skip that query.
+        corrected = (
+            f"EXISTS (SELECT 1 FROM {table[Correction]} c "  # noqa: S608 (names from the models)
+            "WHERE c.article_id = a.id)"
+        )
         self.article_sql = (
-            f"SELECT {self.article.sql}, {self.section.sql}, {self.photo.sql} {joins} "
+            f"SELECT {self.article.sql}, {self.section.sql}, {self.photo.sql}, {corrected} "
+            f"{joins} "
             f"WHERE {live} AND a.slug = %s AND a.publish_at >= %s AND a.publish_at < %s "
             "LIMIT 1"
         )
@@ -137,12 +144,13 @@ def load(db: str, *, day: datetime.date, slug: str, read_more: int = 4):
         row = cursor.fetchone()
         if row is None:
             return None, []
-        article = _with_relations(db, sql, sql.article, row)
+        article = _with_relations(db, sql, sql.article, row[:-1])
+        corrected = row[-1]
         article._prefetched_objects_cache = {
             "bylines": _bylines(cursor, db, sql, article),
             "tags": _rows(cursor, db, sql.tags_sql, sql.tag, article, "tags"),
             "corrections": _rows(cursor, db, sql.corrections_sql, sql.correction, article,
-                                 "corrections"),
+                                 "corrections", run=corrected),
         }  # fmt: skip
         related = _read_more(cursor, db, sql, article, start, live, read_more)
     return article, related
@@ -169,9 +177,11 @@ def _prefetched(article, name: str, objects: list):
     return queryset
 
 
-def _rows(cursor, db, statement, columns, article, name):
-    cursor.execute(statement, [article.pk])
-    objects = [columns.build(db, values) for values in columns.convert(cursor.fetchall())]
+def _rows(cursor, db, statement, columns, article, name, *, run=True):
+    objects = []
+    if run:
+        cursor.execute(statement, [article.pk])
+        objects = [columns.build(db, values) for values in columns.convert(cursor.fetchall())]
     return _prefetched(article, name, objects)
 
 

@@ -1,9 +1,9 @@
 """Absolute URLs and structured data for search engines and social cards."""
 
 import json
+from html import escape  # as Django's escape, without its check for lazy strings
 
 from django.conf import settings
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -57,8 +57,8 @@ def article_meta(article, *, canonical: str, image: dict | None, site_name: str,
         f'<link rel="canonical" href="{escape(canonical)}">',
         f'<link rel="alternate" type="application/rss+xml" title="{escape(site_name)}" '
         f'href="{escape(feed_url)}">',
-        *(f'<meta property="{name}" content="{escape(value)}">' for name, value in cards),
-        *(f'<meta name="{name}" content="{escape(value)}">' for name, value in twitter),
+        *(f'<meta property="{name}" content="{escape(str(value))}">' for name, value in cards),
+        *(f'<meta name="{name}" content="{escape(str(value))}">' for name, value in twitter),
     ]
     return mark_safe("\n  ".join(lines))  # noqa: S308 (every value escaped)
 

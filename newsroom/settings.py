@@ -211,6 +211,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Django's backend, whose health check looks at the socket before it asks SELECT 1.
+    DATABASES["default"]["ENGINE"] = "newsroom.database"
 # The article page's statements are prepared once per connection (newsroom/postgres.py).
 # Off for a transaction-mode pooler that cannot keep prepared statements (PgBouncer < 1.21).
 DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)

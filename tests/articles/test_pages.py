@@ -291,6 +291,22 @@ def test_the_article_page_runs_at_most_five_queries_of_its_own_whatever_it_shows
     assert counts[0] == counts[1] <= 5
 
 
+def test_an_article_without_corrections_skips_their_query(client):
+    article = ArticleFactory(live=True)
+    with CaptureQueriesContext(connection) as uncorrected:
+        client.get(article.get_absolute_url())
+    CorrectionFactory(article=article, text="An earlier version misspelt Stepanakert.")
+    with CaptureQueriesContext(connection) as corrected:
+        page = client.get(article.get_absolute_url())
+
+    def corrections_read(queries):
+        return [q for q in queries.captured_queries if 'FROM "articles_correction" c ' in q["sql"]]
+
+    assert not any("ORDER BY c." in q["sql"] for q in corrections_read(uncorrected))
+    assert any("ORDER BY c." in q["sql"] for q in corrections_read(corrected))
+    assert "misspelt Stepanakert" in inside(page.content, "li", "corrections")[0]["text"]
+
+
 def test_the_home_page_runs_a_fixed_number_of_queries(client):
     counts = []
     for n in (2, 10):
