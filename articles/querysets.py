@@ -51,6 +51,13 @@ class ArticleQuerySet(models.QuerySet):
 
         return ranked(self, text)
 
+    def best_first(self, text: str) -> list[int]:
+        """Return the pks of the articles matching the text, best first (at most
+        articles.search.CANDIDATES): what the reader's search pages through."""
+        from articles.search import best_first
+
+        return best_first(self, text)
+
     def matching(self, text: str):
         """Return articles matching the text, in no particular order (the admin's search)."""
         from articles.search import matching

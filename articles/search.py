@@ -14,13 +14,12 @@ import re
 
 from django.contrib.postgres.search import (
     SearchQuery,
-    SearchRank,
     SearchVectorExact,
     SearchVectorField,
 )
 from django.db import connection
 from django.db.models import Q
-from django.db.models.expressions import Expression
+from django.db.models.expressions import Expression, RawSQL
 
 from newsroom import postgres
 from newsroom.postgres import StatementTimedOut
@@ -86,22 +85,45 @@ def matching(queryset, text: str):
     return queryset.none() if found is None else queryset.filter(found)
 
 
-def ranked(queryset, text: str):
-    """Return the matching articles best first: headline matches above dek and body ones.
+def best_first(queryset, text: str) -> list[int]:
+    """Return the pks of the matching articles, best first: headline matches above dek and
+    body ones, then the newest.
 
     Only the CANDIDATES newest matches are ranked, so a common word costs no more than a
     rare one; the planner walks the publication index or the GIN index, whichever is cheaper.
+    They are found and ranked in one query, and a page of results then reads only its own
+    twelve articles: with the candidates in a subquery, the page's count and the page itself
+    each found them again. On SQLite, the newest matches first.
     """
     expression = tsquery_text(text)
     found = matching(queryset, text)
     if connection.vendor != "postgresql" or not expression:
-        return found.order_by("-publish_at", "-pk")
-    query = SearchQuery(expression, config=CONFIG, search_type="raw")
-    newest = found.order_by("-publish_at").values("pk")[:CANDIDATES]
-    return (
-        queryset.filter(pk__in=newest)
-        .annotate(search_rank=SearchRank(_vector(), query))
-        .order_by("-search_rank", "-publish_at", "-pk")
+        return list(found.order_by("-publish_at", "-pk").values_list("pk", flat=True)[:CANDIDATES])
+    newest = (
+        found.order_by("-publish_at")
+        .annotate(vector=_vector())
+        .values_list("pk", "vector", "publish_at")[:CANDIDATES]
+    )
+    sql, params = newest.query.sql_with_params()
+    # Ranked outside the subquery, so only the candidates are ranked, not every match.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.pk FROM ({sql}) c "  # noqa: S608 (the ORM's SQL)
+            "ORDER BY ts_rank(c.vector, to_tsquery(%s::regconfig, %s)) DESC, "
+            "c.publish_at DESC, c.pk DESC",
+            [*params, CONFIG, expression],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def ranked(queryset, text: str):
+    """The matching articles best first, as a queryset (see best_first)."""
+    if connection.vendor != "postgresql":
+        return matching(queryset, text).order_by("-publish_at", "-pk")
+    ids = best_first(queryset, text)
+    column = f'{connection.ops.quote_name(queryset.model._meta.db_table)}."id"'
+    return queryset.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,))).order_by(
+        RawSQL(f"array_position(%s::bigint[], {column})", (ids,))  # noqa: S611 (a quoted name)
     )
 
 

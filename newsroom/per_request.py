@@ -34,6 +34,12 @@ def per_request(func):
     return wrapper
 
 
+def kept_now() -> dict | None:
+    """This request's kept values (None outside a request), for values read ahead of the
+    function that wants them (newsroom.snapshots)."""
+    return getattr(_state, "kept", None)
+
+
 def _started(**kwargs):
     _state.kept = {}
 

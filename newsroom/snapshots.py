@@ -13,16 +13,13 @@ the value afresh and the first to find none rebuilds it, so an edit shows on the
 as it did before.
 """
 
-import threading
-
 from django.core.cache import cache
-from django.core.signals import request_finished, request_started
 
 from newsroom import rendered
-from newsroom.per_request import per_request
+from newsroom.per_request import kept_now, per_request
 
 _all: list["Snapshot"] = []
-_state = threading.local()  # the versions read along with the page, for this request
+_ALONG = "snapshots: versions read along with the page"  # among the request's kept values
 _MISSING = object()
 
 
@@ -67,23 +64,11 @@ def read_along_keys() -> list[str]:
 
 def found_along(found: dict) -> None:
     """Keep, for this request, the versions read with the page's records (None: none held)."""
-    along = getattr(_state, "along", None)
-    if along is not None:
-        along.update({key: found.get(key) for key in read_along_keys()})
+    kept = kept_now()
+    if kept is not None:
+        kept.setdefault(_ALONG, {}).update({key: found.get(key) for key in read_along_keys()})
 
 
 def _read_along(key: str):
-    along = getattr(_state, "along", None)
+    along = (kept_now() or {}).get(_ALONG)
     return along.pop(key, _MISSING) if along is not None else _MISSING
-
-
-def _started(**kwargs):
-    _state.along = {}
-
-
-def _finished(**kwargs):
-    _state.along = None
-
-
-request_started.connect(_started, dispatch_uid="newsroom-snapshots-started")
-request_finished.connect(_finished, dispatch_uid="newsroom-snapshots-finished")

@@ -147,6 +147,12 @@ class SearchForm(forms.Form):
     q = forms.CharField(label="Search", max_length=200, required=False, strip=True)
 
 
+def _in_order(articles, pks: list[int]) -> list:
+    """The articles with these pks, as listed, in the order given."""
+    found = articles.for_listing().in_bulk(pks)
+    return [found[pk] for pk in pks if pk in found]
+
+
 @reader_page
 def search(request):
     form = SearchForm(request.GET)
@@ -156,8 +162,8 @@ def search(request):
     if query:
         try:
             with statement_timeout():
-                page = _page(request, Article.objects.published().search(query).for_listing())
-                page.object_list = list(page.object_list)
+                page = _page(request, Article.objects.published().best_first(query))
+                page.object_list = _in_order(Article.objects.published(), page.object_list)
         except SearchTimedOut:
             page, timed_out = None, True
     context = {
