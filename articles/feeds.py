@@ -51,7 +51,7 @@ class LatestArticlesFeed(Feed):
         return absolute_url(reverse(name, args=[obj.slug] if obj else []))
 
     def items(self, obj=None):
-        articles = Article.objects.published().for_listing().prefetch_related("tags")
+        articles = Article.objects.published().for_feed()
         if obj:
             articles = articles.filter(section=obj)
         return articles[:FEED_SIZE]

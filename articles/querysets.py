@@ -31,8 +31,12 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """Load what a list of articles shows, in a fixed number of queries."""
-        return self.select_related("section", "hero_photo").prefetch_related(_bylines())
+        """Load what a list of teasers shows (section, photo), in one query."""
+        return self.select_related("section", "hero_photo")
+
+    def for_feed(self):
+        """Load what a feed's items show: the teaser's, and the authors' names and the tags."""
+        return self.for_listing().prefetch_related(_bylines(), "tags")
 
     def for_page(self):
         return self.select_related("section", "hero_photo").prefetch_related(*page_relations())
