@@ -31,12 +31,13 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """Load what a list of teasers shows (section, photo), in one query."""
-        return self.select_related("section", "hero_photo")
+        """Load what a list of teasers shows (section, photo), in one query; not the text,
+        the bulk of an article's row, which no teaser shows."""
+        return self.select_related("section", "hero_photo").defer("body", "body_text")
 
     def for_feed(self):
-        """Load what a feed's items show: the teaser's, and the authors' names and the tags."""
-        return self.for_listing().prefetch_related(_bylines(), "tags")
+        """Load what a feed's items show: the text's first lines, the authors and the tags."""
+        return self.select_related("section", "hero_photo").prefetch_related(_bylines(), "tags")
 
     def for_page(self):
         return self.select_related("section", "hero_photo").prefetch_related(*page_relations())

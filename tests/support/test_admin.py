@@ -169,6 +169,28 @@ def test_stripe_ids_are_matched_exactly_and_case_sensitively_with_their_unique_i
     assert "stripe_invoice_id" in plan and "Seq Scan" not in plan, plan
 
 
+def test_donors_are_searched_by_any_part_of_their_email_through_a_trigram_index(admin_client):
+    if connection.vendor != "postgresql":
+        pytest.skip("query plans of PostgreSQL")
+    from tests.support.factories import DonorFactory
+
+    wanted = DonorFactory(email="Ani.Petrosyan@example.am")
+    DonorFactory(email="someone@example.org")
+
+    response = admin_client.get("/admin/support/donor/", {"q": "petrosyan@EXAMPLE"})
+
+    assert [d.pk for d in response.context["cl"].result_list] == [wanted.pk]
+    matching = response.context["cl"].queryset.order_by().values("pk")
+    sql, params = matching.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Tens of thousands of donors are too many to read, whole or in key order.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "donor_email_trgm" in plan, plan
+
+
 def test_the_payments_date_hierarchy_finds_its_years_and_months_without_reading_every_row(
     admin_client, monkeypatch
 ):
