@@ -5,10 +5,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from articles.invalidation import add_tags
 from articles.models import Article, Section
 from articles.sanitize import clean_body
-from articles.seo import absolute_url
+from newsroom.links import absolute_url
+from pagecache.tags import add_tags
 from publication.services import publication_name
 
 FEED_SIZE = 30

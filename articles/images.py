@@ -6,7 +6,7 @@ its own width and height; the stylesheet gives it the crop's shape.
 
 from django.core.files.storage import default_storage
 
-from articles.seo import absolute_url
+from newsroom.links import absolute_url
 
 DEFAULT_WIDTH = 960
 

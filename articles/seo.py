@@ -3,14 +3,9 @@
 import json
 from html import escape  # as Django's escape, without its check for lazy strings
 
-from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-
-def absolute_url(path: str) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    return settings.SITE_URL + path
+from newsroom.links import absolute_url
 
 
 def isotime(value) -> str:

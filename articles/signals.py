@@ -1,13 +1,16 @@
 """Whatever a reader page shows changes → the cached pages that show it go stale.
 
-See articles/invalidation.py for the tags each page carries.
+See articles/page_tags.py for the tags each page carries.
 """
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from articles.caching import remember_next_publication
-from articles.invalidation import article_changed, invalidate
 from articles.models import Article, Author, Byline, Correction, Photo, Section, Tag
+from articles.page_tags import article_changed
+from pagecache import schedule
+from pagecache.tags import invalidate
+from publication.services import masthead_changed
 
 
 def _remember_section(sender, instance, **kwargs):
@@ -26,7 +29,8 @@ def _article_photos(sender, instance, update_fields=None, **kwargs):
 
 def _article_changed(sender, instance, **kwargs):
     article_changed(instance, previous_section_id=getattr(instance, "_previous_section_id", None))
-    remember_next_publication()  # it may now be scheduled, or no longer
+    # It may now be scheduled, or no longer.
+    transaction.on_commit(schedule.remember_next, robust=True)
 
 
 def _byline_changed(sender, instance, **kwargs):
@@ -51,6 +55,10 @@ def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
 def _object_changed(sender, instance, **kwargs):
     """A section, tag, author or photo: the pages showing it, and every list (teasers)."""
     invalidate(f"{sender._meta.model_name}:{instance.pk}", "lists")
+    if sender is Section:
+        # The masthead's navigation: pages draw it anew when next rendered, and the pages
+        # listing the section are stale by its own tags, so no purge of the whole site.
+        masthead_changed(every_page=False)
 
 
 pre_save.connect(_remember_section, sender=Article, dispatch_uid="pages-article-pre")

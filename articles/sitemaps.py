@@ -13,15 +13,12 @@ import datetime
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
-from django.db import connection
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
-from django.utils import timezone
 
 from articles.models import Article, Section
-from articles.models.articles import LIVE_STATUSES
-from articles.seo import absolute_url
+from newsroom.links import absolute_url
 
 PART_SIZE = 10_000
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -38,48 +35,15 @@ def _month_path(month: datetime.datetime, part: int) -> str:
     return path + (f"?{urlencode({'part': part})}" if part > 1 else "")
 
 
-# Each month's live articles, from its range of the index article_live_newest; the
-# placeholders of IN are the LIVE_STATUSES (written out, so the partial index applies).
-_MONTHS_SQL = """
-    SELECT month.start, part.count, part.lastmod
-    FROM unnest(%s::timestamptz[], %s::timestamptz[]) AS month (start, stop),
-    LATERAL (
-        SELECT count(*) AS count, max(modified_at) AS lastmod FROM articles_article
-        WHERE status IN ({statuses}) AND publish_at <= %s
-          AND publish_at >= month.start AND publish_at < month.stop
-    ) AS part
-    WHERE part.count > 0
-    ORDER BY month.start DESC
-""".format(statuses=", ".join(["%s"] * len(LIVE_STATUSES)))  # noqa: S608 (placeholders only)
-
-
 def _months() -> list[dict]:
-    """Return the month, count and lastmod of every month with published articles, newest first.
-
-    On PostgreSQL each month is counted from its own range of the index of live articles
-    (which covers modified_at): no sort of the whole archive by month, no read of the table.
-    """
-    now = timezone.now()
-    live = Article.objects.published(at=now)
-    if connection.vendor != "postgresql":
-        return list(
-            live.annotate(month=TruncMonth("publish_at", tzinfo=datetime.UTC))
-            .values("month")
-            .annotate(count=Count("pk"), lastmod=Max("modified_at"))
-            .order_by("-month")
-        )
-    first = live.aggregate(first=Min("publish_at"))["first"]
-    if first is None:
-        return []
-    month = first.astimezone(datetime.UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    starts = []
-    while month <= now:
-        starts.append(month)
-        month = _next_month(month)
-    stops = [*starts[1:], month]
-    with connection.cursor() as cursor:
-        cursor.execute(_MONTHS_SQL, [starts, stops, *(str(s) for s in LIVE_STATUSES), now])
-        return [{"month": m, "count": c, "lastmod": lm} for m, c, lm in cursor.fetchall()]
+    """Return the month, count and lastmod of every month with published articles, newest first."""
+    return list(
+        Article.objects.published()
+        .annotate(month=TruncMonth("publish_at", tzinfo=datetime.UTC))
+        .values("month")
+        .annotate(count=Count("pk"), lastmod=Max("modified_at"))
+        .order_by("-month")
+    )
 
 
 def _next_month(month: datetime.datetime) -> datetime.datetime:

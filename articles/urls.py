@@ -1,9 +1,9 @@
 from django.urls import path, register_converter
 
 from articles import views
-from articles.caching import reader_page
 from articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 from articles.views import sitemaps as sitemap_views
+from pagecache.pages import reader_page
 
 
 class YearConverter:

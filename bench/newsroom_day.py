@@ -96,7 +96,7 @@ def newsroom(stop: threading.Event, edit_every: float, gift_every: float, articl
 
     from articles.models import Article
     from support.models import Donation, Payment
-    from support.services import support_snapshot_invalidate
+    from support.services import goal_changed
 
     rng = random.Random(7)
     next_edit = next_gift = time.monotonic()
@@ -116,7 +116,7 @@ def newsroom(stop: threading.Event, edit_every: float, gift_every: float, articl
             Payment.objects.create(
                 donation=donation, kind="one_time", amount=Decimal(5), paid_at=timezone.now()
             )
-            support_snapshot_invalidate()  # as the payment webhook does
+            goal_changed()  # as the payment webhook does
             counts["gifts"] += 1
             next_gift += gift_every
         stop.wait(0.05)

@@ -1,13 +1,10 @@
-"""PostgreSQL helpers: a statement timeout, counts that need not read big tables, and
-prepared statements for the hottest reads.
+"""PostgreSQL helpers: a statement timeout, and counts that need not read big tables.
 
 On SQLite (the embedded default) everything here falls back to plain Django.
 """
 
 import json
 from contextlib import contextmanager
-from functools import cache
-from types import SimpleNamespace
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
@@ -101,62 +98,3 @@ class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return estimated_count(self.object_list)
-
-
-PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
-
-
-@cache
-def _prepared_cursor_class():
-    """psycopg's server-binding cursor as Django makes it, preparing every statement."""
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    class PreparedCursor(ServerBindingCursor):
-        logged_by = None  # the Django connection whose query log wants the SQL, if any
-
-        def execute(self, query, params=None, **kwargs):
-            super().execute(query, params, prepare=True)
-            if self.logged_by is not None:  # what its log reads, with the values written in
-                composed = self.logged_by.ops.compose_sql(query, params)
-                self._query = SimpleNamespace(query=composed.encode())
-            return self
-
-    return PreparedCursor
-
-
-def prepared_cursor(db_connection):
-    """Return a cursor whose statements PostgreSQL parses and plans once per connection.
-
-    Django turns psycopg's prepared statements off (a transaction-mode pooler without
-    prepared statement support breaks on them), and binds parameters into the SQL text, so
-    every execution is parsed and planned again. For the few statements run on every page
-    view that planning cost more than running them; this cursor binds parameters on the
-    server and prepares each statement on first use. Queries still pass through Django's
-    cursor wrapper (logging, query counts, execute wrappers). Elsewhere, or with
-    DATABASE_PREPARED_STATEMENTS off, it is Django's own cursor.
-    """
-    from django.conf import settings
-
-    cursor = db_connection.cursor()
-    if db_connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
-        return cursor
-    from django.db.backends.postgresql.psycopg_any import register_tzloader
-    from psycopg import adapters
-    from psycopg.pq import Format
-
-    connection = db_connection.connection
-    if connection.prepare_threshold is None:
-        # psycopg prepares nothing, even when asked, without a threshold. Django's own
-        # cursors bind on the client and are never prepared whatever it is; only this
-        # cursor's statements are.
-        connection.prepare_threshold = PREPARE_ONLY_WHEN_ASKED
-    raw = _prepared_cursor_class()(connection)
-    if db_connection.queries_logged:
-        raw.logged_by = db_connection
-    # As Django does for its own cursors: read timestamps in the connection's time zone.
-    loader = raw.adapters.get_loader(adapters.types["timestamptz"].oid, Format.TEXT)
-    if db_connection.timezone != loader.timezone:
-        register_tzloader(db_connection.timezone, raw)
-    cursor.cursor.close()
-    cursor.cursor = raw
-    return cursor

@@ -31,14 +31,14 @@ Every variable read here (one-line meanings in .env.example):
   CSRF_TRUSTED_ORIGINS  comma-separated origins allowed to POST
   LOG_LEVEL             root log level
   PAGE_CACHE_SECONDS    lifetime of a cached reader page (600); 0 turns the page cache off
-  DATABASE_PREPARED_STATEMENTS  prepare the article page's statements (on; off behind a
-                        transaction-mode pooler without prepared statements)
-  PAGE_CACHE_LOCAL_BYTES  bytes of pages each server process keeps beside the cache (32 MiB)
-  PAGE_CACHE_RECHECK_SECONDS  how long a process serves its copy before asking again (1.0)
+  DATABASE_PREPARE_THRESHOLD  executions after which psycopg prepares a statement (5);
+                        "off" behind a transaction-mode pooler without prepared statements
   PAGE_SHARED_MAX_AGE   s-maxage: how long a CDN keeps a reader page (600)
   PAGE_STALE_WHILE_REVALIDATE  seconds a CDN may serve a stale page while refetching (60)
-  CDN_PURGE_BACKEND     articles.cdn.NoPurge (default), FastlyPurge or CloudflarePurge
-  CDN_PURGE_URL         base URL of the CDN's API (default: the vendor's own)
+  CDN_PURGE_BACKEND     pagecache.purge.NoPurge (default), VarnishPurge, FastlyPurge or
+                        CloudflarePurge
+  CDN_PURGE_URL         Varnish's address, or the base URL of the CDN's API (default:
+                        the vendor's own)
   CDN_SERVICE_ID        Fastly service id, or Cloudflare zone id
   CDN_API_TOKEN         API token allowed to purge
   CDN_PURGE_TIMEOUT     seconds before a purge request gives up (5)
@@ -99,32 +99,23 @@ else:
     DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Reader pages (articles app); the publication's name and pages are data (publication app).
-# Dotted path of a function(request) -> str; cached reader pages are kept per variant.
+# Reader pages (pagecache app): kept whole in the shared cache, fresh while nothing they show
+# changed. Dotted path of a function(request) -> str; pages are kept per variant.
 PAGE_CACHE_VARIANT = "support.appeals.appeal_state"
-# Server-side page cache; edits invalidate it at once. 0 turns it off (for measuring).
+# Lifetime of a kept page; edits make it stale at once. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# When the next scheduled change comes, and the tags it makes stale (pagecache.schedule).
+PAGE_CACHE_NEXT_CHANGE = "articles.page_tags.next_publication"
 # Browsers revalidate every reader page (a 304 when nothing changed): a reader who has just
 # given or snoozed the appeal must not be shown their cached copy with the appeal in it.
 PAGE_MAX_AGE = 0
-# Query parameters that change a reader page; any other (utm_source, a cache-buster) is
-# ignored by the page cache, so it cannot fill it.
-PAGE_CACHE_QUERY_PARAMS = ["page", "q", "part"]
-# Parts of cached pages filled in when served: name -> dotted path of a function returning HTML.
-PAGE_CACHE_FRAGMENTS = {"goal-meter": "support.fragments.goal_meter_html"}
-# Variants a CDN may share (the appeal shown, or no variant); others get private pages.
+# Variants an edge cache may share (the appeal shown, or no variant); others get private pages.
 PAGE_CACHE_SHARED_VARIANTS = ["", "shown"]
-# Each server process keeps copies of the pages it served, up to this many bytes, so a hit
-# reads only the records of what the page shows, not the page (articles/caching.py).
-PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=32 * 1024 * 1024)
-# A copy found fresh is served without asking again for this long: an edit made by another
-# process shows within it (this process's own edits show at once). 0 asks on every hit.
-PAGE_CACHE_RECHECK_SECONDS = env.float("PAGE_CACHE_RECHECK_SECONDS", default=1.0)
-# CDN in front of the site: how long it keeps a page (edits purge it sooner) and serves a
-# stale copy while it fetches a new one. Purging: see articles/cdn.py.
+# The edge (Varnish or a CDN) in front of the site: how long it keeps a page (edits purge it
+# sooner) and serves a stale copy while it fetches a new one. Purging: pagecache/purge.py.
 PAGE_SHARED_MAX_AGE = env.int("PAGE_SHARED_MAX_AGE", default=600)
 PAGE_STALE_WHILE_REVALIDATE = env.int("PAGE_STALE_WHILE_REVALIDATE", default=60)
-CDN_PURGE_BACKEND = env("CDN_PURGE_BACKEND", default="articles.cdn.NoPurge")
+CDN_PURGE_BACKEND = env("CDN_PURGE_BACKEND", default="pagecache.purge.NoPurge")
 CDN_PURGE_URL = env("CDN_PURGE_URL", default="")
 CDN_SERVICE_ID = env("CDN_SERVICE_ID", default="")
 CDN_API_TOKEN = env("CDN_API_TOKEN", default="")
@@ -148,6 +139,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "newsroom",
+    "pagecache",
     "accounts",
     "articles",
     "support",
@@ -160,7 +152,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Kept reader pages are served from here, before sessions, CSRF, auth and URL resolving.
-    "articles.caching.PageCacheMiddleware",
+    "pagecache.pages.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -176,6 +168,19 @@ ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [
+    {
+        # The site's own templates (reader pages): see newsroom/templating.py.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {
+            "environment": "newsroom.templating.environment",
+            "libraries": ["articles.templating", "support.templating"],
+            "context_processors": [
+                "django.template.context_processors.request",
+                "publication.context_processors.publication",
+            ],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -211,22 +216,29 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Django's backend, whose health check looks at the socket before it asks SELECT 1.
-    DATABASES["default"]["ENGINE"] = "newsroom.database"
-# The article page's statements are prepared once per connection (newsroom/postgres.py).
-# Off for a transaction-mode pooler that cannot keep prepared statements (PgBouncer < 1.21).
-DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+    # Parameters bound on the server, and a statement run this many times on a connection
+    # is prepared: PostgreSQL then plans it once (the reader pages' queries, measured with
+    # bench/pages.py). "off" for a transaction-mode pooler without prepared statements.
+    _threshold = env("DATABASE_PREPARE_THRESHOLD", default="5")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "server_side_binding": _threshold != "off",
+            "prepare_threshold": None if _threshold == "off" else int(_threshold),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The default is one that the web, worker and beat processes of `make run` share, so the
-# goal meter a worker refreshes is the one the web process shows.
-CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
-if CACHES["default"]["BACKEND"] in (
-    "redis_cache.RedisCache",  # what older django-environ names: a third-party backend
-    "django.core.cache.backends.redis.RedisCache",
-):
-    # Django's own, sharing one client per connection pool (newsroom/cache.py).
-    CACHES["default"]["BACKEND"] = "newsroom.cache.RedisCache"
+# goal meter a worker refreshes is the one the web process shows. "local": each process's
+# own memory, for what pages draw per version of their data (pagecache/versions.py).
+CACHES = {
+    "default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}"),
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "newsroom-local",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -362,6 +374,14 @@ CELERY_BEAT_SCHEDULE = {
     "swap-expired-hero-photos": {
         "task": "articles.tasks.swap_expired_hero_photos",
         "schedule": crontab(minute=15),  # hourly: a run lost to a restart waits an hour
+    },
+    "publish-due-stories": {
+        "task": "pagecache.tasks.publish_due",
+        "schedule": 60.0,  # for pages an edge cache serves; Python checks on every page
+    },
+    "send-queued-purges": {
+        "task": "pagecache.tasks.send_purges",
+        "schedule": crontab(minute="*/5"),
     },
     "sweep-photo-renditions": {
         "task": "articles.tasks.sweep_photo_renditions",

@@ -1,13 +1,21 @@
-"""The masthead and footer every reader page draws, cached together."""
+"""The masthead and footer every reader page draws, kept by each process per version."""
 
 from django.db.models import Exists, OuterRef
 
-from newsroom.snapshots import Snapshot
+from pagecache.tags import ALL, invalidate
+from pagecache.versions import Namespace
 from publication.models import Page, Publication
+
+masthead_data = Namespace("masthead")
+
+
+def masthead() -> dict:
+    """The publication, its navigation sections and its footer pages (three queries, once
+    per process for each version of them)."""
+    return masthead_data.get("masthead", _masthead)
 
 
 def _masthead() -> dict:
-    """The publication, its navigation sections and its footer pages: three queries."""
     return {
         "publication": Publication.load(),
         "sections": _nav_sections(),
@@ -15,22 +23,19 @@ def _masthead() -> dict:
     }
 
 
-# Read once per request, and from the cache only when an edit changed it (newsroom.snapshots);
-# parts drawn from it are kept under its "version" (newsroom.rendered).
-masthead = Snapshot("publication:masthead", _masthead, timeout=3600)
-
-
 def _nav_sections(limit: int = 8) -> list:
     """The sections chosen for the masthead, or every section when none is chosen."""
-    from articles.models import Section
-
+    sections = Publication.nav_sections.field.related_model.objects
     chosen = Publication.nav_sections.through.objects.filter(section=OuterRef("pk"))
-    sections = list(Section.objects.annotate(chosen=Exists(chosen)))
-    return ([s for s in sections if s.chosen] or sections)[:limit]
+    found = list(sections.annotate(chosen=Exists(chosen)))
+    return ([s for s in found if s.chosen] or found)[:limit]
 
 
-def masthead_invalidate() -> None:
-    masthead.invalidate()
+def masthead_changed(*, every_page: bool = True) -> None:
+    """The masthead's data changed: drawn afresh, and (unless told) every page is stale."""
+    masthead_data.bump()
+    if every_page:
+        invalidate(ALL)
 
 
 def publication_name() -> str:

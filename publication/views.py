@@ -1,8 +1,8 @@
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 
-from articles.caching import reader_page
-from articles.seo import absolute_url
+from newsroom.links import absolute_url
+from pagecache.pages import reader_page
 from publication.models import Page
 
 

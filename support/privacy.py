@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from support import stripe_gateway
 from support.models import Donation, Donor, OutboundEmail, Payment, Reminder, StripeEvent
-from support.services import support_snapshot_invalidate
+from support.services import goal_changed
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def donor_data_erase(*, email: str, cancel_recurring: bool = False) -> Erasure:
         stripe_gateway.cancel_subscription(subscription_id)
         erasure.cancelled_subscriptions.append(subscription_id)
     _erase_rows(email, erasure)
-    support_snapshot_invalidate()
+    goal_changed()
     logger.info("Erased the data of one donor: %s", erasure)
     return erasure
 

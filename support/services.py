@@ -5,18 +5,22 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, DecimalField, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from newsroom.snapshots import Snapshot
+from pagecache.tags import invalidate
+from pagecache.versions import Namespace
 from support import emails, stripe_gateway
 from support.models import Appeal, Donation, Donor, Frequency, Payment, SupportSettings
 from support.models.ledger import MONEY_BACK, NET
 
 logger = logging.getLogger(__name__)
 
-SNAPSHOT_KEY = "support:snapshot"
+GOAL_KEY = "support:goal"
+GOAL_SECONDS = 60  # how stale the goal meter may be (a gift also refreshes it)
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
@@ -91,32 +95,44 @@ def monthly_equivalent(amount: Decimal, frequency: str) -> Decimal:
     return amount
 
 
-def _support_snapshot() -> dict:
-    """The active appeals, the settings and this month's goal progress: two queries."""
-    settings_row = _settings_with_ledger_sums(timezone.now())
+appeals_data = Namespace("appeals")
+
+
+def appeals_now() -> dict:
+    """The active appeals by placement and the fundraising settings (two queries, once per
+    process for each version of them)."""
+    return appeals_data.get("appeals", _appeals)
+
+
+def _appeals() -> dict:
     return {
         "appeals": {a.placement: a for a in Appeal.objects.filter(active=True)},
-        "settings": settings_row,
-        "goal": _goal_progress(settings_row),
+        "settings": SupportSettings.load(),
     }
 
 
-# Cached together, so a page showing appeals stays within its query budget; read once per
-# request, and from the cache only when a change made it anew (newsroom.snapshots). Appeals
-# drawn from it are kept under its "version" (newsroom.rendered).
-support_snapshot = Snapshot(SNAPSHOT_KEY, _support_snapshot, timeout=300)
+def appeals_changed() -> None:
+    """An appeal or the settings changed: drawn afresh, and the pages showing them are stale."""
+    appeals_data.bump()
+    goal_changed()
+    invalidate("support")
 
 
 def goal_progress() -> dict:
-    """Return this month's recurring revenue plus net one-time gifts against the goal."""
-    return support_snapshot()["goal"]
+    """This month's recurring revenue plus net one-time gifts against the goal, as of at
+    most GOAL_SECONDS ago (gifts refresh it: goal_changed)."""
+    return cache.get_or_set(GOAL_KEY, _goal_now, GOAL_SECONDS)
 
 
-def support_snapshot_invalidate() -> None:
-    from articles.caching import forget_fragments
+def _goal_now() -> dict:
+    return _goal_progress(_settings_with_ledger_sums(timezone.now()))
 
-    support_snapshot.invalidate()
-    forget_fragments()  # the goal meter on cached pages
+
+def goal_changed() -> None:
+    """Money came in or went back: the goal meter is counted again (no page goes stale),
+    now and after the commit (a count made in between read the rows before it)."""
+    cache.delete(GOAL_KEY)
+    transaction.on_commit(lambda: cache.delete(GOAL_KEY), robust=True)
 
 
 def _total(queryset, expression):

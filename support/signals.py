@@ -1,19 +1,17 @@
 """Appeals and fundraising settings show on reader pages: a change stales those pages.
 
-(Gifts do not: the goal meter is filled in when a cached page is served, support/fragments.py.)
+(Gifts do not: the goal meter is its own small document, /support/goal.json.)
 """
 
 from django.db.models.signals import post_delete, post_save
 
-from articles.invalidation import invalidate
 from support.models import Appeal, SupportSettings
 
 
 def _appeals_changed(sender, **kwargs):
-    from support.services import support_snapshot_invalidate
+    from support.services import appeals_changed
 
-    support_snapshot_invalidate()
-    invalidate("support")
+    appeals_changed()
 
 
 for _model in (Appeal, SupportSettings):

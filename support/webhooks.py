@@ -16,7 +16,7 @@ from django.utils import timezone
 from support import ledger, stripe_gateway
 from support.enqueue import after_commit
 from support.models import StripeEvent
-from support.services import support_snapshot_invalidate
+from support.services import goal_changed
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def stripe_event_process(*, event_pk: int) -> bool:
         locked.processed_at = timezone.now()
         locked.next_attempt_at = None
         locked.save(update_fields=["processed_at", "next_attempt_at"])
-    support_snapshot_invalidate()
+    goal_changed()
     return True
 
 
@@ -208,4 +208,4 @@ def payment_sync(*, payment_id: int) -> None:
         ledger.payment_fill_ids(payment=locked, payment_intent_id=intent_id or "")
     if charge_id:
         ledger.payment_apply_charge(charge=stripe_gateway.charge_facts(charge_id))
-        support_snapshot_invalidate()
+        goal_changed()

@@ -43,13 +43,8 @@ def celery_runs_tasks_inline(request):
 def empty_caches():
     from django.core.cache import caches
 
-    from articles.caching import forget_local_pages
-    from newsroom import rendered
-
     for cache in caches.all():
         cache.clear()
-    forget_local_pages()  # copies of pages from another test's database
-    rendered.forget()  # parts drawn for another test's pages
     yield
 
 

@@ -8,16 +8,18 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
 
-from articles.caching import reader_page
 from articles.images import share_image
-from articles.invalidation import add_tags, tags_for_articles
 from articles.models import Article, Author, Section, Tag
+from articles.page_tags import tags_for_articles
 from articles.paging import UncountedPage
 from articles.sanitize import inline_photo_ids
 from articles.search import CANDIDATES as search_candidates
 from articles.search import SearchTimedOut, statement_timeout
-from articles.seo import absolute_url, article_json_ld, article_meta, json_ld_script
+from articles.seo import article_json_ld, article_meta, json_ld_script
+from newsroom.links import absolute_url
 from newsroom.reversing import reverse
+from pagecache.pages import reader_page
+from pagecache.tags import add_tags
 from publication.services import publication_name
 
 PAGE_SIZE = 12
@@ -45,7 +47,7 @@ def _last_modified(response, articles):
     return response
 
 
-@reader_page
+@reader_page(query=("page",))
 def home(request):
     add_tags(request, "lists", "list:home")
     # The editors' lead and top stories in their positions, then the rest newest first.
@@ -67,9 +69,10 @@ def article_detail(request, year, month, day, slug):
         date = datetime.date(year, month, day)
     except ValueError as error:
         raise Http404("No such date.") from error
-    article, read_more = Article.objects.page_with_read_more(day=date, slug=slug)
+    article = Article.objects.on_page(day=date, slug=slug)
     if article is None:
         raise Http404("No such article.")
+    read_more = Article.objects.read_more(article)
     add_tags(request, *tags_for_articles([article, *read_more]))
     add_tags(request, *(f"tag:{tag.pk}" for tag in article.tags.all()))
     add_tags(request, *(f"photo:{pk}" for pk in inline_photo_ids(article.body)))
@@ -115,7 +118,7 @@ def _listing(request, *, heading, articles, obj=None, description="", feed_url="
     return _last_modified(render(request, "articles/list.html", context), shown)
 
 
-@reader_page
+@reader_page(query=("page",))
 def section(request, slug):
     obj = get_object_or_404(Section, slug=slug)
     articles = Article.objects.published().filter(section=obj)
@@ -129,14 +132,14 @@ def section(request, slug):
     )
 
 
-@reader_page
+@reader_page(query=("page",))
 def tag(request, slug):
     obj = get_object_or_404(Tag, slug=slug)
     articles = Article.objects.published().filter(tags=obj)
     return _listing(request, heading=f"Tagged: {obj.name}", articles=articles, obj=obj)
 
 
-@reader_page
+@reader_page(query=("page",))
 def author(request, slug):
     obj = get_object_or_404(Author, slug=slug)
     articles = Article.objects.published().filter(bylines__author=obj)
@@ -153,7 +156,7 @@ def _in_order(articles, pks: list[int]) -> list:
     return [found[pk] for pk in pks if pk in found]
 
 
-@reader_page
+@reader_page(query=("q", "page"))
 def search(request):
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""

@@ -4,10 +4,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from articles.caching import reader_page
-from articles.invalidation import add_tags
 from articles.models import Article
-from articles.seo import absolute_url
+from newsroom.links import absolute_url
+from pagecache.pages import reader_page
+from pagecache.tags import add_tags
 from publication.services import publication_name
 
 NEWS_SITEMAP_DAYS = 2

@@ -1,8 +1,8 @@
 from django.http import Http404, HttpResponse
 
 from articles import sitemaps
-from articles.caching import reader_page
-from articles.invalidation import add_tags
+from pagecache.pages import reader_page
+from pagecache.tags import add_tags
 
 XML = "application/xml; charset=utf-8"
 
@@ -19,7 +19,7 @@ def sections(request):
     return HttpResponse(sitemaps.urlset_xml(sitemaps.section_entries()), content_type=XML)
 
 
-@reader_page
+@reader_page(query=("part",))
 def month(request, year, month):
     add_tags(request, "sitemaps")
     try:

@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from support import services
 from support.models import Appeal, SupportSettings
 
 
@@ -8,10 +7,6 @@ from support.models import Appeal, SupportSettings
 class AppealAdmin(admin.ModelAdmin):
     list_display = ["placement", "active", "show_goal", "heading", "updated_at"]
     list_editable = ["active", "show_goal"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.support_snapshot_invalidate()
 
 
 @admin.register(SupportSettings)
@@ -23,7 +18,3 @@ class SupportSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.support_snapshot_invalidate()

@@ -2,15 +2,16 @@ import logging
 
 from django.conf import settings
 from django.core import signing
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 
 from support import appeals, ratelimit, services, stripe_gateway
 from support.forms import GiveForm
 from support.models import SupportSettings
-from support.money import describe_gift
+from support.money import describe_gift, format_amount
 
 logger = logging.getLogger(__name__)
 
@@ -132,3 +133,20 @@ def manage(request, token):
 
 def rate_limited(request):
     return render(request, "support/rate_limited.html", status=429)
+
+
+def goal(request):
+    """The goal meter's figures, drawn by a script over the meter a kept page was rendered
+    with: a gift shows on every page within a minute and never touches the page cache."""
+    progress = services.goal_progress()
+    raised, target = progress["raised"], progress["goal"]
+    response = JsonResponse(
+        {
+            "raised": str(raised),
+            "goal": str(target),
+            "percent": progress["percent"],
+            "label": f"{format_amount(raised)} of {format_amount(target)} a month",
+        }
+    )
+    patch_cache_control(response, public=True, max_age=services.GOAL_SECONDS)
+    return response

@@ -156,7 +156,7 @@ def test_the_data_migration_creates_writers_and_editors_with_distinct_powers():
 
 
 def test_inline_photos_are_held_to_the_hero_photos_rules_and_left_out_once_their_rights_end():
-    from articles.templatetags.article_tags import with_inline_photos
+    from articles.templating import with_inline_photos
 
     today = timezone.localdate()
     expired = PhotoFactory(caption="Old", rights_expire_on=today - datetime.timedelta(days=1))
@@ -219,9 +219,10 @@ def test_the_article_page_loads_the_story_with_what_it_shows_and_its_related_sto
     ArticleFactory(live=True, section=sport, publish_at=now - day)  # unrelated
 
     with django_assert_num_queries(5):
-        found, related = Article.objects.page_with_read_more(
+        found = Article.objects.on_page(
             day=story.publish_at.astimezone(datetime.UTC).date(), slug=story.slug
         )
+        related = Article.objects.read_more(found)
     with django_assert_num_queries(0):  # all it shows came with it
         assert found == story and found.hero_photo == story.hero_photo
         assert found.section.name == news.name and found.body == story.body
@@ -230,14 +231,13 @@ def test_the_article_page_loads_the_story_with_what_it_shows_and_its_related_sto
         assert [c.text for c in found.corrections.all()] == ["A date was wrong."]
         assert related == same_tag[:4]  # sharing a tag first, newest first
         assert [r.section.name for r in related] == [sport.name] * 4
-    assert Article.objects.page_with_read_more(day=now.date(), slug=story.slug) == (None, [])
+    assert Article.objects.on_page(day=now.date(), slug=story.slug) is None
+    with django_assert_num_queries(2):  # its tags, then the stories
+        fewer = Article.objects.read_more(same_section)
+    assert fewer[0] == story  # its section's, when none shares a tag
 
-    one_tagged = Article.objects.page_with_read_more(
-        day=same_tag[4].publish_at.astimezone(datetime.UTC).date(), slug=same_tag[4].slug
-    )[1]
+    one_tagged = Article.objects.read_more(same_tag[4])
     assert one_tagged == [same_tag[0], same_tag[1], story, same_tag[2]]
     alone = ArticleFactory(live=True, section=news, publish_at=now - 9 * day)
-    _, related = Article.objects.page_with_read_more(
-        day=alone.publish_at.astimezone(datetime.UTC).date(), slug=alone.slug
-    )
+    related = Article.objects.read_more(alone)
     assert related == [story, same_section]  # no tag: the newest of its section

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from pagecache import schedule
+from pagecache.tags import ALL, invalidate
 from django.core.cache import cache
 from django.db import connection
 from django.test import RequestFactory
@@ -8,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.views.defaults import server_error
 
-from articles.caching import invalidate_pages, remember_next_publication
 from articles.models import Status
 from articles.services import photo_make_renditions
 from tests.articles.factories import (
@@ -193,7 +194,8 @@ def test_lists_page_newer_and_older_without_counting_the_archive(client, path):
     assert not [sql for sql in statements if "COUNT(" in sql]
     assert find(first.content, "a", rel="next")[0]["attrs"]["href"] == "?page=2"
     assert not find(first.content, "a", rel="prev")
-    assert find(second.content, "a", rel="prev")[0]["attrs"]["href"] == "?page=1"
+    # The first page has one address, without ?page=1.
+    assert find(second.content, "a", rel="prev")[0]["attrs"]["href"] == path
     assert not find(second.content, "a", rel="next")
     assert "Page 2" in find(second.content, "nav", class_="pagination")[0]["text"]
     assert client.get(path, {"page": "3"}).status_code == 404
@@ -277,34 +279,18 @@ def test_the_article_page_runs_at_most_five_queries_of_its_own_whatever_it_shows
     for n in (1, 6):
         grow(article, n)
         cache.clear()
-        remember_next_publication()  # looked up once after a flush, for every page
+        schedule.remember_next()  # looked up once after a flush, for every page
         with CaptureQueriesContext(connection) as cold:
             assert client.get(article.get_absolute_url()).status_code == 200
         counts.append(len(own_queries(cold.captured_queries)))
         # Only the page cache cleared: the appeals' own data stays cached.
-        invalidate_pages()
+        invalidate(ALL)
         with django_assert_max_num_queries(5):
             assert client.get(article.get_absolute_url()).status_code == 200
 
     # The article and its bylines, tags and corrections; then its related stories, by tag
     # and section (a separate query, so its cost does not grow with the archive).
     assert counts[0] == counts[1] <= 5
-
-
-def test_an_article_without_corrections_skips_their_query(client):
-    article = ArticleFactory(live=True)
-    with CaptureQueriesContext(connection) as uncorrected:
-        client.get(article.get_absolute_url())
-    CorrectionFactory(article=article, text="An earlier version misspelt Stepanakert.")
-    with CaptureQueriesContext(connection) as corrected:
-        page = client.get(article.get_absolute_url())
-
-    def corrections_read(queries):
-        return [q for q in queries.captured_queries if 'FROM "articles_correction" c ' in q["sql"]]
-
-    assert not any("ORDER BY c." in q["sql"] for q in corrections_read(uncorrected))
-    assert any("ORDER BY c." in q["sql"] for q in corrections_read(corrected))
-    assert "misspelt Stepanakert" in inside(page.content, "li", "corrections")[0]["text"]
 
 
 def test_the_home_page_runs_a_fixed_number_of_queries(client):
@@ -314,7 +300,7 @@ def test_the_home_page_runs_a_fixed_number_of_queries(client):
             article = ArticleFactory(live=True, hero_photo=PhotoFactory(), tags=[TagFactory()])
             article.bylines.create(author=AuthorFactory())
         cache.clear()
-        remember_next_publication()
+        schedule.remember_next()
         with CaptureQueriesContext(connection) as cold:
             assert client.get("/").status_code == 200
         counts.append(len(own_queries(cold.captured_queries)))
@@ -324,9 +310,7 @@ def test_the_home_page_runs_a_fixed_number_of_queries(client):
     assert counts[0] == counts[1]
 
 
-def test_the_masthead_is_drawn_once_for_all_pages_until_an_editor_changes_it(
-    client, drawn_templates
-):
+def test_an_edit_to_the_masthead_shows_on_every_page_at_once(client):
     from publication.models import Publication
 
     first, second = ArticleFactory(live=True), ArticleFactory(live=True)
@@ -336,8 +320,6 @@ def test_the_masthead_is_drawn_once_for_all_pages_until_an_editor_changes_it(
     publication.save()
     changed = client.get(first.get_absolute_url()).content.decode()
 
-    assert drawn_templates.count("publication/includes/header.html") == 2
-    assert drawn_templates.count("publication/includes/footer.html") == 2
     assert all("Reported from Baku and Yerevan" not in page for page in pages)
     assert find(changed, "p", class_="tagline")[0]["text"] == "Reported from Baku and Yerevan"
     assert (

@@ -29,7 +29,8 @@ PUBLISHING = {"publish_selected", "unpublish_selected", "submit_for_review"}
 # (permissions, bulk actions) per model and role; a role left out may do nothing there.
 # Writers draft; Editors also delete, publish and schedule, edit the appeals and support
 # settings, look at (never edit) donors, gifts, payments, events and emails, and may cancel
-# reminders, and edit the publication's name, masthead and pages. Accounts, groups and login
+# reminders, and edit the publication's name, masthead and pages, and see (and send again)
+# edge purges that failed. Accounts, groups and login
 # records are for superusers only.
 MATRIX = {
     "articles.Article": {
@@ -50,6 +51,8 @@ MATRIX = {
     "support.OutboundEmail": {"editor": ({"view"}, set())},
     "support.Reminder": {"editor": ({"view", "change"}, {"cancel_selected"})},
     "publication.Publication": {"editor": ({"view", "change"}, set())},
+    # Edge purges not sent yet, with their errors; an Editor may send them again.
+    "pagecache.Purge": {"editor": ({"view"}, {"send_now"})},
     "publication.Page": {"editor": (ALL, set())},
     "auth.User": {},
     "auth.Group": {},
@@ -143,6 +146,7 @@ RAN = {
     ),
     "retry": lambda response, obj: b"queued to be" in response.content,
     "cleanup_expired_attempts": lambda response, obj: b"Cleaned up" in response.content,
+    "send_now": lambda response, obj: b"purges still queued" in response.content,
 }
 
 
@@ -306,6 +310,7 @@ def _make_one(label):
     from django.apps import apps
     from django.contrib.auth.models import Group
 
+    from pagecache.models import Purge
     from support.models import OutboundEmail, StripeEvent
 
     made = {
@@ -326,6 +331,7 @@ def _make_one(label):
         "support.OutboundEmail": lambda: OutboundEmail.objects.create(
             kind="receipt", to="matrix@example.org", donation=PaymentFactory().donation
         ),
+        "pagecache.Purge": lambda: Purge.objects.create(keys=["lists"]),
         "auth.User": UserFactory,
         "auth.Group": lambda: Group.objects.get(name="Writers"),
         "axes.AccessAttempt": lambda: AccessAttempt.objects.create(

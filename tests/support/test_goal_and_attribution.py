@@ -5,7 +5,7 @@ import pytest
 import time_machine
 
 from support.models import Donation, Frequency, Payment, SupportSettings
-from support.services import attribution_report, goal_progress, support_snapshot_invalidate
+from support.services import attribution_report, goal_changed, goal_progress
 from tests.support.factories import DonationFactory, PaymentFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_the_goal_meter_is_cached_until_the_ledger_changes():
     DonationFactory(amount=Decimal("50"))
     assert goal_progress()["percent"] == 50
 
-    support_snapshot_invalidate()
+    goal_changed()
     assert goal_progress()["percent"] == 100
 
 

@@ -1,0 +1,42 @@
+"""Values reader pages draw on every render (the masthead, the appeals), each kept by every
+process under the version of its data.
+
+A namespace has a version in the shared cache. An edit bumps it, and bumps it again when
+its transaction commits (``bump``): a page rendered while the edit is open reads the old
+rows and keeps them under the version of that moment, which nobody asks for once the
+commit's is out.
+Each process then builds the value once for the new version, from committed rows, and
+keeps it in its local-memory cache (the ``local`` alias) with the fragments drawn from it.
+"""
+
+import secrets
+
+from django.core.cache import cache, caches
+from django.db import transaction
+
+PREFIX = "pagecache:version:"
+
+
+class Namespace:
+    def __init__(self, name: str):
+        self.key = PREFIX + name
+
+    def version(self) -> str:
+        version = cache.get(self.key)
+        if version is None:
+            cache.add(self.key, secrets.token_hex(8), None)
+            version = cache.get(self.key)
+        return version
+
+    def bump(self) -> None:
+        """The data changed: every process reads it afresh, now and after the commit."""
+        self._new()
+        transaction.on_commit(self._new, robust=True)
+
+    def _new(self) -> None:
+        cache.set(self.key, secrets.token_hex(8), None)
+
+    def get(self, name: str, build, *, version: str | None = None):
+        """Return the value under this name for the current version, building it if needed."""
+        key = f"{self.key}:{version or self.version()}:{name}"
+        return caches["local"].get_or_set(key, build, None)
