@@ -1,8 +1,6 @@
 import datetime
 
 import pytest
-from pagecache import schedule
-from pagecache.tags import ALL, invalidate
 from django.core.cache import cache
 from django.db import connection
 from django.test import RequestFactory
@@ -12,6 +10,8 @@ from django.views.defaults import server_error
 
 from articles.models import Status
 from articles.services import photo_make_renditions
+from pagecache import schedule
+from pagecache.tags import ALL, invalidate
 from tests.articles.factories import (
     ArticleFactory,
     AuthorFactory,

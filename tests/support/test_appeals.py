@@ -119,9 +119,9 @@ def test_an_article_page_with_its_appeals_runs_at_most_eight_queries_from_cold_c
 ):
     """The article's five, the appeals' two and the goal meter's one, and the masthead's
     three (each cached on its own: from warm caches, the article's five alone)."""
-    from pagecache import schedule
     from django.core.cache import cache
 
+    from pagecache import schedule
     from tests.articles.factories import (
         AuthorFactory,
         CorrectionFactory,
