@@ -38,6 +38,20 @@ def has_public_domain(email: str) -> bool:
     )
 
 
+# No mail provider hands out an address starting with these, and a spreadsheet opening an
+# export would take such an address for a formula (the admin's CSV quotes them as well).
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def validate_plain_start(email: str) -> None:
+    if email.strip().startswith(FORMULA_STARTS):
+        raise ValidationError(
+            "An email address cannot start with %(start)s.",
+            code="start",
+            params={"start": f"“{email.strip()[0]}”"},
+        )
+
+
 def validate_deliverable(email: str) -> None:
     if not has_public_domain(email):
         raise ValidationError(
