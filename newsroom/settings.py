@@ -90,8 +90,19 @@ def _required(name):
     return value
 
 
+# Keys that were ever published (the old compose.env, the development default): anyone
+# could sign a session, a preview link or a gift's manage link with them.
+PUBLISHED_SECRET_KEYS = {
+    "compose-demo-secret-change-me-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "dev-only-insecure-key-never-use-in-production",
+}
+
 if PRODUCTION:
     SECRET_KEY = _required("SECRET_KEY")
+    if SECRET_KEY in PUBLISHED_SECRET_KEYS:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is a published example; generate your own (see .env.example)."
+        )
     ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
     # Receipts' manage links and Stripe's return URLs are built on it; a default would
     # send donors to a developer's machine.
