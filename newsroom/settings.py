@@ -300,9 +300,10 @@ if not (8 <= CLIENT_NETWORK_IPV4_PREFIX <= 32 and 16 <= CLIENT_NETWORK_IPV6_PREF
         "CLIENT_NETWORK_IPV4_PREFIX must be 8 to 32, CLIENT_NETWORK_IPV6_PREFIX 16 to 128."
     )
 
-# Two-factor authentication (django-otp): Editors and superusers must confirm a TOTP code
-# (or a recovery code) after their password whenever DEBUG is off; everyone on staff may
-# enrol. Only the test suite and `make run` (DEBUG) go without.
+# Two-factor authentication (django-otp): superusers, anyone enrolled and anyone holding a
+# permission beyond the Writers group's must confirm a TOTP code (or a recovery code) after
+# their password whenever DEBUG is off (accounts/policy.py); everyone on staff may enrol.
+# Only the test suite and `make run` (DEBUG) go without.
 TWO_FACTOR_REQUIRED = PRODUCTION
 
 
