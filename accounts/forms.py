@@ -13,3 +13,19 @@ class TokenForm(forms.Form):
 
     def clean_token(self):
         return "".join(self.cleaned_data["token"].split()).lower()
+
+
+class ResetForm(forms.Form):
+    """The colleague whose devices to remove, one of those the user may reset."""
+
+    user = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={
+            "required": "Choose a colleague from the list.",
+            "invalid_choice": "Choose a colleague from the list.",
+        },
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = staff

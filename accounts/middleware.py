@@ -1,4 +1,4 @@
-"""Editors reach the admin only after their second factor (see accounts.policy)."""
+"""Staff who must use a second factor reach the admin only after it (accounts.policy)."""
 
 from urllib.parse import urlencode
 
@@ -11,7 +11,7 @@ OPEN_ADMIN_VIEWS = {"login", "logout"}
 
 
 class RequireTwoFactorMiddleware:
-    """Send an Editor who has signed in with a password alone to confirm a code (or enrol)."""
+    """Send a user who must, signed in with a password alone, to confirm a code (or enrol)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -24,7 +24,7 @@ class RequireTwoFactorMiddleware:
         if match is None or match.namespace != "admin" or match.url_name in OPEN_ADMIN_VIEWS:
             return None
         user = request.user
-        if not policy.two_factor_required(user) or policy.is_verified(user):
+        if policy.is_verified(user) or not policy.two_factor_required(user):
             return None
         step = "verify" if services.two_factor_enrolled(user=user) else "setup"
         return redirect(reverse(f"accounts:{step}") + "?" + urlencode({"next": request.path}))

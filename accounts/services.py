@@ -1,13 +1,26 @@
 """Enrolling, confirming and resetting staff members' second factors (django-otp)."""
 
+import logging
 from base64 import b32encode
+from functools import partial
 
 import segno
+from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django_otp import devices_for_user, user_has_device
 from django_otp import verify_token as otp_verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import policy
+
+logger = logging.getLogger(__name__)
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -74,9 +87,6 @@ def two_factor_enrolled(*, user) -> bool:
 
 def staff_with_two_factor():
     """Staff accounts, each with `enrolled` (a confirmed authenticator or recovery codes)."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Exists, OuterRef, Q
-
     confirmed = Q(user=OuterRef("pk"), confirmed=True)
     return (
         get_user_model()
@@ -89,11 +99,46 @@ def staff_with_two_factor():
     )
 
 
+def staff_resettable_by(*, actor):
+    """The staff whose second factor `actor` may reset (accounts.policy), with `enrolled`."""
+    staff = staff_with_two_factor().exclude(pk=actor.pk)
+    allowed = [user.pk for user in staff if policy.may_reset_two_factor_of(actor, user)]
+    return staff.filter(pk__in=allowed)
+
+
+RESET_MESSAGE = "Reset two-factor authentication (every device removed)."
+
+
 @transaction.atomic
-def two_factor_reset(*, user) -> int:
-    """Remove every second factor of the user; they enrol again at their next login."""
+def two_factor_reset(*, user, by) -> int:
+    """Remove every second factor of `user` at `by`'s request; they enrol again at their
+    next login. The reset is recorded in the admin's log and emailed to the account."""
     removed = 0
     for device in list(devices_for_user(user, confirmed=None)):
         device.delete()
         removed += 1
+    LogEntry.objects.log_actions(
+        user_id=by.pk, queryset=[user], action_flag=CHANGE, change_message=RESET_MESSAGE
+    )
+    logger.warning(
+        "Two-factor authentication of %s (id %s) reset by %s (id %s): %d device(s) removed.",
+        user.get_username(), user.pk, by.get_username(), by.pk, removed,
+    )  # fmt: skip
+    transaction.on_commit(partial(_tell_owner, user=user, by=by, when=timezone.now()))
     return removed
+
+
+def _tell_owner(*, user, by, when) -> None:
+    if not user.email:
+        logger.warning("%s has no email address: not told of the reset.", user.get_username())
+        return
+    context = {"user": user, "by": by, "when": when, "admin_url": settings.SITE_URL + "/admin/"}
+    try:
+        send_mail(
+            "Your two-factor authentication was reset",
+            render_to_string("accounts/email/two_factor_reset.txt", context),
+            None,
+            [user.email],
+        )
+    except OSError:  # SMTP down: the reset stands, its log entry says it happened
+        logger.exception("Could not email %s about the reset.", user.get_username())

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import policy, services
-from accounts.forms import TokenForm
+from accounts.forms import ResetForm, TokenForm
 
 staff_required = user_passes_test(lambda u: u.is_active and u.is_staff, login_url="admin:login")
 
@@ -99,26 +99,25 @@ def recovery_codes(request):
 @never_cache
 @staff_required
 def reset(request):
-    """A lost phone: an Editor or superuser removes a colleague's devices (never their own)."""
+    """A lost phone: a colleague's devices removed by a superuser, or by an Editor for an
+    account that can do less than they can (accounts.policy); never one's own."""
     if not policy.is_verified(request.user):
         return _to("accounts:verify", reverse("accounts:reset"))
     if not policy.may_reset_two_factor(request.user):
-        raise PermissionDenied("Only Editors reset two-factor authentication.")
-    colleagues = services.staff_with_two_factor().exclude(pk=request.user.pk)
-    if request.method == "POST":
-        chosen = request.POST.get("user", "")
-        colleague = colleagues.filter(pk=int(chosen)).first() if chosen.isdigit() else None
-        if colleague is None:
-            return _render(request, "accounts/reset.html", {"staff": colleagues,
-                           "title": "Reset two-factor authentication",
-                           "error": "Choose a colleague from the list."}, status=400)  # fmt: skip
-        services.two_factor_reset(user=colleague)
+        raise PermissionDenied("Only superusers and Editors reset two-factor authentication.")
+    staff = services.staff_resettable_by(actor=request.user)
+    form = ResetForm(request.POST or None, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        colleague = form.cleaned_data["user"]
+        services.two_factor_reset(user=colleague, by=request.user)
+        told = "They have been emailed." if colleague.email else (
+            "They have no email address here: tell them yourself."
+        )  # fmt: skip
         messages.success(
             request, f"{colleague.get_username()} will set up two-factor authentication again "
-            "at their next login."
+            f"at their next login. {told}"
         )  # fmt: skip
         return redirect("accounts:reset")
-    return _render(
-        request, "accounts/reset.html",
-        {"staff": colleagues, "title": "Reset two-factor authentication"},
-    )  # fmt: skip
+    context = {"staff": staff, "form": form, "title": "Reset two-factor authentication"}
+    status = 400 if request.method == "POST" else 200
+    return _render(request, "accounts/reset.html", context, status)

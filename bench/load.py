@@ -329,6 +329,7 @@ def main(readers: int, seconds: float, workers: int, processes: int) -> int:
         CACHE_URL=f"{REDIS}/9", EMAIL_URL="dummymail://",
         STRIPE_SECRET_KEY="sk_test_bench_load", STRIPE_API_BASE=f"http://{HOST}:{stripe_port}",
         STRIPE_WEBHOOK_SECRET=SECRET, CHECKOUT_RATE_LIMIT="1000000/h",
+        CHECKOUT_SITE_RATE_LIMIT="1000000/m",
     )  # fmt: skip
     fresh_database(DB, env)
     for db in (7, 9):

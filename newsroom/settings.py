@@ -24,10 +24,13 @@ Every variable read here (one-line meanings in .env.example):
   SECURE_SSL_REDIRECT   redirect http to https (default on in production)
   SECURE_HSTS_SECONDS   HSTS max-age (default one year in production)
   TRUST_X_FORWARDED_PROTO  trust X-Forwarded-Proto from a TLS-terminating proxy
-  ADMIN_LOGIN_FAILURE_LIMIT  failed admin logins before an address, or a username from that
-                        address, is locked out
+  ADMIN_LOGIN_FAILURE_LIMIT  failed admin logins before a network, or a username from that
+                        network, is locked out
   TRUSTED_PROXY_COUNT   proxies in front of the app that append to X-Forwarded-For (0)
-  TRUSTED_PROXY_NETWORKS  comma-separated networks those proxies connect from (any)
+  TRUSTED_PROXY_NETWORKS  comma-separated networks those proxies connect from (any; required
+                        in production with more than one proxy)
+  CLIENT_NETWORK_IPV4_PREFIX  prefix of the network every limit keys an IPv4 client by (24)
+  CLIENT_NETWORK_IPV6_PREFIX  prefix of the network every limit keys an IPv6 client by (64)
   CSRF_TRUSTED_ORIGINS  comma-separated origins allowed to POST
   LOG_LEVEL             root log level
   PAGE_CACHE_SECONDS    lifetime of a cached reader page (600); 0 turns the page cache off
@@ -50,15 +53,17 @@ Every variable read here (one-line meanings in .env.example):
   DONATION_CURRENCY     ISO currency of gifts (usd)
   DONATION_MIN_AMOUNT   smallest gift accepted
   DONATION_MAX_AMOUNT   largest gift accepted
-  CHECKOUT_RATE_LIMIT   checkout sessions allowed per IP, e.g. 10/h
-  THANKS_LOOKUP_RATE_LIMIT   thank-you page look-ups at Stripe per IP and per checkout
-  REMINDER_RATE_LIMIT_NETWORK  "remind me later" requests allowed per network (/24, /48)
+  CHECKOUT_RATE_LIMIT   checkout sessions allowed per client network, e.g. 10/h
+  CHECKOUT_SITE_RATE_LIMIT  checkout sessions allowed from everyone together, e.g. 60/m
+  THANKS_LOOKUP_RATE_LIMIT   thank-you page look-ups at Stripe per network and per checkout
+  REMINDER_RATE_LIMIT_NETWORK  "remind me later" requests allowed per client network
   REMINDER_RATE_LIMIT_EMAIL    requests per address from one network (others keep theirs)
   REMINDER_DISPATCH_SECONDS  how often beat looks for due reminders
 """
 
 import ipaddress
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -85,8 +90,19 @@ def _required(name):
     return value
 
 
+# Keys that were ever published (the old compose.env, the development default): anyone
+# could sign a session, a preview link or a gift's manage link with them.
+PUBLISHED_SECRET_KEYS = {
+    "compose-demo-secret-change-me-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "dev-only-insecure-key-never-use-in-production",
+}
+
 if PRODUCTION:
     SECRET_KEY = _required("SECRET_KEY")
+    if SECRET_KEY in PUBLISHED_SECRET_KEYS:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is a published example; generate your own (see .env.example)."
+        )
     ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
     # Receipts' manage links and Stripe's return URLs are built on it; a default would
     # send donors to a developer's machine.
@@ -252,10 +268,12 @@ AUTH_PASSWORD_VALIDATORS = [
 # Staff accounts guard the newsroom: a longer minimum than Django's 8.
 AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": 12}
 
-# Admin login attempts (django-axes): AXES_FAILURE_LIMIT failures from one client address
-# lock that address, and failures for one username lock that username only from the
-# address they came from, so nobody can lock an editor out from elsewhere. Both for
-# AXES_COOLOFF_TIME hours. Addresses are read through the trusted proxies (below).
+# Admin login attempts (django-axes): AXES_FAILURE_LIMIT failures from one client network
+# lock that network, and failures for one username lock that username only from the network
+# they came from, so nobody can lock an editor out from elsewhere. Both for AXES_COOLOFF_TIME
+# hours. Networks are the rate limits' (CLIENT_NETWORK_*_PREFIX, through the trusted proxies
+# below): an IPv6 client cannot step through its /64 to escape. A success clears only that
+# username's own failures from that network (accounts.lockout), never the guesses at others.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -263,13 +281,16 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "newsroom.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "newsroom.clientip.client_network_address"
+AXES_HANDLER = "accounts.lockout.LoginAttemptHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 # Client addresses behind proxies (newsroom/clientip.py): how many proxies in front of the
 # app append to X-Forwarded-For (1 for the compose stack's nginx; 0 reads REMOTE_ADDR
-# alone), and optionally the networks those proxies connect from.
+# alone), and the networks those proxies connect from, checked at every hop. With more than
+# one proxy the networks are required in production: without them a client that reaches
+# the nearer proxy directly names its own address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 TRUSTED_PROXY_NETWORKS = env.list("TRUSTED_PROXY_NETWORKS", default=[])
 for _network in TRUSTED_PROXY_NETWORKS:
@@ -277,10 +298,24 @@ for _network in TRUSTED_PROXY_NETWORKS:
         ipaddress.ip_network(_network)
     except ValueError as exc:
         raise ImproperlyConfigured(f"TRUSTED_PROXY_NETWORKS: {exc}") from None
+if PRODUCTION and TRUSTED_PROXY_COUNT > 1 and not TRUSTED_PROXY_NETWORKS:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_NETWORKS must list the proxies' networks when TRUSTED_PROXY_COUNT > 1 "
+        "(see .env.example)."
+    )
+# Every limit keys on the client's network, not its address: an IPv6 subscriber is given a
+# whole /64 (or more) to use as it likes; IPv4 keeps the reminders' /24.
+CLIENT_NETWORK_IPV4_PREFIX = env.int("CLIENT_NETWORK_IPV4_PREFIX", default=24)
+CLIENT_NETWORK_IPV6_PREFIX = env.int("CLIENT_NETWORK_IPV6_PREFIX", default=64)
+if not (8 <= CLIENT_NETWORK_IPV4_PREFIX <= 32 and 16 <= CLIENT_NETWORK_IPV6_PREFIX <= 128):
+    raise ImproperlyConfigured(
+        "CLIENT_NETWORK_IPV4_PREFIX must be 8 to 32, CLIENT_NETWORK_IPV6_PREFIX 16 to 128."
+    )
 
-# Two-factor authentication (django-otp): Editors and superusers must confirm a TOTP code
-# (or a recovery code) after their password whenever DEBUG is off; everyone on staff may
-# enrol. Only the test suite and `make run` (DEBUG) go without.
+# Two-factor authentication (django-otp): superusers, anyone enrolled and anyone holding a
+# permission beyond the Writers group's must confirm a TOTP code (or a recovery code) after
+# their password whenever DEBUG is off (accounts/policy.py); everyone on staff may enrol.
+# Only the test suite and `make run` (DEBUG) go without.
 TWO_FACTOR_REQUIRED = PRODUCTION
 
 
@@ -419,10 +454,22 @@ STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=10.0)
 DONATION_CURRENCY = env("DONATION_CURRENCY", default="usd").lower()
 DONATION_MIN_AMOUNT = env.int("DONATION_MIN_AMOUNT", default=2)
 DONATION_MAX_AMOUNT = env.int("DONATION_MAX_AMOUNT", default=10_000)
+# Rate limits (newsroom/ratelimit.py), as count/period (s, m, h, d), each per client network
+# unless it says otherwise; the README's security section lists them all.
 CHECKOUT_RATE_LIMIT = env("CHECKOUT_RATE_LIMIT", default="10/h")
+CHECKOUT_SITE_RATE_LIMIT = env("CHECKOUT_SITE_RATE_LIMIT", default="60/m")  # everyone together
 THANKS_LOOKUP_RATE_LIMIT = env("THANKS_LOOKUP_RATE_LIMIT", default="20/m")
 REMINDER_RATE_LIMIT_NETWORK = env("REMINDER_RATE_LIMIT_NETWORK", default="20/h")
 REMINDER_RATE_LIMIT_EMAIL = env("REMINDER_RATE_LIMIT_EMAIL", default="5/d")
+for _name in (
+    "CHECKOUT_RATE_LIMIT",
+    "CHECKOUT_SITE_RATE_LIMIT",
+    "THANKS_LOOKUP_RATE_LIMIT",
+    "REMINDER_RATE_LIMIT_NETWORK",
+    "REMINDER_RATE_LIMIT_EMAIL",
+):
+    if not re.fullmatch(r"[0-9]+/[smhd]", vars()[_name].strip()):
+        raise ImproperlyConfigured(f"{_name} must read like 10/h (a count, then /s, /m, /h or /d).")
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from support.addresses import validate_deliverable
+from support.addresses import validate_deliverable, validate_plain_start
 from support.models import Frequency, Placement
 from support.money import AmountError, format_amount, parse_amount
 
@@ -63,6 +63,7 @@ class GiveForm(OriginForm):
         max_length=254,
         label="Email (optional, for your receipt)",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        validators=[validate_plain_start],
     )
 
     def __init__(self, *args, presets, impacts=None, **kwargs):
@@ -151,7 +152,7 @@ class RemindForm(OriginForm):
         max_length=254,
         label="Email (optional)",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        validators=[validate_deliverable],
+        validators=[validate_plain_start, validate_deliverable],
     )
 
     def __init__(self, *args, today, **kwargs):

@@ -1,4 +1,5 @@
 import csv
+from decimal import Decimal
 
 from django.contrib import admin
 from django.http import HttpResponse
@@ -17,8 +18,21 @@ def export_csv(modeladmin, request, queryset):
     writer = csv.writer(response)
     writer.writerow(fields)
     for obj in queryset:
-        writer.writerow([_csv_value(modeladmin, obj, name) for name in fields])
+        writer.writerow([csv_cell(_csv_value(modeladmin, obj, name)) for name in fields])
     return response
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """Return the value as a spreadsheet will take it as text: numbers as they are, any
+    other text that would start a formula behind a single quote."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _csv_value(modeladmin, obj, name):

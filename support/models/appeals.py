@@ -2,7 +2,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 
 from support.models.choices import Frequency, Placement
 from support.money import AmountError, format_amount, parse_amount
@@ -11,8 +13,18 @@ from support.money import AmountError, format_amount, parse_amount
 class SupportSettings(models.Model):
     """The one row of fundraising settings editors may change in the admin."""
 
-    monthly_goal = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("10000"))
-    default_amount = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("2"))
+    monthly_goal = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("10000"),
+        validators=[MinValueValidator(Decimal("1"))],
+    )
+    default_amount = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("2"),
+        help_text="The amount chosen when the support page opens.",
+    )
     default_frequency = models.CharField(
         max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
     )
@@ -48,12 +60,27 @@ class SupportSettings(models.Model):
         help_text="Accepted payment methods, as shown to readers.",
     )
     banner_max_views = models.PositiveSmallIntegerField(
-        default=5, help_text="Show the top banner at most this many times per window."
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="Show the top banner at most this many times per window.",
     )
-    banner_window_days = models.PositiveSmallIntegerField(default=30)
+    banner_window_days = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "support settings"
+        # Editors' numbers that nothing may save out of range ("$63 of $-5 a month").
+        constraints = [
+            models.CheckConstraint(condition=Q(monthly_goal__gte=1), name="goal_at_least_one"),
+            models.CheckConstraint(
+                condition=Q(default_amount__gt=0), name="default_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(banner_max_views__gte=1, banner_window_days__gte=1),
+                name="banner_cap_at_least_one",
+            ),
+        ]
 
     def __str__(self):
         return "Support settings"
@@ -65,6 +92,7 @@ class SupportSettings(models.Model):
 
     def clean(self):
         errors = {field: preset_errors(getattr(self, field)) for field in PRESET_FIELDS.values()}
+        errors["default_amount"] = amount_errors(self.default_amount)
         errors["preset_impact"] = [error for _, error in parse_impact(self.preset_impact) if error]
         errors = {field: messages for field, messages in errors.items() if messages}
         if errors:
@@ -131,6 +159,15 @@ def parse_presets(text: str) -> list[tuple[Decimal | None, str]]:
         else:
             pairs.append((amount, ""))
     return pairs
+
+
+def amount_errors(amount: Decimal | None) -> list[str]:
+    low, high = settings.DONATION_MIN_AMOUNT, settings.DONATION_MAX_AMOUNT
+    if amount is None or low <= amount <= high:
+        return []
+    return [
+        f"{format_amount(amount)} is not between {format_amount(low)} and {format_amount(high)}."
+    ]
 
 
 def preset_errors(text: str) -> list[str]:

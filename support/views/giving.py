@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 
-from support import appeals, ratelimit, services, stripe_gateway
+from newsroom import ratelimit
+from support import appeals, services, stripe_gateway
 from support.forms import GiveForm
 from support.models import SupportSettings
 from support.money import describe_gift, format_amount
@@ -34,8 +35,11 @@ def give(request):
     if request.method != "POST":
         form = GiveForm(initial=_initial(request, support_settings), **offer)
         return _render_give(request, form, support_settings)
-    if ratelimit.hit("checkout", ratelimit.client_ip(request), settings.CHECKOUT_RATE_LIMIT):
+    if ratelimit.hit("checkout", ratelimit.client_network(request), settings.CHECKOUT_RATE_LIMIT):
         return rate_limited(request)
+    # Counted after the network's own limit, so one network's refused attempts spend none of it.
+    if ratelimit.hit("checkout-site", "", settings.CHECKOUT_SITE_RATE_LIMIT):
+        return rate_limited(request, site_wide=True)
     form = GiveForm(request.POST, **offer)
     if not form.is_valid():
         return _render_give(request, form, support_settings, status=400)
@@ -111,7 +115,7 @@ def thanks(request):
 def _may_look_up(request, session_id: str) -> bool:
     rate = settings.THANKS_LOOKUP_RATE_LIMIT
     return not (
-        ratelimit.hit("thanks-ip", ratelimit.client_ip(request), rate)
+        ratelimit.hit("thanks-network", ratelimit.client_network(request), rate)
         or ratelimit.hit("thanks-session", session_id, rate)
     )
 
@@ -131,8 +135,8 @@ def manage(request, token):
     return HttpResponseRedirect(url, status=303)
 
 
-def rate_limited(request):
-    return render(request, "support/rate_limited.html", status=429)
+def rate_limited(request, *, site_wide: bool = False):
+    return render(request, "support/rate_limited.html", {"site_wide": site_wide}, status=429)
 
 
 def goal(request):

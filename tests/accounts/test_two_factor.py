@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from accounts import services
@@ -105,6 +106,44 @@ def test_a_stolen_password_cannot_enrol_a_new_device_for_an_enrolled_editor(clie
     assert response.status_code == 302
     assert response["Location"].startswith(VERIFY)
     assert client.post(SETUP, {"token": "123456"}).status_code == 302
+
+
+def test_an_account_given_the_editors_permissions_directly_must_use_a_second_factor(client, writer):
+    writer.groups.clear()
+    writer.user_permissions.add(*Group.objects.get(name="Editors").permissions.all())
+    log_in_with_password(client, writer)
+
+    assert client.get(ADMIN)["Location"].startswith(SETUP)
+    assert client.get("/admin/support/donor/")["Location"].startswith(SETUP)
+
+
+def test_one_permission_beyond_the_writers_through_any_group_asks_for_a_second_factor(
+    client, writer
+):
+    desk = Group.objects.create(name="Night desk")
+    desk.permissions.add(Permission.objects.get(codename="view_donor"))
+    writer.groups.add(desk)
+    log_in_with_password(client, writer)
+
+    assert client.get(ADMIN)["Location"].startswith(SETUP)
+
+
+def test_a_superuser_outside_every_group_must_use_a_second_factor(client, django_user_model):
+    root = django_user_model.objects.create_superuser(
+        "root", "root@example.org", "a-long-editor-passphrase"
+    )
+    log_in_with_password(client, root)
+
+    assert client.get(ADMIN)["Location"].startswith(SETUP)
+
+
+def test_a_writer_who_enrolled_is_asked_for_the_code(client, writer, clock):
+    device, _ = enrol(writer)
+    log_in_with_password(client, writer)
+
+    assert client.get(ADMIN)["Location"].startswith(VERIFY)
+    assert client.post(VERIFY, {"token": code_for(device)}).status_code == 302
+    assert client.get(ADMIN).status_code == 200
 
 
 def test_writers_may_go_without_and_nobody_must_when_the_rule_is_off(

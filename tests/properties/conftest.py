@@ -37,6 +37,7 @@ next_urls = st.one_of(
 @pytest.fixture(autouse=True)
 def generous_rate_limits(settings):
     settings.CHECKOUT_RATE_LIMIT = "1000000/h"
+    settings.CHECKOUT_SITE_RATE_LIMIT = "1000000/m"
     settings.REMINDER_RATE_LIMIT_NETWORK = "1000000/h"
     settings.REMINDER_RATE_LIMIT_EMAIL = "1000000/h"
 

@@ -120,3 +120,59 @@ def test_the_admin_refuses_to_create_a_staff_account_with_a_weak_password(client
     assert response.status_code == 200
     assert "This password is too short" in response.content.decode()
     assert not get_user_model().objects.filter(username="writer").exists()
+
+
+def test_one_ipv6_network_cannot_step_through_its_addresses_past_the_lockout(client, editor):
+    codes = [
+        attempt(client, "guess", ip=f"2001:db8:1:2:{n:x}::{n:x}").status_code for n in range(12)
+    ]
+
+    assert codes[:4] == [200] * 4
+    assert set(codes[4:]) == {429}
+    assert attempt(client, PASSWORD, ip="2001:db8:1:2:ffff::1").status_code == 429
+    assert attempt(client, PASSWORD, ip="2001:db8:1:3::1").status_code == 302
+
+
+def test_a_good_login_to_ones_own_account_does_not_forgive_guesses_at_another(client, editor):
+    get_user_model().objects.create_user(username="writer", password=PASSWORD, is_staff=True)
+    codes = []
+    for _ in range(3):
+        codes += [attempt(client, "guess").status_code for _ in range(2)]
+        assert attempt(client, PASSWORD, username="writer").status_code in (302, 429)
+        client.logout()
+
+    assert codes[:4] == [200] * 4
+    assert codes[4:] == [429, 429]
+    assert attempt(client, PASSWORD).status_code == 429
+
+
+def test_a_good_login_still_clears_the_users_own_typos(client, editor):
+    for _ in range(4):
+        attempt(client, "typo")
+    assert attempt(client, PASSWORD).status_code == 302
+    client.logout()
+
+    assert [attempt(client, "typo").status_code for _ in range(4)] == [200] * 4
+    assert attempt(client, PASSWORD).status_code == 302
+
+
+def test_behind_a_cdn_a_client_reaching_the_proxy_directly_is_locked_out_by_its_own_address(
+    client, editor, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 2
+    settings.TRUSTED_PROXY_NETWORKS = ["10.0.0.0/8", "192.0.2.0/24"]  # the proxy, the CDN
+
+    codes = [
+        client.post(
+            LOGIN, {"username": "editor", "password": "guess"},
+            REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"{n}.{n}.{n}.{n}, 198.51.100.66",
+        ).status_code
+        for n in range(1, 8)
+    ]  # fmt: skip
+    through_the_cdn = client.post(
+        LOGIN, {"username": "editor", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7, 192.0.2.10",
+    )  # fmt: skip
+
+    assert codes == [200] * 4 + [429] * 3
+    assert through_the_cdn.status_code == 302

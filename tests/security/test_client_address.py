@@ -27,7 +27,10 @@ def test_without_trusted_proxies_the_header_is_ignored(settings):
         (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # the client's own claim is skipped
         (2, "6.6.6.6, 203.0.113.9, 10.0.0.9", "203.0.113.9"),
         (1, "203.0.113.9 , 2001:db8::1", "2001:db8::1"),
-        (2, "203.0.113.9", PROXY),  # fewer hops than proxies: not through our chain
+        # Fewer hops than proxies: the request reached the nearer proxy directly, which
+        # wrote the address it saw.
+        (2, "203.0.113.9", "203.0.113.9"),
+        (1, "::ffff:203.0.113.9", "203.0.113.9"),  # IPv4 through a dual-stack socket
         (1, "", PROXY),
         (1, "not-an-address", PROXY),
         (1, "203.0.113.9, <script>", PROXY),
@@ -65,3 +68,26 @@ def test_behind_the_proxy_each_reader_has_a_rate_limit_bucket_of_their_own(clien
     assert ask("198.51.100.7") == 200
     # A reader cannot escape the limit by writing their own X-Forwarded-For.
     assert ask("1.2.3.4, 203.0.113.9") == 429
+
+
+CDN = "192.0.2.0/24"
+
+
+@pytest.mark.parametrize(
+    "forwarded, expected",
+    [
+        ("203.0.113.9, 192.0.2.10", "203.0.113.9"),  # through the CDN
+        ("6.6.6.6, 203.0.113.9, 192.0.2.10", "203.0.113.9"),  # with its own claim
+        # Straight to the proxy, bypassing the CDN, with a header of its own making:
+        ("6.6.6.6, 198.51.100.66", "198.51.100.66"),
+        ("192.0.2.10, 198.51.100.66", "198.51.100.66"),  # claiming to be the CDN
+        ("198.51.100.66", "198.51.100.66"),
+    ],
+)
+def test_behind_a_cdn_every_trusted_hop_is_checked_against_the_proxies_networks(
+    settings, forwarded, expected
+):
+    settings.TRUSTED_PROXY_COUNT = 2
+    settings.TRUSTED_PROXY_NETWORKS = ["10.0.0.0/8", CDN]
+
+    assert address(forwarded=forwarded) == expected
