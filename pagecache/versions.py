@@ -36,7 +36,11 @@ class Namespace:
     def _new(self) -> None:
         cache.set(self.key, secrets.token_hex(8), None)
 
-    def get(self, name: str, build, *, version: str | None = None):
-        """Return the value under this name for the current version, building it if needed."""
-        key = f"{self.key}:{version or self.version()}:{name}"
-        return caches["local"].get_or_set(key, build, None)
+    def get(self, name: str, build, *, request=None):
+        """Return the value under this name for the current version, building it if needed;
+        read once for the length of a `request` that is given."""
+        read = request.__dict__.setdefault("versioned", {}) if request is not None else {}
+        key = f"{self.key}:{name}"
+        if key not in read:
+            read[key] = caches["local"].get_or_set(f"{key}:{self.version()}", build, None)
+        return read[key]

@@ -5,4 +5,4 @@ from publication.services import masthead
 
 def publication(request):
     """The masthead, read only by the templates that draw it (the admin's do not)."""
-    return {"masthead": SimpleLazyObject(masthead)}
+    return {"masthead": SimpleLazyObject(lambda: masthead(request))}

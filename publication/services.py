@@ -9,10 +9,10 @@ from publication.models import Page, Publication
 masthead_data = Namespace("masthead")
 
 
-def masthead() -> dict:
+def masthead(request=None) -> dict:
     """The publication, its navigation sections and its footer pages (three queries, once
-    per process for each version of them)."""
-    return masthead_data.get("masthead", _masthead)
+    per process for each version of them); read once for a request that is given."""
+    return masthead_data.get("masthead", _masthead, request=request)
 
 
 def _masthead() -> dict:
@@ -38,5 +38,5 @@ def masthead_changed(*, every_page: bool = True) -> None:
         invalidate(ALL)
 
 
-def publication_name() -> str:
-    return masthead()["publication"].name
+def publication_name(request=None) -> str:
+    return masthead(request)["publication"].name

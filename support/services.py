@@ -98,10 +98,10 @@ def monthly_equivalent(amount: Decimal, frequency: str) -> Decimal:
 appeals_data = Namespace("appeals")
 
 
-def appeals_now() -> dict:
+def appeals_now(request=None) -> dict:
     """The active appeals by placement and the fundraising settings (two queries, once per
-    process for each version of them)."""
-    return appeals_data.get("appeals", _appeals)
+    process for each version of them); read once for a request that is given."""
+    return appeals_data.get("appeals", _appeals, request=request)
 
 
 def _appeals() -> dict:

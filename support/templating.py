@@ -17,7 +17,7 @@ def appeal(request, placement: str, article=None) -> dict | None:
     if request is None or appeal_state(request) != SHOWN:
         return None
     add_tags(request, "support")  # an appeal edited, switched on or off
-    data = appeals_now()
+    data = appeals_now(request)
     shown = data["appeals"].get(placement)
     if shown is None:
         return None

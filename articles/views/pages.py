@@ -16,6 +16,7 @@ from articles.sanitize import inline_photo_ids
 from articles.search import CANDIDATES as search_candidates
 from articles.search import SearchTimedOut, statement_timeout
 from articles.seo import article_json_ld, article_meta, json_ld_script
+from articles.story import published_story, read_more
 from newsroom.links import absolute_url
 from newsroom.reversing import reverse
 from pagecache.pages import reader_page
@@ -69,26 +70,30 @@ def article_detail(request, year, month, day, slug):
         date = datetime.date(year, month, day)
     except ValueError as error:
         raise Http404("No such date.") from error
-    article = Article.objects.on_page(day=date, slug=slug)
-    if article is None:
+    story = published_story(day=date, slug=slug)
+    if story is None:
         raise Http404("No such article.")
-    read_more = Article.objects.read_more(article)
-    add_tags(request, *tags_for_articles([article, *read_more]))
-    add_tags(request, *(f"tag:{tag.pk}" for tag in article.tags.all()))
+    article = story.article
+    related = read_more(article)
+    add_tags(request, *tags_for_articles([article, *related]))
+    add_tags(request, *(f"tag:{tag.pk}" for tag in story.tags))
+    add_tags(request, *(f"author:{byline.author_id}" for byline in story.bylines))
     add_tags(request, *(f"photo:{pk}" for pk in inline_photo_ids(article.body)))
     image = share_image(article.hero_photo)
     canonical = absolute_url(article.get_absolute_url())
+    site_name = publication_name(request)
     context = {
+        "story": story,
         "article": article,
-        "read_more": read_more,
+        "read_more": related,
         "meta": article_meta(
-            article,
+            story,
             canonical=canonical,
             image=image,
-            site_name=publication_name(),
+            site_name=site_name,
             feed_url=reverse("articles:feed-rss"),
         ),
-        "json_ld": json_ld_script(article_json_ld(article, image)),
+        "json_ld": json_ld_script(article_json_ld(story, image, site_name=site_name)),
     }
     response = render(request, "articles/article.html", context)
     changed = [article.modified_at, article.publish_at]

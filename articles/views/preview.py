@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 from articles.models import Article
+from articles.story import any_story
 
 SALT = "articles.preview"
 
@@ -18,17 +19,16 @@ def preview(request, token):
         pk = signing.TimestampSigner(salt=SALT).unsign(
             token, max_age=settings.ARTICLE_PREVIEW_MAX_AGE
         )
-        article = _article(int(pk))
+        story = any_story(pk=int(pk))
     except signing.SignatureExpired:
         return _invalid(request, "This preview link has expired. Ask an editor for a new one.")
-    except (signing.BadSignature, ValueError, Article.DoesNotExist):
+    except (signing.BadSignature, ValueError):
         return _invalid(request, "This preview link is not valid.")
-    response = render(request, "articles/article.html", {"article": article, "preview": True})
+    if story is None:
+        return _invalid(request, "This preview link is not valid.")
+    context = {"story": story, "article": story.article, "preview": True}
+    response = render(request, "articles/article.html", context)
     return _private(response)
-
-
-def _article(pk: int) -> Article:
-    return Article.objects.for_page().get(pk=pk)
 
 
 def _invalid(request, reason):
