@@ -4,23 +4,22 @@ from django.db import models
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
+from articles.statuses import LIVE_STATUSES
+
 # Related stories come from this many days either side of the article.
 READ_MORE_DAYS = 30
 # Teasers do not show the text, the bulk of an article's row.
 NOT_IN_TEASERS = ("body", "body_text")
 
 
-def _bylines():
-    from articles.models import Byline
-
-    return Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+def _bylines(article_model):
+    byline_model = article_model.bylines.field.model
+    return Prefetch("bylines", queryset=byline_model.objects.select_related("author"))
 
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at: datetime.datetime | None = None):
         """Return the articles a reader may see: live status and publication time passed."""
-        from articles.models.articles import LIVE_STATUSES
-
         return self.filter(status__in=LIVE_STATUSES, publish_at__lte=at or timezone.now())
 
     def front_page(self):
@@ -37,7 +36,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_feed(self):
         """Load what a feed's items show: the text's first lines, the authors and the tags."""
-        return self.select_related("section", "hero_photo").prefetch_related(_bylines(), "tags")
+        return self.select_related("section", "hero_photo").prefetch_related(
+            _bylines(self.model), "tags"
+        )
 
     def search(self, text: str):
         """Return articles matching the text, best first (full-text on PostgreSQL)."""

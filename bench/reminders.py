@@ -98,7 +98,7 @@ def worker_args(concurrency: int | None) -> list[str]:
 def timed_dispatch(env: dict, concurrency: int | None) -> tuple[float, float, dict]:
     from django.db.models import Count
 
-    from newsroom.celery import health_ping
+    from newsroom.tasks import health_ping
     from support.models import Reminder
     from support.tasks import dispatch_due_reminders
 

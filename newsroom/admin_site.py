@@ -1,7 +1,9 @@
 """The admin site: the stock one, opening on the newsroom's start page."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.utils.module_loading import import_string
 
 HIDDEN = {"axes"}
 
@@ -13,8 +15,7 @@ class NewsroomAdminSite(admin.AdminSite):
     index_template = "admin/start.html"
 
     def index(self, request, extra_context=None):
-        from articles.start_page import start_page
-
+        start_page = import_string(settings.ADMIN_START_PAGE)
         context = {**start_page(request.user), **(extra_context or {})}
         response = super().index(request, extra_context=context)
         # Login-security records are reached from the sidebar, not the newsroom's start page.

@@ -28,11 +28,3 @@ def release_database_connections(task=None, **kwargs):
 
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-
-@app.task(name="newsroom.health_ping")
-def health_ping():
-    """Prove a worker can reach the database; return what it saw."""
-    from newsroom.health import database_status
-
-    return {"worker": "ok", "database": database_status()}

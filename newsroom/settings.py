@@ -181,6 +181,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "newsroom.urls"
+# What the admin's start page lists for the person who opens it (newsroom/admin_site.py).
+ADMIN_START_PAGE = "articles.start_page.start_page"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [
@@ -321,9 +323,9 @@ TWO_FACTOR_REQUIRED = PRODUCTION
 
 def OTP_TOTP_ISSUER(device):  # noqa: N802 (a setting django-otp calls)
     """The name authenticator apps show beside the code: the publication's, as editors set it."""
-    from publication.services import publication_name
+    from django.utils.module_loading import import_string
 
-    return publication_name()
+    return import_string("publication.services.publication_name")()
 
 
 LANGUAGE_CODE = "en-us"

@@ -7,21 +7,8 @@ from django.utils import timezone
 
 from articles.querysets import ArticleQuerySet
 from articles.sanitize import clean_body, html_to_text, inline_photo_ids
+from articles.statuses import LIVE_STATUSES, PUBLISHING_STATUSES, Status  # noqa: F401 (names of the models)
 from newsroom.reversing import reverse
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    SCHEDULED = "scheduled", "Scheduled"
-    PUBLISHED = "published", "Published"
-    UNPUBLISHED = "unpublished", "Unpublished"
-
-
-# A scheduled article is live once its time has come: no job has to flip its status.
-LIVE_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
-# Statuses only someone with the publish permission may set.
-PUBLISHING_STATUSES = (Status.SCHEDULED, Status.PUBLISHED, Status.UNPUBLISHED)
 
 
 @reversion.register(follow=("bylines", "corrections"))
@@ -171,7 +158,7 @@ class Article(models.Model):
 
         The hero photo and every inline photo of the body are held to the same rules.
         """
-        from articles.models.photos import Photo
+        Photo = type(self).hero_photo.field.related_model  # noqa: N806 (a model)
 
         problems = []
         if self.hero_photo is not None:

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Exists, Func, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from articles.statuses import PUBLISHING_STATUSES
+
 FOCAL_HELP = (
     "Where the subject is, from 0 (left or top edge) to 1 (right or bottom edge); "
     "every crop keeps this point in view. Click the photo to set it."
@@ -25,9 +27,7 @@ class PhotoQuerySet(models.QuerySet):
 
     def with_usage_count(self):
         """Count the articles showing each photo, as the hero or inline in the body."""
-        from articles.models.articles import Article
-
-        heroes = Article.objects.filter(hero_photo=OuterRef("pk"))
+        heroes = _articles(self.model).filter(hero_photo=OuterRef("pk"))
         inline_only = InlinePhoto.objects.filter(photo=OuterRef("pk")).exclude(
             article__hero_photo=OuterRef("pk")
         )
@@ -35,16 +35,19 @@ class PhotoQuerySet(models.QuerySet):
 
     def unused(self):
         """Return the photos no article shows, neither as its hero nor inline in its body."""
-        return self.exclude(_used())
+        return self.exclude(_used(self.model))
 
     def used(self):
-        return self.filter(_used())
+        return self.filter(_used(self.model))
 
 
-def _used() -> Q:
-    from articles.models.articles import Article
+def _articles(photo_model):
+    """The articles' rows (the model that points at photos as their hero)."""
+    return photo_model.hero_articles.field.model.objects
 
-    return Q(Exists(Article.objects.filter(hero_photo=OuterRef("pk")))) | Q(
+
+def _used(photo_model) -> Q:
+    return Q(Exists(_articles(photo_model).filter(hero_photo=OuterRef("pk")))) | Q(
         Exists(InlinePhoto.objects.filter(photo=OuterRef("pk")))
     )
 
@@ -143,10 +146,10 @@ class Photo(models.Model):
 
     def articles_past_draft(self):
         """Return the articles showing this photo that are, were or will be live."""
-        from articles.models.articles import PUBLISHING_STATUSES, Article
-
         inline = Q(pk__in=InlinePhoto.objects.filter(photo_id=self.pk).values("article_id"))
-        return Article.objects.filter(Q(hero_photo=self) | inline, status__in=PUBLISHING_STATUSES)
+        return _articles(type(self)).filter(
+            Q(hero_photo=self) | inline, status__in=PUBLISHING_STATUSES
+        )
 
     def rights_expired(self, on: datetime.date | None = None) -> bool:
         today = on or timezone.localdate()

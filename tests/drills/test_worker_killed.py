@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from newsroom.celery import health_ping
+from newsroom.tasks import health_ping
 from support import reminders
 from support.models import Reminder
 from tests.drills.conftest import sent_to, wait_until, worker

@@ -1,6 +1,6 @@
 import pytest
 
-from newsroom.celery import health_ping
+from newsroom.tasks import health_ping
 from tests.processes import wait_for_result
 
 
