@@ -1,17 +1,44 @@
+import io
+import os
+import shutil
 import socket
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
+from string import Template
 
 import pytest
 import requests
+from PIL import Image
 
 from tests.conftest import ARTIFACTS
-from tests.processes import celery_command, child_env, running
+from tests.processes import PROJECT_DIR, celery_command, child_env, running
 from tests.support.conftest import deliver, give  # noqa: F401
 
 DOWN_BROKER = "redis://127.0.0.1:1/0"
+NGINX = shutil.which("nginx") or next(
+    (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None
+)
+WRAPPER = """
+worker_processes 1;
+pid $tmp/nginx.pid;
+error_log $tmp/error.log;
+events { worker_connections 1024; }
+http {
+    access_log $tmp/access.log;
+    types { image/jpeg jpg; text/css css; }
+    client_body_temp_path $tmp/body;
+    proxy_temp_path $tmp/proxy;
+    fastcgi_temp_path $tmp/fastcgi;
+    uwsgi_temp_path $tmp/uwsgi;
+    scgi_temp_path $tmp/scgi;
+    include $tmp/newsroom.conf;
+}
+"""
 
 
 def free_port() -> int:
@@ -43,7 +70,9 @@ def web_server(name: str, **env: str):
 
         def answering():
             try:
-                return requests.get(f"{url}/robots.txt", timeout=5).status_code == 200
+                # A redirect is an answer too (to https, when SECURE_SSL_REDIRECT is on).
+                robots = requests.get(f"{url}/robots.txt", timeout=5, allow_redirects=False)
+                return robots.status_code in (200, 301)
             except requests.RequestException:
                 return False
 
@@ -91,3 +120,39 @@ def sent_to(mail_file) -> list[str]:
         if (mail_file.exists())
         else []
     )
+
+
+@pytest.fixture
+def proxy_files():
+    """A static and a media folder nginx can read, with one file each."""
+    root = Path(tempfile.mkdtemp(prefix="newsroom-proxy-"))
+    root.chmod(0o755)
+    (root / "static" / "css").mkdir(parents=True)
+    (root / "media" / "photos").mkdir(parents=True)
+    (root / "static" / "css" / "site.css").write_text("body { margin: 0 }\n")
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "#336699").save(image, "JPEG")
+    (root / "media" / "photos" / "hero.jpg").write_bytes(image.getvalue())
+    for path in root.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def start_nginx(app_url: str, files: Path):
+    port = free_port()
+    values = {
+        "NEWSROOM_APP": app_url.removeprefix("http://"),
+        "NEWSROOM_LISTEN": f"127.0.0.1:{port}",
+        "NEWSROOM_STATIC": str(files / "static"),
+        "NEWSROOM_MEDIA": str(files / "media"),
+    }
+    template = (PROJECT_DIR / "deploy" / "nginx" / "newsroom.conf.template").read_text()
+    (files / "newsroom.conf").write_text(Template(template).safe_substitute(values))
+    (files / "nginx.conf").write_text(Template(WRAPPER).substitute(tmp=files))
+    log = open(ARTIFACTS / "drill-nginx.log", "wb")
+    proc = subprocess.Popen(
+        [NGINX, "-p", str(files), "-c", str(files / "nginx.conf"), "-g", "daemon off;"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    return proc, log, f"http://127.0.0.1:{port}"

@@ -6,49 +6,21 @@ the app nothing; without it, as many slow clients as workers stall the site.
 Loopback only; every loop is bounded.
 """
 
-import io
-import os
-import shutil
 import socket
 import statistics
-import subprocess
-import tempfile
 import threading
 import time
-from pathlib import Path
-from string import Template
 
 import pytest
 import requests
-from PIL import Image
 
 from tests.conftest import ARTIFACTS
-from tests.drills.conftest import free_port, wait_until, web_server
-from tests.processes import PROJECT_DIR
+from tests.drills.conftest import NGINX, start_nginx, wait_until, web_server
 
 pytestmark = pytest.mark.django_db  # gunicorn only asks the database "SELECT 1"
 
-NGINX = shutil.which("nginx") or next(
-    (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None
-)
 SLOW_CLIENTS = 50
 TRICKLE_SECONDS = 0.5  # one byte of header every half second
-WRAPPER = """
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/error.log;
-events { worker_connections 1024; }
-http {
-    access_log $tmp/access.log;
-    types { image/jpeg jpg; text/css css; }
-    client_body_temp_path $tmp/body;
-    proxy_temp_path $tmp/proxy;
-    fastcgi_temp_path $tmp/fastcgi;
-    uwsgi_temp_path $tmp/uwsgi;
-    scgi_temp_path $tmp/scgi;
-    include $tmp/newsroom.conf;
-}
-"""
 
 
 class Tricklers:
@@ -91,42 +63,6 @@ def timed_get(url: str, timeout: float = 10) -> float:
 
 def healthz_seconds(base: str, times: int = 3) -> float:
     return statistics.median(timed_get(f"{base}/healthz") for _ in range(times))
-
-
-@pytest.fixture
-def proxy_files():
-    """A static and a media folder nginx can read, with one file each."""
-    root = Path(tempfile.mkdtemp(prefix="newsroom-proxy-"))
-    root.chmod(0o755)
-    (root / "static" / "css").mkdir(parents=True)
-    (root / "media" / "photos").mkdir(parents=True)
-    (root / "static" / "css" / "site.css").write_text("body { margin: 0 }\n")
-    image = io.BytesIO()
-    Image.new("RGB", (8, 8), "#336699").save(image, "JPEG")
-    (root / "media" / "photos" / "hero.jpg").write_bytes(image.getvalue())
-    for path in root.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    yield root
-    shutil.rmtree(root, ignore_errors=True)
-
-
-def start_nginx(app_url: str, files: Path):
-    port = free_port()
-    values = {
-        "NEWSROOM_APP": app_url.removeprefix("http://"),
-        "NEWSROOM_LISTEN": f"127.0.0.1:{port}",
-        "NEWSROOM_STATIC": str(files / "static"),
-        "NEWSROOM_MEDIA": str(files / "media"),
-    }
-    template = (PROJECT_DIR / "deploy" / "nginx" / "newsroom.conf.template").read_text()
-    (files / "newsroom.conf").write_text(Template(template).safe_substitute(values))
-    (files / "nginx.conf").write_text(Template(WRAPPER).substitute(tmp=files))
-    log = open(ARTIFACTS / "drill-nginx.log", "wb")
-    proc = subprocess.Popen(
-        [NGINX, "-p", str(files), "-c", str(files / "nginx.conf"), "-g", "daemon off;"],
-        stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    return proc, log, f"http://127.0.0.1:{port}"
 
 
 @pytest.mark.skipif(NGINX is None, reason="no nginx on this machine (.ci/run installs it)")

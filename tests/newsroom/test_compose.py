@@ -52,10 +52,10 @@ def test_worker_and_beat_commands_name_the_celery_app():
     assert module_exists("newsroom.celery")
 
 
-def test_only_the_proxy_and_mailpit_publish_a_port():
+def test_only_the_edge_and_mailpit_publish_a_port():
     published = {name for name, service in SERVICES.items() if service.get("ports")}
 
-    assert published == {"proxy", "mailpit"}
+    assert published == {"edge", "mailpit"}
     assert "gunicorn" in SERVICES["web"]["command"]
 
 
@@ -75,12 +75,27 @@ def test_the_proxy_serves_static_and_media_from_the_volumes_the_app_fills():
     assert "/app/var/static/." in SERVICES["static"]["command"]
 
 
-def test_the_app_trusts_exactly_the_one_proxy_in_front_of_it():
+def test_the_app_trusts_exactly_the_two_proxies_in_front_of_it_on_their_network():
     env = dict(
         line.split("=", 1)
         for line in (PROJECT_DIR / "compose.env").read_text().splitlines()
         if line and not line.startswith("#")
     )
 
-    assert env["TRUSTED_PROXY_COUNT"] == "1"
+    network = COMPOSE["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    vcl = (PROJECT_DIR / "deploy" / "varnish" / "default.vcl").read_text()
+    assert env["TRUSTED_PROXY_COUNT"] == "2"
+    assert env["TRUSTED_PROXY_NETWORKS"] == network
+    assert '"{}"/{};'.format(*network.split("/")) in vcl  # the app may purge the edge
+    assert env["CDN_PURGE_URL"] == "http://edge/"
     assert env["SITE_URL"] and env["DEFAULT_FROM_EMAIL"]
+
+
+def test_the_edge_runs_the_project_s_vcl_in_front_of_the_proxy():
+    edge = SERVICES["edge"]
+    vcl_mount = next(v for v in edge["volumes"] if v.endswith(".vcl:ro"))
+    vcl = (PROJECT_DIR / vcl_mount.split(":")[0]).read_text()
+
+    assert edge["image"].startswith("varnish:")
+    assert '.host = "proxy";' in vcl and '.port = "80";' in vcl
+    assert "import xkey;" in vcl
