@@ -43,6 +43,12 @@ def celery_worker_process(transactional_db, django_db_serialized_rollback, celer
 
 
 @pytest.fixture(autouse=True)
+def cheap_password_hashing(settings):
+    """Many tests make users with passwords; a hash costs a fraction of a second of CPU each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def celery_runs_tasks_inline(request):
     """Run tasks in-process unless the test starts a real worker."""
     from newsroom.celery import app
