@@ -68,7 +68,9 @@ def test_the_script_runs_at_its_smallest_size_and_its_own_checks_pass(script):
     assert result.stdout.strip(), "the script printed nothing"
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback, as every live-server test here: a plain flush would make the content
+# types anew, under other ids than the ones the next such test restores.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     not (shutil.which("npx") and shutil.which("chromium")),
     reason="Lighthouse needs Node.js (npx) and Debian's chromium",
