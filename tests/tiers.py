@@ -2,9 +2,8 @@
 
 `make test` runs the tests that stay in this process: no browser, no child process. `make
 test-all` adds every test marked `full` here, decided from what a test uses (the local
-Stripe server, a Celery worker, a live server, Chromium), where it lives (tests/browser,
-tests/drills, tests/bench) or a mark of the kind (a test running a command is marked
-`command` by hand).
+Stripe server, a Celery worker, a live server, Chromium) or where it lives (tests/browser,
+tests/drills, tests/bench); only a test running a command is marked by hand (`command`).
 
 pytest-xdist runs workers side by side, and two runs may share a machine: each test process
 has its own database (newsroom/settings.py names the SQLite file by process; pytest-django
