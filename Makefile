@@ -14,7 +14,7 @@ STRIPE_ENV :=
 PROCESSES := web worker beat
 endif
 
-.PHONY: run test test-browser screenshots lint format migrations-check install install-dev clean
+.PHONY: run test test-all test-browser screenshots lint format migrations-check install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,11 +37,20 @@ run: install
 	$(RUN_ENV) $(BIN)/python manage.py ensure_demo_editor
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(RUN_ENV) $(STRIPE_ENV) $(BIN)/honcho start -f Procfile $(PROCESSES)
 
+# The tiers (README, "Tests"). `make test`: the tests that stay in-process, on whatever
+# DATABASE_URL and CACHE_URL say (nothing: SQLite and files), with the small hypothesis
+# profile. `make test-all` (CI): everything, with the full profile; the tests marked
+# `alone` (they restart PostgreSQL) after the others, by themselves.
+TEST_WORKERS ?= auto
 test: install-dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not full"
+
+test-all: install-dev
+	HYPOTHESIS_PROFILE=full $(BIN)/pytest -n $(TEST_WORKERS) -m "not alone"
+	HYPOTHESIS_PROFILE=full $(BIN)/pytest -m alone
 
 test-browser: install-dev
-	$(BIN)/pytest -m browser
+	$(BIN)/pytest -n $(TEST_WORKERS) -m browser
 
 # Home, article and support pages at 375 and 1280 px, and the admin pages editors use
 # (start page, article form, photo library grid) at 1280 px, into test-artifacts/screenshots/.

@@ -8,15 +8,24 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+import redis
 
 PROJECT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
+# The Redis databases of the broker, the results and the cache (emptied by every run), e.g.
+# BENCH_REDIS_DBS=13,14,15; the test suite's smoke runs give the suite's own.
+REDIS_DBS = os.environ.get("BENCH_REDIS_DBS", "")
+
+
+def redis_dbs(default: tuple[int, int, int] = (13, 14, 15)) -> tuple[int, ...]:
+    return tuple(int(n) for n in REDIS_DBS.split(",")) if REDIS_DBS else default
 
 
 def bench_env(db_name: str, **extra: str) -> dict[str, str]:
     """Environment for a production-like child: PostgreSQL, Redis, DEBUG off."""
     admin = psycopg.conninfo.conninfo_to_dict(PG_ADMIN)
+    broker, results, cache = redis_dbs()
     return {
         **os.environ,
         "DEBUG": "0",
@@ -28,9 +37,9 @@ def bench_env(db_name: str, **extra: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": f"postgres://{admin.get('user', 'postgres')}@{admin.get('host')}:"
         f"{admin.get('port', 5432)}/{db_name}",
-        "CELERY_BROKER_URL": f"{REDIS}/13",
-        "CELERY_RESULT_BACKEND": f"{REDIS}/14",
-        "CACHE_URL": f"{REDIS}/15",
+        "CELERY_BROKER_URL": f"{REDIS}/{broker}",
+        "CELERY_RESULT_BACKEND": f"{REDIS}/{results}",
+        "CACHE_URL": f"{REDIS}/{cache}",
         "LOG_LEVEL": "WARNING",
         **extra,
     }
@@ -48,10 +57,9 @@ def fresh_database(db_name: str, env: dict[str, str], *, flush_redis: bool = Tru
         check=True,
     )
     if flush_redis:  # the broker, results and the page cache: no page of an earlier run
-        for db in (13, 14, 15):
-            subprocess.run(
-                ["redis-cli", "-u", f"{REDIS}/{db}", "flushdb"], check=True, capture_output=True
-            )
+        for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "CACHE_URL"):
+            if env[name].startswith("redis://"):
+                redis.Redis.from_url(env[name]).flushdb()
 
 
 def drop_database(db_name: str) -> None:

@@ -1,23 +1,26 @@
 """Fifty readers for a minute while donations and webhooks arrive; then check the ledger.
 
-    .venv/bin/python bench/load.py [--readers 50] [--seconds 60] [--workers 3]
+    .venv/bin/python bench/load.py [--readers 50] [--seconds 60] [--workers 3] [--tiny]
 
 Runs what production runs, on this machine: gunicorn (sync workers, as in the compose file),
 a Celery worker, PostgreSQL (a scratch database, dropped afterwards) and Redis, with the local
 Stripe test-mode server delivering signed webhooks to the site as `stripe listen` would.
 For the whole time:
   readers   browse the home page, 30 articles, sections, tags, authors, search and feeds
-  donors    open the support page, submit the form (monthly, annual or one-time), pay on the
-            test server (one card in ten is declined) and sometimes renew an earlier gift
+  donors    open the support page, submit the form (monthly, annual or one-time; a preset
+            amount, or a typed one, which wins over a preset left ticked, as the form says),
+            pay on the test server (one card in ten is declined), sometimes renew a gift
   replays   re-post one delivered event in ten, as Stripe's retries would (duplicates)
 Then it waits for every webhook to be delivered and applied, and prints requests per second,
 p50/p99 and the error count for each kind of client, and whether the ledger (donations,
 payments, receipts, events) matches what was sent. Exits non-zero on any error or mismatch.
+--tiny: 2 readers for 5 s (the test suite's smoke run).
 """
 
 import argparse
 import http.client
 import json
+import os
 import random
 import re
 import statistics
@@ -42,10 +45,11 @@ from bench._services import (  # noqa: E402
     child,
     drop_database,
     fresh_database,
+    redis_dbs,
     wait_for,
 )
 
-DB = "newsroom_bench_load"
+DB = f"newsroom_bench_load_{os.getpid()}"  # runs side by side do not share it
 HOST = "127.0.0.1"
 SECRET = "whsec_bench_load_only"
 DECLINED = "4000000000000002"
@@ -149,9 +153,13 @@ class Donors(threading.Thread):
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1].decode()
         cookie = headers["Set-Cookie"].split(";", 1)[0]
         frequency = self.rng.choice(["monthly", "monthly", "annual", "once"])
-        offered = re.findall(rb'name="amount" value="([^"]+)"', page)
-        amount = self.rng.choice([value.decode() for value in offered])
+        offered = [value.decode() for value, shown_for in re.findall(
+            rb'name="amount" value="([^"]+)" id="id_amount_([a-z]+)_', page
+        ) if shown_for.decode() == frequency]  # fmt: skip
+        amount = self.rng.choice(offered) if offered else "other"
         custom = f"{self.rng.randint(3, 300)}.{self.rng.choice(['00', '50', '99'])}"
+        if offered and self.rng.random() < 0.5:
+            custom = ""  # the preset alone; otherwise the typed amount wins
         form = {"frequency": frequency, "amount": amount, "custom_amount": custom,
                 "email": f"donor{n}@example.org", "placement": "end_of_article",
                 "csrfmiddlewaretoken": token}  # fmt: skip
@@ -169,7 +177,7 @@ class Donors(threading.Thread):
                             {"card": DECLINED if declined else "4242424242424242"})  # fmt: skip
         self.gifts[session] = {
             "frequency": frequency,
-            "amount": Decimal(custom if amount == "other" else amount),
+            "amount": Decimal(custom or amount),
             "paid": not declined,
             "subscription": paid.get("subscription"),
             "renewals": 0,
@@ -323,17 +331,16 @@ def start_services(stack, env, port, stripe_port, workers, logs):
 def main(readers: int, seconds: float, workers: int, processes: int) -> int:
     port, stripe_port = free_port(), free_port()
     logs = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    broker, results, cache = redis_dbs((7, 8, 9))
     env = bench_env(
         DB, MEDIA_ROOT=str(logs / "media"), SITE_URL=f"http://{HOST}:{port}",
-        CELERY_BROKER_URL=f"{REDIS}/7", CELERY_RESULT_BACKEND=f"{REDIS}/8",
-        CACHE_URL=f"{REDIS}/9", EMAIL_URL="dummymail://",
+        CELERY_BROKER_URL=f"{REDIS}/{broker}", CELERY_RESULT_BACKEND=f"{REDIS}/{results}",
+        CACHE_URL=f"{REDIS}/{cache}", EMAIL_URL="dummymail://",
         STRIPE_SECRET_KEY="sk_test_bench_load", STRIPE_API_BASE=f"http://{HOST}:{stripe_port}",
         STRIPE_WEBHOOK_SECRET=SECRET, CHECKOUT_RATE_LIMIT="1000000/h",
         CHECKOUT_SITE_RATE_LIMIT="1000000/m",
     )  # fmt: skip
     fresh_database(DB, env)
-    for db in (7, 9):
-        subprocess.run(["redis-cli", "-u", f"{REDIS}/{db}", "flushdb"], capture_output=True)
     manage = [sys.executable, "manage.py"]
     for command in (["collectstatic", "--noinput"], ["seed_demo"]):
         subprocess.run([*manage, *command], cwd=PROJECT, env=env, check=True, capture_output=True)
@@ -441,5 +448,8 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     parser.add_argument("--processes", type=int, default=5, help="client processes for readers")
+    parser.add_argument("--tiny", action="store_true", help="2 readers for 5 s: a smoke run")
     args = parser.parse_args()
+    if args.tiny:
+        args.readers, args.seconds, args.workers, args.processes = 2, 5, 1, 1
     raise SystemExit(main(args.readers, args.seconds, args.workers, args.processes))

@@ -1,6 +1,6 @@
 """Requests per second and latency of reader pages under gunicorn, cached and uncached.
 
-    .venv/bin/python bench/pages.py [--seconds 6] [--clients 4] [--workers 2] [--rounds 3]
+    .venv/bin/python bench/pages.py [--seconds 6] [--clients 4] [--workers 2] [--rounds 3] [--tiny]
 
 Serves the site with gunicorn against PostgreSQL (a scratch database holding the
 peacekeeper story) and Redis, then measures in the same run:
@@ -10,7 +10,9 @@ peacekeeper story) and Redis, then measures in the same run:
   home cached / home uncached   the same for the home page
 and prints each case's requests per second, p50 and p99, and its ratios to the bare view,
 then whether each page meets its goal (cached >= 0.90 of the bare view, uncached >= 0.10).
-Each case gets its seconds in several rounds, interleaved with the others.
+Each case gets its seconds in several rounds, interleaved with the others. Exits non-zero
+when a goal is missed. --tiny: one client for a second (the test suite's smoke run: every
+page must answer, the goals are printed but not judged).
 """
 
 import argparse
@@ -87,7 +89,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def main(seconds: float, clients: int, workers: int, rounds: int) -> None:
+def main(seconds: float, clients: int, workers: int, rounds: int) -> bool:
     media = tempfile.mkdtemp(prefix="bench-media-")
     env = bench_env(DB, MEDIA_ROOT=media)
     fresh_database(DB, env)
@@ -118,7 +120,7 @@ def main(seconds: float, clients: int, workers: int, rounds: int) -> None:
             results = measure(pool, port, cases, seconds=seconds, clients=clients, rounds=rounds)
     finally:
         drop_database(DB)
-    report(results, len(page), workers, clients, seconds)
+    return report(results, len(page), workers, clients, seconds)
 
 
 def _answers(port: int) -> bool:
@@ -128,7 +130,7 @@ def _answers(port: int) -> bool:
         return False
 
 
-def report(results: dict, size: int, workers: int, clients: int, seconds: float) -> None:
+def report(results: dict, size: int, workers: int, clients: int, seconds: float) -> bool:
     bare = results["bare"]
     print(
         f"gunicorn, {workers} sync workers, PostgreSQL + Redis; {clients} clients, "
@@ -150,6 +152,7 @@ def report(results: dict, size: int, workers: int, clients: int, seconds: float)
             print(f"{name}: {ratio:.2f} of the bare view (goal >= {goal}) "
                   f"{'ok' if ratio >= goal else 'MISSED'}")  # fmt: skip
     print("all goals met" if met else "some goals missed")
+    return met
 
 
 if __name__ == "__main__":
@@ -158,5 +161,9 @@ if __name__ == "__main__":
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--tiny", action="store_true", help="one client for 1 s: a smoke run")
     options = parser.parse_args()
-    main(options.seconds, options.clients, options.workers, options.rounds)
+    if options.tiny:
+        options.seconds, options.clients, options.workers, options.rounds = 1, 1, 1, 1
+    met = main(options.seconds, options.clients, options.workers, options.rounds)
+    raise SystemExit(0 if met or options.tiny else 1)

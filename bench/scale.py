@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scale.py [--articles 100000] [--small 10000] [--repeat 7]
                                     [--donors 50000] [--gifts 200000] [--payments 1000000]
+                                    [--tiny]
 
 Builds a PostgreSQL database of its own (newsroom_scale or --database, dropped afterwards
 unless --keep; --reuse measures it again, --drop drops it)
@@ -10,7 +11,9 @@ measures; then grows the archive to --articles (older articles, more gifts and p
 measures again. Each page is rendered in-process with the page cache off (the cost of a miss),
 --repeat times; the median time is printed with the query count and the ratio to the article
 page of the same size. Goals: reader pages at most 5x an article page, admin lists at most 10x,
-and no page much slower at the larger size than at the smaller.
+and no page much slower at the larger size than at the smaller; exits non-zero when one is
+missed. --tiny: 2,400 then 3,000 articles, each page once (the test suite's smoke run: every
+page must answer, the goals are printed but not judged).
 """
 
 import argparse
@@ -165,7 +168,7 @@ def report(sizes: list[int], runs: list[dict]) -> bool:
     return ok
 
 
-def main(options) -> None:
+def main(options) -> bool:
     import django.db
 
     env = bench_env(DB)
@@ -217,9 +220,10 @@ def main(options) -> None:
             drop_database(DB)
     ok = report(sizes, runs)
     print("\nall goals met" if ok else "\nsome goals missed")
+    return ok
 
 
-def remeasure(options) -> None:
+def remeasure(options) -> bool:
     """Measure the database a run with --keep left, as it is (after migrating it)."""
     import subprocess
 
@@ -229,7 +233,7 @@ def remeasure(options) -> None:
     from bench import scale_data
 
     words = scale_data.Words(random.Random(13))
-    report([Article.objects.count()], [measure(options.repeat, words)])
+    return report([Article.objects.count()], [measure(options.repeat, words)])
 
 
 if __name__ == "__main__":
@@ -244,9 +248,13 @@ if __name__ == "__main__":
     parser.add_argument("--reuse", action="store_true", help="measure the database kept before")
     parser.add_argument("--database", default=DB, help=f"the scratch database's name ({DB})")
     parser.add_argument("--drop", action="store_true", help="drop the database kept before")
+    parser.add_argument("--tiny", action="store_true", help="3,000 articles: a smoke run")
     options = parser.parse_args()
+    if options.tiny:
+        options.articles, options.small, options.repeat = 3000, 2400, 1
+        options.donors, options.gifts, options.payments = 300, 1000, 3000
     DB = options.database
     if options.drop:
         drop_database(DB)
     else:
-        main(options)
+        raise SystemExit(0 if main(options) or options.tiny else 1)

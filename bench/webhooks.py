@@ -1,17 +1,19 @@
 """Webhook ingestion under gunicorn: signed Stripe events per second against the bare floor.
 
-    .venv/bin/python bench/webhooks.py [--events 3000] [--clients 4] [--workers 2]
+    .venv/bin/python bench/webhooks.py [--events 3000] [--clients 4] [--workers 2] [--tiny]
 
 Serves the site as bench/pages.py does (gunicorn, PostgreSQL, Redis as the broker), posts
 N signed events of the handled types (20% of them duplicates, so the de-duplication path is
 measured too), and in the same run hammers the bare Django view of bench/pages.py. Prints
 events per second, p50/p99, and the ratios to the bare floor, then checks every distinct
-event was recorded exactly once.
+event was recorded exactly once (exits non-zero if not). --tiny: 50 events from one client
+(the test suite's smoke run).
 """
 
 import argparse
 import http.client
 import json
+import os
 import random
 import statistics
 import sys
@@ -26,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._services import bench_env, child, drop_database, fresh_database, wait_for  # noqa: E402
 from bench.pages import HOST, _answers, free_port, hammer  # noqa: E402
 
-DB = "newsroom_bench_webhooks"
+DB = f"newsroom_bench_webhooks_{os.getpid()}"  # runs side by side do not share it
 SECRET = "whsec_bench_only"
 # Every type the endpoint handles (support.webhooks.HANDLERS), and one it ignores.
 TYPES = [
@@ -162,5 +164,8 @@ if __name__ == "__main__":
     parser.add_argument("--events", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--tiny", action="store_true", help="50 events: a smoke run")
     options = parser.parse_args()
+    if options.tiny:
+        options.events, options.clients, options.workers = 50, 1, 1
     main(options.events, options.clients, options.workers)

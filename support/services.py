@@ -172,7 +172,7 @@ def _goal_progress(row: SupportSettings) -> dict:
         "goal": goal,
         "raised": raised,
         "recurring": recurring,
-        "one_time": row.one_time_sum,
+        "one_time": row.one_time_sum.quantize(Decimal("0.01")),
         "percent": percent,
     }
 

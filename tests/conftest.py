@@ -1,15 +1,30 @@
-from pathlib import Path
+import uuid
 
 import pytest
 
-from tests.processes import celery_command, child_env, running
+from tests.processes import ARTIFACTS, celery_command, child_env, running
 from tests.stripe_fixtures import stripe_server, stripe_server_process  # noqa: F401
-
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+from tests.tiers import (  # noqa: F401 (the tiers; test processes side by side)
+    pytest_collection_modifyitems,
+    pytest_configure,
+    pytest_unconfigure,
+)
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, django_db_serialized_rollback, tmp_path):
+def celery_queue():
+    """A queue of this test's own: the tasks it sends go there, and its worker reads only it."""
+    from newsroom.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    default_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    yield queue
+    app.conf.task_default_queue = default_queue
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, django_db_serialized_rollback, celery_queue):
     """A real `celery worker` process on the configured broker, stopped afterwards."""
     args = celery_command(
         "worker",
@@ -18,11 +33,19 @@ def celery_worker_process(transactional_db, django_db_serialized_rollback, tmp_p
         "--without-mingle",
         "--without-gossip",
         "--hostname",
-        f"test-{tmp_path.name}@%h",
+        f"{celery_queue}@%h",
+        "--queues",
+        celery_queue,
     )
-    env = child_env(EMAIL_URL="consolemail://")
+    env = child_env(EMAIL_URL="consolemail://", TEST_CELERY_QUEUE=celery_queue)
     with running(args, ARTIFACTS / "celery-worker.log", env) as proc:
         yield proc
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(settings):
+    """Many tests make users with passwords; a hash costs a fraction of a second of CPU each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -64,12 +87,12 @@ def drawn_templates():
 
 
 @pytest.fixture
-def celery_beat_process(celery_worker_process, tmp_path):
+def celery_beat_process(celery_worker_process, celery_queue, tmp_path):
     """A real `celery beat` beside the worker, dispatching reminders every second."""
     args = celery_command(
         "beat", "--loglevel=INFO", "--schedule", str(tmp_path / "celerybeat-schedule")
     )
-    env = child_env(REMINDER_DISPATCH_SECONDS="1")
+    env = child_env(REMINDER_DISPATCH_SECONDS="1", TEST_CELERY_QUEUE=celery_queue)
     with running(args, ARTIFACTS / "celery-beat.log", env) as proc:
         yield proc
 

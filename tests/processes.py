@@ -1,5 +1,6 @@
 """Start and stop the real processes some tests need (a Celery worker, beat)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.db import connection
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# Children's logs; a folder per pytest-xdist worker (gw0, gw1...), so workers never share one.
+ARTIFACTS = PROJECT_DIR / "test-artifacts" / os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 def test_database_url() -> str:
@@ -25,9 +28,17 @@ def test_database_url() -> str:
 
 
 def child_env(**extra: str) -> dict[str, str]:
+    """The environment of a process a test starts: this test process's database and cache.
+
+    tests.process_settings gives it this process's cache keys (tests/conftest.py) and, with
+    TEST_CELERY_QUEUE, the Celery queue of the test that started it.
+    """
+    cache = settings.CACHES["default"]
     env = {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.process_settings",
         "DATABASE_URL": test_database_url(),
+        "TEST_CACHE": json.dumps({k: cache[k] for k in ("LOCATION", "KEY_PREFIX") if k in cache}),
         # The test's media folder: a worker reads the uploads the test made.
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PYTHONUNBUFFERED": "1",
@@ -46,6 +57,7 @@ def running(args: list[str], log_path: Path, env: dict[str, str]):
         proc = subprocess.Popen(
             args, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
         )
+        proc.log_path = log_path
         try:
             yield proc
         finally:

@@ -8,10 +8,10 @@ import time
 import pytest
 import requests
 
-from tests.processes import PROJECT_DIR, running
+from tests.processes import ARTIFACTS, running
 
 WEBHOOK_SECRET = "whsec_stripe_testserver_for_tests"
-LOG = PROJECT_DIR / "test-artifacts" / "stripe-testserver.log"
+LOG = ARTIFACTS / "stripe-testserver.log"
 LISTENING = re.compile(rb"stripe test server listening on (http://\S+)")
 
 

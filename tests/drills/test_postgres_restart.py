@@ -14,6 +14,7 @@ from tests.articles.factories import ArticleFactory
 from tests.drills.conftest import wait_until, web_server
 
 pytestmark = [
+    pytest.mark.alone,  # every other test's database goes down with it
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql"

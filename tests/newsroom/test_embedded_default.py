@@ -3,7 +3,11 @@
 import subprocess
 import sys
 
+import pytest
+
 from tests.processes import PROJECT_DIR
+
+pytestmark = pytest.mark.command
 
 READ_PAGES = """
 from django.test import Client

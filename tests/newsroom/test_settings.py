@@ -28,6 +28,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.command
 @pytest.mark.parametrize(
     "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "DEFAULT_FROM_EMAIL"]
 )
@@ -40,6 +41,7 @@ def test_a_production_start_without_a_required_variable_fails_naming_it(missing)
     assert f"{missing} must be set when DEBUG is off" in result.stderr
 
 
+@pytest.mark.command
 def test_check_deploy_with_production_like_variables_prints_no_warnings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
 
@@ -47,6 +49,7 @@ def test_check_deploy_with_production_like_variables_prints_no_warnings():
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.command
 def test_importing_the_celery_app_reads_no_django_setting():
     code = (
         "import newsroom.celery\n"
@@ -66,6 +69,7 @@ def test_importing_the_celery_app_reads_no_django_setting():
     assert result.stdout.strip() == "unconfigured"
 
 
+@pytest.mark.command
 def test_a_settings_module_that_imports_the_projects_settings_starts(tmp_path):
     (tmp_path / "site_settings.py").write_text(
         "from newsroom.settings import *  # noqa\nSITE_NAME = 'Local News'\n"
@@ -104,6 +108,7 @@ def test_every_variable_the_settings_read_is_listed_at_their_top_and_in_env_exam
     assert {name for name in read if f"\n{name}=" not in example} == set()
 
 
+@pytest.mark.command
 def test_media_can_live_on_s3_compatible_storage_by_setting_variables_alone():
     show = (
         "import json; from django.conf import settings as s; "

@@ -1,3 +1,4 @@
+import os
 from contextlib import contextmanager
 
 import pytest
@@ -7,15 +8,25 @@ from hypothesis import strategies as st
 
 from tests.articles.factories import ArticleFactory
 
-# Modest example counts keep the suite fast; no example database is written to disk.
+# Two profiles (README, "Tests"): "fast" by default, "full" in `make test-all` (CI). No
+# example database is written to disk. A test asking for more examples than the default
+# asks through examples(), so the fast profile scales it down too.
 settings.register_profile(
-    "newsroom",
+    "full",
     max_examples=60,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-settings.load_profile("newsroom")
+settings.register_profile("fast", settings.get_profile("full"), max_examples=12)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or "fast"
+settings.load_profile(PROFILE)
+
+
+def examples(full: int) -> int:
+    """Return `full` in the full profile and a fifth of it (at least 3) in the fast one."""
+    return full if PROFILE == "full" else max(3, full // 5)
+
 
 # Any text a browser could send: every code point UTF-8 can carry, NUL included.
 text = st.text(st.characters(codec="utf-8"), max_size=200)

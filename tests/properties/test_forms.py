@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from support.models import Donation, Placement, Reminder
 from tests.properties.conftest import (
     emails,
+    examples,
     long_emails,
     next_urls,
     numbers_as_text,
@@ -81,7 +82,7 @@ def assert_valid_reminder(reminder: Reminder) -> None:
     assert reminder.email == reminder.email.lower()
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(150))
 @given(form=give_forms, extra=extra_fields)
 def test_any_support_form_submission_is_answered_without_a_server_error(
     client, stripe_server, article, form, extra
@@ -97,7 +98,7 @@ def test_any_support_form_submission_is_answered_without_a_server_error(
             assert donation.stripe_checkout_session_id
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(150))
 @given(form=remind_forms, extra=extra_fields)
 def test_any_reminder_form_submission_is_answered_without_a_server_error(
     client, article, form, extra

@@ -33,6 +33,7 @@ from support import stripe_gateway
 from support.emails import SUBJECTS
 from support.models import Donation, Frequency, OutboundEmail, Payment
 from support.services import attribution_report, goal_progress
+from tests.properties.conftest import examples
 from tests.stripe_fixtures import WEBHOOK_SECRET
 from tests.support.stripe_events import post_delivery
 
@@ -426,5 +427,5 @@ def test_the_ledger_follows_stripe_through_late_duplicated_and_reordered_events(
 ):
     run_state_machine_as_test(
         lambda: LedgerMachine(client, stripe_server, django_capture_on_commit_callbacks),
-        settings=settings(max_examples=15, stateful_step_count=12, deadline=None),
+        settings=settings(max_examples=examples(15), stateful_step_count=12, deadline=None),
     )

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from support import stripe_gateway, webhooks
 from support.models import StripeEvent
-from tests.properties.conftest import rolled_back, text
+from tests.properties.conftest import examples, rolled_back, text
 from tests.support.stripe_events import WEBHOOK_URL, signature
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,7 @@ def test_an_unsigned_or_badly_signed_body_is_refused_and_nothing_stored(
         assert not StripeEvent.objects.exists()
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(event=events)
 def test_a_correctly_signed_body_of_any_shape_is_answered_without_a_server_error(
     client, stripe_server, secret, event

@@ -37,6 +37,7 @@ def production_settings(**extra) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.command
 def test_production_settings_turn_on_hsts_https_and_secure_httponly_cookies():
     values = production_settings()
 
@@ -50,10 +51,12 @@ def test_production_settings_turn_on_hsts_https_and_secure_httponly_cookies():
     assert values["SECURE_PROXY_SSL_HEADER"] is None
 
 
+@pytest.mark.command
 def test_production_settings_require_a_second_factor_of_editors():
     assert production_settings()["TWO_FACTOR_REQUIRED"] is True
 
 
+@pytest.mark.command
 def test_the_proxy_header_is_trusted_only_when_the_setting_says_so():
     values = production_settings(TRUST_X_FORWARDED_PROTO="1")
 

@@ -7,6 +7,8 @@ import pytest
 from tests.processes import PROJECT_DIR
 from tests.stripe_testserver.conftest import make_client, session_params
 
+pytestmark = pytest.mark.stripe  # starts servers of its own
+
 
 def start(*args: str) -> subprocess.Popen:
     return subprocess.Popen(

@@ -27,6 +27,17 @@ def test_the_donations_list_shows_the_goal_meter_and_links_the_attribution_repor
     assert "/admin/support/donation/attribution/" in page
 
 
+def test_the_goal_meter_shows_one_time_gifts_in_cents_after_a_partial_refund(admin_client):
+    # SQLite sums net amounts as floating point: 25.00 - 24.29 came back 0.710000000000001.
+    gift = DonationFactory(amount=Decimal("25"), frequency=Frequency.ONCE, status="paid")
+    PaymentFactory(donation=gift, kind=Payment.Kind.ONE_TIME, refunded_amount=Decimal("24.29"))
+
+    page = admin_client.get("/admin/support/donation/").content.decode()
+
+    assert "$0.71 of $10000.00 goal" in page
+    assert "one-time $0.71 this month" in page
+
+
 def test_the_attribution_report_lists_gifts_by_placement(admin_client):
     donation = DonationFactory(placement="top_banner", frequency=Frequency.ONCE, status="paid")
     PaymentFactory(donation=donation, kind=Payment.Kind.ONE_TIME, amount=Decimal("25"))

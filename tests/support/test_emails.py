@@ -1,6 +1,6 @@
 """The emails a donor or reader gets, as a publication sends them; samples written for people.
 
-`make test` writes each one, HTML and text, to test-artifacts/emails/ (see the README).
+`make test-all` writes each one, HTML and text, to test-artifacts/emails/ (see the README).
 """
 
 import re

@@ -6,7 +6,6 @@ from django.utils import timezone
 from support import reminders
 from support.models import Reminder
 from support.tasks import dispatch_due_reminders
-from tests.conftest import ARTIFACTS
 from tests.processes import wait_for_result
 
 pytestmark = pytest.mark.worker
@@ -31,7 +30,7 @@ def test_beat_and_a_real_worker_deliver_a_due_reminder_and_mark_it_sent(
 
     wait_for_status(reminder, Reminder.Status.SENT, [celery_worker_process, celery_beat_process])
 
-    log = (ARTIFACTS / "celery-worker.log").read_text(errors="replace")
+    log = celery_worker_process.log_path.read_text(errors="replace")
     assert "To: worker@example.org" in log
     assert "Subject: Your reminder from The Moscow Times" in log
     assert reminder.sent_at is not None
