@@ -2,6 +2,7 @@ import datetime
 
 import reversion
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -22,6 +23,12 @@ class Status(models.TextChoices):
 LIVE_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
 # Statuses only someone with the publish permission may set.
 PUBLISHING_STATUSES = (Status.SCHEDULED, Status.PUBLISHED, Status.UNPUBLISHED)
+# Publication times a newsroom can mean: an archive reaching back three centuries, a story
+# scheduled within this millennium. Pages compute days and months around a story's time,
+# which a date at the calendar's ends (year 1, year 9999) would overflow.
+EARLIEST_PUBLISH_AT = datetime.datetime(1700, 1, 1, tzinfo=datetime.UTC)
+LATEST_PUBLISH_AT = datetime.datetime(3000, 1, 1, tzinfo=datetime.UTC)
+PUBLISH_AT_RANGE = "Choose a time between the years 1700 and 2999."
 
 
 @reversion.register(follow=("bylines", "corrections"))
@@ -54,7 +61,15 @@ class Article(models.Model):
         "hero caption override", blank=True, help_text="Leave empty to use the photo's caption."
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    publish_at = models.DateTimeField("publish at", null=True, blank=True)
+    publish_at = models.DateTimeField(
+        "publish at",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(EARLIEST_PUBLISH_AT, PUBLISH_AT_RANGE),
+            MaxValueValidator(LATEST_PUBLISH_AT, PUBLISH_AT_RANGE),
+        ],
+    )
     updated_at = models.DateTimeField(
         "updated for readers",
         null=True,
@@ -112,6 +127,15 @@ class Article(models.Model):
             ),
             # The admin's list of every article, newest first.
             models.Index(fields=["-publish_at", "-id"], name="article_newest"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(publish_at__gte=EARLIEST_PUBLISH_AT)
+                & models.Q(publish_at__lte=LATEST_PUBLISH_AT)
+                | models.Q(publish_at__isnull=True),
+                name="article_publish_at_in_range",
+                violation_error_message=PUBLISH_AT_RANGE,
+            ),
         ]
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
 

@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 
 from articles.images import picture_sources
 from articles.models import Photo
-from articles.sanitize import INLINE_PHOTO, inline_photo_ids
+from articles.sanitize import INLINE_PHOTO, inline_photo_ids, photo_id
 from articles.seo import isotime
 
 register = template.Library()
@@ -51,7 +51,7 @@ def with_inline_photos(body: str) -> str:
     today = timezone.localdate()
 
     def render(match):
-        photo = photos.get(int(match.group(1))) if match.group(1).isdigit() else None
+        photo = photos.get(photo_id(match.group(1)))
         if photo is None or not photo.credit_line or photo.rights_expired(on=today):
             return ""
         return render_to_string("articles/includes/inline_photo.html", {"photo": photo})
