@@ -2,21 +2,25 @@
 
 import datetime
 import logging
+import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from articles import renditions
+from articles import photo_files, renditions
 from articles.models import Article, Author, Byline, InlinePhoto, Photo, Status, Tag
 from articles.models.articles import LIVE_STATUSES
+from articles.models.photos import photo_upload_to
 from articles.sanitize import inline_photo_ids
 from publication.services import publication_name
 
@@ -338,6 +342,9 @@ def photo_save(*, photo: Photo) -> Photo:
     )
     new_image = bool(photo.image) and not photo.image._committed
     if new_image:
+        # Stored under the extension of what it is (the form has already said so).
+        image_format, _ = renditions.check_image(photo.image)
+        photo.image.name = photo_files.stored_name(photo.image.name, image_format)
         photo.renditions, photo.renditions_error = [], ""
     try:
         with transaction.atomic():
@@ -494,3 +501,45 @@ def photos_swap_expired_rights(*, today: datetime.date | None = None) -> list[Ar
             article.slug,
         )
     return articles
+
+
+# An original stored since names became unguessable: photos/<year>/<month>/<token>/<name>.
+UNGUESSABLE_ORIGINAL = re.compile(r"\Aphotos/[0-9]{4}/[0-9]{2}/[A-Za-z0-9_-]{22}/[^/]+\Z")
+
+
+def photos_with_guessable_names():
+    """Return the photos no live story shows whose original was stored under its upload's
+    name alone (photos/2026/12/IMG_1234.jpg), before names carried a random token."""
+    live = Article.objects.published()
+    shown = Photo.objects.filter(
+        Q(hero_articles__in=live) | Q(inline_uses__article__in=live)
+    ).values("pk")
+    hidden = Photo.objects.exclude(pk__in=shown).exclude(image="").order_by("pk")
+    return [
+        photo for photo in hidden.iterator() if not UNGUESSABLE_ORIGINAL.match(photo.image.name)
+    ]
+
+
+def photo_move_to_unguessable_name(*, photo: Photo) -> bool:
+    """Copy the photo's original to an unguessable name, make its renditions anew (their
+    names random too), and remove the old files; return whether the photo was moved.
+
+    For photos no reader sees yet: a live story's photo is already public, and moving it
+    would break the pages and feeds that name its files.
+    """
+    storage = photo.image.storage
+    old, stale = photo.image.name, [r["name"] for r in photo.renditions]
+    with storage.open(old, "rb") as original:
+        new = storage.save(
+            photo_upload_to(photo, PurePosixPath(old).name), original, max_length=255
+        )
+    with transaction.atomic():
+        moved = Photo.objects.filter(pk=photo.pk, image=old).update(
+            image=new, renditions=[], renditions_error="", modified_at=timezone.now()
+        )
+        if not moved:  # changed meanwhile: its new upload already has a random name
+            transaction.on_commit(lambda: storage.delete(new))
+            return False
+        transaction.on_commit(lambda: renditions.delete([old, *stale]))
+    photo_make_renditions_of(photo.pk)
+    return True
