@@ -543,3 +543,11 @@ def photo_move_to_unguessable_name(*, photo: Photo) -> bool:
         transaction.on_commit(lambda: renditions.delete([old, *stale]))
     photo_make_renditions_of(photo.pk)
     return True
+
+
+def photo_uploads_sweep() -> int:
+    """Remove photo uploads kept for a form with errors once their day is over; return how
+    many files went."""
+    from articles.admin import uploads
+
+    return uploads.sweep()

@@ -89,7 +89,7 @@ def test_beat_takes_its_schedule_from_the_settings(settings):
     assert app.conf.beat_schedule == settings.CELERY_BEAT_SCHEDULE
     assert set(settings.CELERY_BEAT_SCHEDULE) == {
         "health-ping", "dispatch-due-reminders", "sweep-support-work", "swap-expired-hero-photos",
-        "sweep-photo-renditions",
+        "sweep-photo-renditions", "sweep-pending-uploads",
     }  # fmt: skip
 
 
