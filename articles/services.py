@@ -275,6 +275,7 @@ def article_restore_version(*, article: Article, version, user) -> Article:
         if other.content_type.model_class() is Byline
         and other.field_dict.get("article_id") == article.pk
     ]
+    _continue_stored_version(article)
     with reversion.create_revision():
         article.save()
         article.tags.set(Tag.objects.filter(pk__in=old.get("tags", [])))
@@ -300,10 +301,63 @@ def article_mark_submitted(*, article: Article, user) -> None:
 
 
 def _save_revision(article: Article, *, user, comment: str) -> None:
+    _continue_stored_version(article)
     with reversion.create_revision():
         article.save()
         reversion.set_user(user)
         reversion.set_comment(comment)
+
+
+class StaleEdit(Exception):
+    """The story was saved since the version an edit started from."""
+
+    def __init__(self, *, expected: int | None, current: int):
+        self.expected, self.current = expected, current
+        started = f"version {expected}" if expected is not None else "no version"
+        super().__init__(f"The story is at version {current}; the edit started from {started}.")
+
+
+@transaction.atomic
+def article_check_version(*, article: Article, expected_version: int | None) -> None:
+    """Lock the story's row and refuse (StaleEdit) unless it is still at expected_version.
+
+    The lock lasts as long as the caller's transaction, so an edit checked inside the
+    transaction that saves it cannot be overtaken by another save in between.
+    """
+    current = (
+        Article.objects.select_for_update()
+        .filter(pk=article.pk)
+        .values_list("edit_version", flat=True)
+        .first()
+    )
+    if current is not None and current != expected_version:
+        raise StaleEdit(expected=expected_version, current=current)
+
+
+@transaction.atomic
+def article_save(
+    *, article: Article, user, move: Move, expected_version: int | None, at=None
+) -> Moved:
+    """Save an edit of a story by the chosen move, refusing (StaleEdit) if the story was
+    saved since the version the edit started from; a new story has no version to check."""
+    if article.pk is not None:
+        article_check_version(article=article, expected_version=expected_version)
+    return article_move(article=article, user=user, move=move, at=at)
+
+
+def _continue_stored_version(article: Article) -> None:
+    """Count the next version from the stored row's (locked), not from the one loaded, so
+    that two saves never write the same version."""
+    if article.pk is None:
+        return
+    stored = (
+        Article.objects.select_for_update()
+        .filter(pk=article.pk)
+        .values_list("edit_version", flat=True)
+        .first()
+    )
+    if stored is not None:
+        article.edit_version = stored
 
 
 def user_may_change_photo(user, photo: Photo) -> bool:

@@ -26,8 +26,9 @@ from articles.search import condition as search_condition
 from articles.services import (
     Move,
     PublicationRefused,
-    article_move,
+    StaleEdit,
     article_publish,
+    article_save,
     article_submit_for_review,
     article_unpublish,
     move_comment,
@@ -126,7 +127,7 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
     object_history_template = "admin/articles/article/object_history.html"
     # In the order editors work: the words, the photo, the filing, then publishing.
     fieldsets = [
-        (None, {"fields": ["headline", "kicker", "dek", "body", "edited_since"]}),
+        (None, {"fields": ["headline", "kicker", "dek", "body", "opened_version", "edited_since"]}),
         ("Photo", {"fields": [("hero_photo", "hero_photo_preview"), "hero_caption"]}),
         ("Filing", {"fields": ["section", "tags", "dateline", "agency", "slug"]}),
         (
@@ -258,7 +259,7 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except PublicationRefused as refusal:
+        except (PublicationRefused, StaleEdit) as refusal:
             # The form checked the move; the story changed under it while it was saved.
             messages.error(request, f"Nothing was saved: {refusal}")
             return HttpResponseRedirect(request.get_full_path())
@@ -269,7 +270,12 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
             obj.created_by = request.user
         if form.cleaned_data.get("mark_updated"):
             obj.updated_at = timezone.now()
-        request.article_moved = article_move(article=obj, user=request.user, move=form.move)
+        request.article_moved = article_save(
+            article=obj,
+            user=request.user,
+            move=form.move,
+            expected_version=form.cleaned_data.get("opened_version"),
+        )
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._after_move(request, obj) or super().response_add(request, obj)
@@ -357,7 +363,7 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
         for article in queryset.select_related("hero_photo"):
             try:
                 moved = service(article=article, user=request.user)
-            except PublicationRefused as refusal:
+            except (PublicationRefused, StaleEdit) as refusal:
                 messages.error(request, f"“{article}” was not {verb}: {refusal}")
             else:
                 done.setdefault(DONE[moved.move], []).append(article)

@@ -100,6 +100,9 @@ class Article(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+    # One more with every save: a form carries the version it was opened at, and a save
+    # from an older one is refused (articles.services.article_save).
+    edit_version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -145,9 +148,19 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.body = clean_body(self.body)
         self.body_text = html_to_text(self.body)
-        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_text"}
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            update_fields = kwargs["update_fields"] = {*update_fields, "body_text"}
+        if not self._state.adding:
+            self.edit_version += 1
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "edit_version"}
+        try:
+            super().save(*args, **kwargs)
+        except BaseException:
+            if not self._state.adding:
+                self.edit_version -= 1  # not saved: still the version it was
+            raise
 
     def get_absolute_url(self):
         if self.publish_at is None:

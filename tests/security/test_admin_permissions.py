@@ -501,6 +501,7 @@ def test_only_an_editor_brings_a_deleted_live_story_back(client, role):
     url = f"{admin_url('articles.Article')}recover/{version.pk}/"
     data = form_data(section, slug="withdrawn-story", _workflow="update")
     data |= {"publish_at_0": f"{article.publish_at:%Y-%m-%d}", "publish_at_1": "00:00:00"}
+    data["opened_version"] = version.field_dict["edit_version"]  # as the recover form has it
 
     posted = client.post(url, data)
 
