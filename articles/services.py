@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -135,6 +135,7 @@ def article_move(*, article: Article, user, move: Move, at=None) -> Moved:
     move = Move(move)
     was = _stored_stage(article)
     article_check_move(stage=was, user=user, move=move)
+    _continue_stored_version(article)
     now = timezone.now()
     if move == Move.DRAFT:
         article.status = Status.DRAFT
@@ -156,6 +157,7 @@ def article_move(*, article: Article, user, move: Move, at=None) -> Moved:
             raise PublicationRefused([LIVE_TIME_STAYS])
     else:
         article.status = Status.UNPUBLISHED
+        article.preview_generation += 1  # its preview links say it is no longer available
     if move in GOING_LIVE:
         problems = article.publication_problems(at=article.publish_at)
         if problems:
@@ -301,7 +303,6 @@ def article_mark_submitted(*, article: Article, user) -> None:
 
 
 def _save_revision(article: Article, *, user, comment: str) -> None:
-    _continue_stored_version(article)
     with reversion.create_revision():
         article.save()
         reversion.set_user(user)
@@ -347,17 +348,26 @@ def article_save(
 
 def _continue_stored_version(article: Article) -> None:
     """Count the next version from the stored row's (locked), not from the one loaded, so
-    that two saves never write the same version."""
+    that two saves never write the same version; keep the preview links' generation as
+    stored, so that a save never brings back links revoked meanwhile."""
     if article.pk is None:
         return
     stored = (
         Article.objects.select_for_update()
         .filter(pk=article.pk)
-        .values_list("edit_version", flat=True)
+        .values("edit_version", "preview_generation")
         .first()
     )
     if stored is not None:
-        article.edit_version = stored
+        article.edit_version = stored["edit_version"]
+        article.preview_generation = stored["preview_generation"]
+
+
+def article_revoke_previews(*, article: Article) -> None:
+    """Make every preview link of the story given out so far say it is no longer available
+    (a link made afterwards works). Not an edit: the story's version stays."""
+    Article.objects.filter(pk=article.pk).update(preview_generation=F("preview_generation") + 1)
+    article.refresh_from_db(fields=["preview_generation"])
 
 
 def user_may_change_photo(user, photo: Photo) -> bool:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -28,6 +29,7 @@ from articles.services import (
     PublicationRefused,
     StaleEdit,
     article_publish,
+    article_revoke_previews,
     article_save,
     article_submit_for_review,
     article_unpublish,
@@ -171,11 +173,39 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
         compare = self.admin_site.admin_view(self.compare_version_view)
         route = "<path:object_id>/history/<int:version_id>/compare/"
         editing = self.admin_site.admin_view(self.editing_view)
+        revoke = self.admin_site.admin_view(self.revoke_previews_view)
         return [
             path(route, compare, name="articles_article_compare"),
             path("<path:object_id>/editing/", editing, name="articles_article_editing"),
+            path(
+                "<path:object_id>/revoke-previews/", revoke, name="articles_article_revoke_previews"
+            ),
             *super().get_urls(),
         ]
+
+    def revoke_previews_view(self, request, object_id):
+        """Ask, then revoke every preview link of the story given out so far."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        if request.method == "POST":
+            article_revoke_previews(article=article)
+            self.message_user(
+                request,
+                "The story's preview links were revoked: whoever opens one is told the story "
+                "is no longer available. The form offers a new link.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": "Revoke preview links?",
+        }
+        return TemplateResponse(request, "admin/articles/article/revoke_previews.html", context)
 
     def editing_view(self, request, object_id):
         """Who else has the story open (JSON); a POST is the form's heartbeat."""
@@ -337,12 +367,17 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
             return "Save the article to get a preview link."
         if obj.is_live:
             return "Published: use “View on site”."
+        if obj.status == Status.UNPUBLISHED:
+            return "Unpublished: its preview links say the story is no longer available."
         url = reverse("articles:preview", args=[preview_token(obj)])
         days = settings.ARTICLE_PREVIEW_MAX_AGE // 86400
+        revoke = reverse("admin:articles_article_revoke_previews", args=[obj.pk])
         return format_html(
-            '<a href="{}">Open preview</a><br>Anyone with this link can read it for {} days.',
+            '<a href="{}">Open preview</a><br>Anyone with this link can read it for {} days. '
+            '<a href="{}">Revoke preview links</a>',
             url,
             days,
+            revoke,
         )
 
     @admin.action(description="Publish (or schedule) selected articles", permissions=["publish"])

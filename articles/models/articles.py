@@ -103,6 +103,8 @@ class Article(models.Model):
     # One more with every save: a form carries the version it was opened at, and a save
     # from an older one is refused (articles.services.article_save).
     edit_version = models.PositiveIntegerField(default=1, editable=False)
+    # Signed into every preview link; one more revokes the links given out so far.
+    preview_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

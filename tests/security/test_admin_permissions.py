@@ -295,6 +295,7 @@ PAGES = {
     "recoverlist": (_may("add", "change"), None),  # deleted articles
     "recover": (_may("add", "change"), _may("add", "change")),  # undeleting one
     "editing": (_may("view"), _may("change")),  # who else has a story open; the heartbeat
+    "revoke_previews": (_may("change"), _may("change")),  # a story's preview links
     "attribution": (_may("view"), None),  # which stories make readers give
     "password_change": (_may("change"), _may("change")),  # another user's password
 }
