@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from articles import photo_files, renditions
+from articles import photo_files, renditions, uploads
 from articles.models import Article, Author, Byline, InlinePhoto, Photo, Status, Tag
 from articles.models.articles import LIVE_STATUSES
 from articles.models.photos import photo_upload_to
@@ -612,6 +612,4 @@ def photo_move_to_unguessable_name(*, photo: Photo) -> bool:
 def photo_uploads_sweep() -> int:
     """Remove photo uploads kept for a form with errors once their day is over; return how
     many files went."""
-    from articles.admin import uploads
-
     return uploads.sweep()

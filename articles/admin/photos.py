@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from PIL import Image
 
-from articles.admin import uploads
+from articles import uploads
 from articles.images import picture_sources, renditions_of, thumbnail_url
 from articles.models import Photo
 from articles.photo_files import ImageTooLarge, UnsupportedImage, open_image, stored_name
