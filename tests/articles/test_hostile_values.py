@@ -110,3 +110,28 @@ def test_the_database_refuses_a_story_dated_year_one():
         ArticleFactory(
             status="published", publish_at=datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
         )
+
+
+@pytest.mark.parametrize("page", ["change", "delete"])
+def test_an_admin_page_asked_to_reference_a_field_with_no_name_is_a_bad_request(client, page):
+    article = ArticleFactory()
+    client.force_login(UserFactory(groups=["Editors"]))
+
+    response = client.get(f"/admin/articles/article/{article.pk}/{page}/", {"_to_field": ""})
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path, query",
+    [
+        ("/admin/articles/photo/", {"agency": "\x00"}),
+        ("/admin/articles/article/", {"q": "a\x00b"}),
+        ("/admin/support/donation/", {"status": "\x00"}),
+        ("/admin/articles/article/%00/history/", {}),
+    ],
+)
+def test_an_admin_page_asked_for_a_nul_character_is_a_bad_request(client, path, query):
+    client.force_login(UserFactory(is_superuser=True))
+
+    assert client.get(path, query).status_code == 400
