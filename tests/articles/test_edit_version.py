@@ -5,7 +5,8 @@ import datetime
 
 import pytest
 import reversion
-from django.db import OperationalError, connection, connections, transaction
+from django.conf import settings
+from django.db import OperationalError, connections, transaction
 from reversion.models import Version
 
 from articles.models import Article, Status
@@ -158,10 +159,12 @@ def test_a_save_from_a_story_loaded_before_another_save_continues_from_the_store
     assert stored(article).edit_version == 3
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="SQLite takes the whole database for a writing transaction",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_version_check_holds_the_story_until_the_saving_transaction_ends():
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite takes the whole database for a writing transaction")
     article = ArticleFactory()
     other = connections.create_connection("default")
     try:
