@@ -1,6 +1,8 @@
 """Credit and caption embedded in an uploaded photo by the camera or the agency."""
 
-from PIL import ExifTags, Image, IptcImagePlugin, UnidentifiedImageError
+from PIL import ExifTags, IptcImagePlugin
+
+from articles.photo_files import open_image
 
 # IPTC IIM datasets (record 2) agencies fill in.
 BYLINE, CREDIT, SOURCE, COPYRIGHT, CAPTION = (2, 80), (2, 110), (2, 115), (2, 116), (2, 120)
@@ -10,10 +12,10 @@ def read_credit_and_caption(file) -> dict[str, str]:
     """Return photographer, agency, caption and usage terms found in the file (may be empty)."""
     try:
         file.seek(0)
-        with Image.open(file) as image:
+        with open_image(file) as image:
             iptc = IptcImagePlugin.getiptcinfo(image) or {}
             exif = image.getexif()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (OSError, SyntaxError, ValueError):  # not an accepted image: no credit to read
         return {}
     finally:
         file.seek(0)

@@ -1,17 +1,15 @@
 """Responsive renditions of photos, and generated placeholder images, made with Pillow."""
 
 import io
+import math
 import secrets
-import warnings
 from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageFont
 
-# The most pixels a photo may have: 40 megapixels is more than any news camera makes (a
-# 45 MP full-frame sensor aside), and decoding one takes about 120 MB of memory.
-MAX_PIXELS = 40_000_000
+from articles import photo_files
 
 # The shapes pages show. "free" keeps the photo as composed (inline photos); the others are
 # cut around the photo's focal point: the lead and the article's hero 16:9, teasers 3:2,
@@ -30,40 +28,17 @@ FORMATS = {
 }
 
 
-class ImageTooLarge(ValueError):
-    """The image has more pixels than a photo may have (or claims to, as a bomb does)."""
-
-    def __init__(self, size: tuple[int, int] | None = None):
-        self.size = size
-        limit = f"photos may have at most {MAX_PIXELS // 1_000_000} megapixels"
-        if size:
-            megapixels = size[0] * size[1] / 1_000_000
-            message = f"This image is {size[0]} × {size[1]} pixels ({megapixels:.0f} megapixels); "
-        else:
-            message = "This image claims more pixels than can be processed safely; "
-        super().__init__(f"{message}{limit}. Make it smaller and upload it again.")
+# The smallest working copy every crop can be cut from at its widest: as wide as the widest
+# rendition, and as tall as the widest rendition of the widest crop needs.
+NEEDED = (
+    LARGEST,
+    max(math.ceil(max(c["widths"]) / c["ratio"]) for c in CROPS.values() if c["ratio"]),
+)
 
 
-def check_size(file) -> tuple[int, int]:
-    """Return the image's size, read from its header alone; refuse one over the pixel cap.
-
-    Nothing is decoded, so a decompression bomb (a small file that claims a huge size)
-    is refused before it can take the memory it asks for.
-    """
-    file.seek(0)
-    try:
-        with warnings.catch_warnings():
-            # Above Image.MAX_IMAGE_PIXELS Pillow warns; the size is refused just below.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(file) as image:
-                size = image.size
-    except Image.DecompressionBombError as error:  # over twice the limit: no size given
-        raise ImageTooLarge() from error
-    finally:
-        file.seek(0)
-    if size[0] * size[1] > MAX_PIXELS:
-        raise ImageTooLarge(size)
-    return size
+def check_image(file) -> tuple[str, tuple[int, int]]:
+    """Return the format and size of an image a photo may be, or refuse it (see photo_files)."""
+    return photo_files.check_image(file, needed=NEEDED)
 
 
 def widths_for(available: int, widths=WIDTHS) -> list[int]:
@@ -88,13 +63,14 @@ def crop_box(size, ratio: float, focal=(0.5, 0.5)) -> tuple[float, float, float,
 def render(image_file, *, prefix: str, focal=(0.5, 0.5)) -> list[dict]:
     """Write the renditions of an image to storage; return their descriptions.
 
-    Every crop keeps the focal point in view. The names carry a new token each time, so a
-    browser or CDN never shows an older crop under a new name. If anything fails, the
+    Every crop keeps the focal point in view. The names carry a new random token each time,
+    so a browser or CDN never shows an older crop under a new name, and nobody can guess
+    the renditions of a photo whose story is not yet live. If anything fails, the
     renditions already written are removed before the error goes on.
     """
     rgb = _decoded(image_file)
-    stem = PurePosixPath(image_file.name).stem
-    token = secrets.token_hex(4)
+    stem = PurePosixPath(image_file.name).stem[:60]
+    token = secrets.token_urlsafe(16)
     written = []
     try:
         for crop, spec in CROPS.items():
@@ -131,11 +107,7 @@ def delete(renditions) -> None:
 def _decoded(image_file) -> Image.Image:
     image_file.open("rb")
     try:
-        check_size(image_file)
-        with Image.open(image_file) as source:
-            # JPEGs decode straight to a smaller scale when they are much wider than needed.
-            source.draft("RGB", (LARGEST, LARGEST))
-            return _flattened(ImageOps.exif_transpose(source))
+        return photo_files.decoded(image_file, needed=NEEDED)
     finally:
         image_file.close()
 
@@ -157,14 +129,6 @@ def _sized(rgb: Image.Image, spec: dict, focal):
             yield widest
         else:
             yield widest.resize(size, Image.LANCZOS)
-
-
-def _flattened(image: Image.Image) -> Image.Image:
-    if image.mode in ("RGBA", "LA") or "transparency" in image.info:
-        background = Image.new("RGB", image.size, "white")
-        background.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
-        return background
-    return image.convert("RGB")
 
 
 def placeholder_image(

@@ -19,6 +19,9 @@ BODY_ATTRIBUTES = {
 }
 INLINE_PHOTO = re.compile(r'<figure data-photo="([^"]*)"[^>]*>.*?</figure>', re.DOTALL)
 URL_SCHEMES = {"http", "https", "mailto"}
+# A photo's id as the database keeps it: ASCII digits ("²".isdigit() is true, int() refuses
+# it) and no longer than a 64-bit integer.
+PHOTO_ID = re.compile(r"\A[0-9]{1,18}\Z")
 
 _BLOCK_END = re.compile(r"</(p|h[2-4]|li|blockquote|pre)\s*>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
 
@@ -31,12 +34,25 @@ def clean_body(value: str) -> str:
         attributes=BODY_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
+        attribute_filter=_attribute_filter,
     ).strip()
+
+
+def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "data-photo":
+        return value if photo_id(value) is not None else None
+    return value
+
+
+def photo_id(value: str) -> int | None:
+    """Return the photo id a body's data-photo names, or None for anything else."""
+    return int(value) if PHOTO_ID.match(value) else None
 
 
 def inline_photo_ids(value: str) -> list[int]:
     """Return the library photos the body shows, in order."""
-    return [int(pk) for pk in INLINE_PHOTO.findall(value or "") if pk.isdigit()]
+    found = (photo_id(pk) for pk in INLINE_PHOTO.findall(value or ""))
+    return [pk for pk in found if pk is not None]
 
 
 def html_to_text(value: str) -> str:

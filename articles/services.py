@@ -2,21 +2,25 @@
 
 import datetime
 import logging
+import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from articles import renditions
+from articles import photo_files, renditions, uploads
 from articles.models import Article, Author, Byline, InlinePhoto, Photo, Status, Tag
 from articles.models.articles import LIVE_STATUSES
+from articles.models.photos import photo_upload_to
 from articles.sanitize import inline_photo_ids
 from publication.services import publication_name
 
@@ -131,6 +135,7 @@ def article_move(*, article: Article, user, move: Move, at=None) -> Moved:
     move = Move(move)
     was = _stored_stage(article)
     article_check_move(stage=was, user=user, move=move)
+    _continue_stored_version(article)
     now = timezone.now()
     if move == Move.DRAFT:
         article.status = Status.DRAFT
@@ -152,6 +157,7 @@ def article_move(*, article: Article, user, move: Move, at=None) -> Moved:
             raise PublicationRefused([LIVE_TIME_STAYS])
     else:
         article.status = Status.UNPUBLISHED
+        article.preview_generation += 1  # its preview links say it is no longer available
     if move in GOING_LIVE:
         problems = article.publication_problems(at=article.publish_at)
         if problems:
@@ -271,6 +277,7 @@ def article_restore_version(*, article: Article, version, user) -> Article:
         if other.content_type.model_class() is Byline
         and other.field_dict.get("article_id") == article.pk
     ]
+    _continue_stored_version(article)
     with reversion.create_revision():
         article.save()
         article.tags.set(Tag.objects.filter(pk__in=old.get("tags", [])))
@@ -300,6 +307,67 @@ def _save_revision(article: Article, *, user, comment: str) -> None:
         article.save()
         reversion.set_user(user)
         reversion.set_comment(comment)
+
+
+class StaleEdit(Exception):
+    """The story was saved since the version an edit started from."""
+
+    def __init__(self, *, expected: int | None, current: int):
+        self.expected, self.current = expected, current
+        started = f"version {expected}" if expected is not None else "no version"
+        super().__init__(f"The story is at version {current}; the edit started from {started}.")
+
+
+@transaction.atomic
+def article_check_version(*, article: Article, expected_version: int | None) -> None:
+    """Lock the story's row and refuse (StaleEdit) unless it is still at expected_version.
+
+    The lock lasts as long as the caller's transaction, so an edit checked inside the
+    transaction that saves it cannot be overtaken by another save in between.
+    """
+    current = (
+        Article.objects.select_for_update()
+        .filter(pk=article.pk)
+        .values_list("edit_version", flat=True)
+        .first()
+    )
+    if current is not None and current != expected_version:
+        raise StaleEdit(expected=expected_version, current=current)
+
+
+@transaction.atomic
+def article_save(
+    *, article: Article, user, move: Move, expected_version: int | None, at=None
+) -> Moved:
+    """Save an edit of a story by the chosen move, refusing (StaleEdit) if the story was
+    saved since the version the edit started from; a new story has no version to check."""
+    if article.pk is not None:
+        article_check_version(article=article, expected_version=expected_version)
+    return article_move(article=article, user=user, move=move, at=at)
+
+
+def _continue_stored_version(article: Article) -> None:
+    """Count the next version from the stored row's (locked), not from the one loaded, so
+    that two saves never write the same version; keep the preview links' generation as
+    stored, so that a save never brings back links revoked meanwhile."""
+    if article.pk is None:
+        return
+    stored = (
+        Article.objects.select_for_update()
+        .filter(pk=article.pk)
+        .values("edit_version", "preview_generation")
+        .first()
+    )
+    if stored is not None:
+        article.edit_version = stored["edit_version"]
+        article.preview_generation = stored["preview_generation"]
+
+
+def article_revoke_previews(*, article: Article) -> None:
+    """Make every preview link of the story given out so far say it is no longer available
+    (a link made afterwards works). Not an edit: the story's version stays."""
+    Article.objects.filter(pk=article.pk).update(preview_generation=F("preview_generation") + 1)
+    article.refresh_from_db(fields=["preview_generation"])
 
 
 def user_may_change_photo(user, photo: Photo) -> bool:
@@ -338,6 +406,9 @@ def photo_save(*, photo: Photo) -> Photo:
     )
     new_image = bool(photo.image) and not photo.image._committed
     if new_image:
+        # Stored under the extension of what it is (the form has already said so).
+        image_format, _ = renditions.check_image(photo.image)
+        photo.image.name = photo_files.stored_name(photo.image.name, image_format)
         photo.renditions, photo.renditions_error = [], ""
     try:
         with transaction.atomic():
@@ -494,3 +565,51 @@ def photos_swap_expired_rights(*, today: datetime.date | None = None) -> list[Ar
             article.slug,
         )
     return articles
+
+
+# An original stored since names became unguessable: photos/<year>/<month>/<token>/<name>.
+UNGUESSABLE_ORIGINAL = re.compile(r"\Aphotos/[0-9]{4}/[0-9]{2}/[A-Za-z0-9_-]{22}/[^/]+\Z")
+
+
+def photos_with_guessable_names():
+    """Return the photos no live story shows whose original was stored under its upload's
+    name alone (photos/2026/12/IMG_1234.jpg), before names carried a random token."""
+    live = Article.objects.published()
+    shown = Photo.objects.filter(
+        Q(hero_articles__in=live) | Q(inline_uses__article__in=live)
+    ).values("pk")
+    hidden = Photo.objects.exclude(pk__in=shown).exclude(image="").order_by("pk")
+    return [
+        photo for photo in hidden.iterator() if not UNGUESSABLE_ORIGINAL.match(photo.image.name)
+    ]
+
+
+def photo_move_to_unguessable_name(*, photo: Photo) -> bool:
+    """Copy the photo's original to an unguessable name, make its renditions anew (their
+    names random too), and remove the old files; return whether the photo was moved.
+
+    For photos no reader sees yet: a live story's photo is already public, and moving it
+    would break the pages and feeds that name its files.
+    """
+    storage = photo.image.storage
+    old, stale = photo.image.name, [r["name"] for r in photo.renditions]
+    with storage.open(old, "rb") as original:
+        new = storage.save(
+            photo_upload_to(photo, PurePosixPath(old).name), original, max_length=255
+        )
+    with transaction.atomic():
+        moved = Photo.objects.filter(pk=photo.pk, image=old).update(
+            image=new, renditions=[], renditions_error="", modified_at=timezone.now()
+        )
+        if not moved:  # changed meanwhile: its new upload already has a random name
+            transaction.on_commit(lambda: storage.delete(new))
+            return False
+        transaction.on_commit(lambda: renditions.delete([old, *stale]))
+    photo_make_renditions_of(photo.pk)
+    return True
+
+
+def photo_uploads_sweep() -> int:
+    """Remove photo uploads kept for a form with errors once their day is over; return how
+    many files went."""
+    return uploads.sweep()

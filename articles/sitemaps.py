@@ -81,11 +81,12 @@ def month_entries(year: int, month: int, part: int) -> list[tuple[str, str]] | N
     """Return (URL, lastmod) of the month's published articles, oldest first; None: no such part."""
     try:
         start = datetime.datetime(year, month, 1, tzinfo=datetime.UTC)
-    except ValueError:
+        stop = _next_month(start)
+    except (ValueError, OverflowError):  # no such month, or the calendar's last (9999-12)
         return None
     rows = (
         Article.objects.published()
-        .filter(publish_at__gte=start, publish_at__lt=_next_month(start))
+        .filter(publish_at__gte=start, publish_at__lt=stop)
         .order_by("publish_at", "pk")
         .values_list("slug", "publish_at", "modified_at")[(part - 1) * PART_SIZE : part * PART_SIZE]
     )

@@ -2,6 +2,7 @@ from celery import shared_task
 
 from articles.services import (
     photo_make_renditions_of,
+    photo_uploads_sweep,
     photos_missing_renditions,
     photos_swap_expired_rights,
 )
@@ -26,3 +27,9 @@ def sweep_photo_renditions() -> int:
     for photo_id in missing:
         make_photo_renditions.delay(photo_id)
     return len(missing)
+
+
+@shared_task(name="articles.tasks.sweep_pending_uploads")
+def sweep_pending_uploads() -> int:
+    """Remove the uploads kept for forms with errors whose day is over; return how many."""
+    return photo_uploads_sweep()

@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from articles.images import picture_sources
 from articles.models import Photo
-from articles.sanitize import INLINE_PHOTO, inline_photo_ids
+from articles.sanitize import INLINE_PHOTO, inline_photo_ids, photo_id
 from articles.seo import isotime
 
 HERO_SIZES = "(min-width: 44rem) 42rem, 100vw"
@@ -44,7 +44,7 @@ def with_inline_photos(body: str) -> Markup:
     today = timezone.localdate()
 
     def draw(match):
-        photo = photos.get(int(match.group(1))) if match.group(1).isdigit() else None
+        photo = photos.get(photo_id(match.group(1)))
         if photo is None or not photo.credit_line or photo.rights_expired(on=today):
             return ""
         caption = format_html("{} ", photo.caption) if photo.caption else ""

@@ -14,6 +14,7 @@ import datetime
 from functools import cache
 
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.db import connection
 from django.db.models import Min
@@ -98,7 +99,34 @@ def _with_period_starts(queryset_class):
     return type(queryset_class.__name__, (_PeriodStartsQuerySet, queryset_class), {})
 
 
-class IndexedDateHierarchyChangeList(ChangeList):
+class CheckedDateHierarchyChangeList(ChangeList):
+    """Django's date hierarchy with its period checked first.
+
+    Django bounds a period by adding a day, a month or a year to its start, which overflows
+    on the calendar's last ones (?publish_at__year=9999&publish_at__month=12 was a 500);
+    a year in which a time zone's offset would cross the calendar's ends is refused too.
+    The list then says its parameters are wrong, as for any other bad filter.
+    """
+
+    def get_filters(self, request):
+        if self.date_hierarchy:
+            _check_period(self.filter_params, self.date_hierarchy)
+        return super().get_filters(request)
+
+
+def _check_period(params: dict, field: str) -> None:
+    year, month, day = (params.get(f"{field}__{part}") for part in ("year", "month", "day"))
+    if year is None:
+        return
+    try:
+        start = datetime.date(*(int(v[-1]) if v else 1 for v in (year, month, day)))
+    except (ValueError, TypeError, OverflowError) as error:
+        raise IncorrectLookupParameters(error) from error
+    if not datetime.MINYEAR < start.year < datetime.MAXYEAR:
+        raise IncorrectLookupParameters(f"No dates in the year {start.year} can be listed.")
+
+
+class IndexedDateHierarchyChangeList(CheckedDateHierarchyChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
         queryset.__class__ = _with_period_starts(type(queryset))
@@ -110,6 +138,13 @@ class IndexedDateHierarchy:
 
     def get_changelist(self, request, **kwargs):
         return IndexedDateHierarchyChangeList
+
+
+class CheckedDateHierarchy:
+    """ModelAdmin mixin: a date_hierarchy whose period is checked (any list that has one)."""
+
+    def get_changelist(self, request, **kwargs):
+        return CheckedDateHierarchyChangeList
 
 
 class PlainActionCheckbox:

@@ -424,6 +424,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "articles.tasks.sweep_photo_renditions",
         "schedule": crontab(minute="*/5"),
     },
+    "sweep-pending-uploads": {
+        "task": "articles.tasks.sweep_pending_uploads",
+        "schedule": crontab(minute=45),  # hourly
+    },
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from support import emails, reminders, webhooks
+from support import emails, expiry, reminders, webhooks
 from support.enqueue import publish
 
 logger = logging.getLogger(__name__)
@@ -43,12 +43,14 @@ def send_outbound_email(outbound_id: int) -> None:
 
 @shared_task
 def sweep_support_work() -> dict:
-    """Re-enqueue what is due: events whose turn has come, owed emails, stuck sends."""
+    """Re-enqueue what is due: events whose turn has come, owed emails, stuck sends; mark
+    abandoned the gifts whose checkout expired without a word from Stripe."""
     events = webhooks.due_event_ids()
     publish(process_stripe_event, [(pk,) for pk in events])
     owed = emails.due_outbound_ids()
     publish(send_outbound_email, [(pk,) for pk in owed])
-    return {"events": len(events), "emails": len(owed)}
+    expired = expiry.donations_expire_pending()
+    return {"events": len(events), "emails": len(owed), "expired": expired}
 
 
 @shared_task

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -26,8 +27,10 @@ from articles.search import condition as search_condition
 from articles.services import (
     Move,
     PublicationRefused,
-    article_move,
+    StaleEdit,
     article_publish,
+    article_revoke_previews,
+    article_save,
     article_submit_for_review,
     article_unpublish,
     move_comment,
@@ -126,7 +129,7 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
     object_history_template = "admin/articles/article/object_history.html"
     # In the order editors work: the words, the photo, the filing, then publishing.
     fieldsets = [
-        (None, {"fields": ["headline", "kicker", "dek", "body", "edited_since"]}),
+        (None, {"fields": ["headline", "kicker", "dek", "body", "opened_version", "edited_since"]}),
         ("Photo", {"fields": [("hero_photo", "hero_photo_preview"), "hero_caption"]}),
         ("Filing", {"fields": ["section", "tags", "dateline", "agency", "slug"]}),
         (
@@ -170,11 +173,39 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
         compare = self.admin_site.admin_view(self.compare_version_view)
         route = "<path:object_id>/history/<int:version_id>/compare/"
         editing = self.admin_site.admin_view(self.editing_view)
+        revoke = self.admin_site.admin_view(self.revoke_previews_view)
         return [
             path(route, compare, name="articles_article_compare"),
             path("<path:object_id>/editing/", editing, name="articles_article_editing"),
+            path(
+                "<path:object_id>/revoke-previews/", revoke, name="articles_article_revoke_previews"
+            ),
             *super().get_urls(),
         ]
+
+    def revoke_previews_view(self, request, object_id):
+        """Ask, then revoke every preview link of the story given out so far."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        if request.method == "POST":
+            article_revoke_previews(article=article)
+            self.message_user(
+                request,
+                "The story's preview links were revoked: whoever opens one is told the story "
+                "is no longer available. The form offers a new link.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": "Revoke preview links?",
+        }
+        return TemplateResponse(request, "admin/articles/article/revoke_previews.html", context)
 
     def editing_view(self, request, object_id):
         """Who else has the story open (JSON); a POST is the form's heartbeat."""
@@ -258,7 +289,7 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except PublicationRefused as refusal:
+        except (PublicationRefused, StaleEdit) as refusal:
             # The form checked the move; the story changed under it while it was saved.
             messages.error(request, f"Nothing was saved: {refusal}")
             return HttpResponseRedirect(request.get_full_path())
@@ -269,7 +300,12 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
             obj.created_by = request.user
         if form.cleaned_data.get("mark_updated"):
             obj.updated_at = timezone.now()
-        request.article_moved = article_move(article=obj, user=request.user, move=form.move)
+        request.article_moved = article_save(
+            article=obj,
+            user=request.user,
+            move=form.move,
+            expected_version=form.cleaned_data.get("opened_version"),
+        )
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._after_move(request, obj) or super().response_add(request, obj)
@@ -331,12 +367,17 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
             return "Save the article to get a preview link."
         if obj.is_live:
             return "Published: use “View on site”."
+        if obj.status == Status.UNPUBLISHED:
+            return "Unpublished: its preview links say the story is no longer available."
         url = reverse("articles:preview", args=[preview_token(obj)])
         days = settings.ARTICLE_PREVIEW_MAX_AGE // 86400
+        revoke = reverse("admin:articles_article_revoke_previews", args=[obj.pk])
         return format_html(
-            '<a href="{}">Open preview</a><br>Anyone with this link can read it for {} days.',
+            '<a href="{}">Open preview</a><br>Anyone with this link can read it for {} days. '
+            '<a href="{}">Revoke preview links</a>',
             url,
             days,
+            revoke,
         )
 
     @admin.action(description="Publish (or schedule) selected articles", permissions=["publish"])
@@ -357,7 +398,7 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
         for article in queryset.select_related("hero_photo"):
             try:
                 moved = service(article=article, user=request.user)
-            except PublicationRefused as refusal:
+            except (PublicationRefused, StaleEdit) as refusal:
                 messages.error(request, f"“{article}” was not {verb}: {refusal}")
             else:
                 done.setdefault(DONE[moved.move], []).append(article)

@@ -15,7 +15,9 @@ from articles.services import (
     LIVE_TIME_STAYS,
     Move,
     PublicationRefused,
+    StaleEdit,
     article_check_move,
+    article_check_version,
     article_moves,
     article_stage,
     user_may_publish,
@@ -61,7 +63,10 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         help_text='Shows "Updated" with the time of this save. Leave unticked for small fixes.',
     )
-    # The save the editor started from: a save over a newer one is refused, not lost.
+    # The version the editor started from: a save over a newer one is refused, not lost
+    # (checked on the server under the row's lock: articles.services.article_check_version).
+    opened_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    # When the form was opened: where "See what they changed" starts from.
     edited_since = forms.CharField(required=False, widget=forms.HiddenInput)
     user = None  # set per request by ArticleAdmin.get_form
 
@@ -85,7 +90,8 @@ class ArticleAdminForm(forms.ModelForm):
                 "For Schedule, the time the story goes live. Publish now uses the current "
                 "time when this is empty."
             )
-        if self.instance.pk and "edited_since" in self.fields:
+        if self.instance.pk and "opened_version" in self.fields:
+            self.fields["opened_version"].initial = self.instance.edit_version
             self.fields["edited_since"].initial = self.instance.modified_at.isoformat()
         for name in ("publish_at", "updated_at"):
             if name in self.fields and hasattr(self.fields[name].widget, "widgets"):
@@ -129,20 +135,32 @@ class ArticleAdminForm(forms.ModelForm):
         return move
 
     def _refuse_a_stale_save(self):
-        started = self.data.get("edited_since")
-        if not self.instance.pk or not started:
+        """Refuse a form opened before the story's last save, or carrying no version.
+
+        The check locks the story's row until the save's transaction ends (the admin
+        validates and saves in one), so no other save can come in between.
+        """
+        if not self.instance.pk:
             return
-        if self.instance.modified_at.isoformat() == started:
+        try:
+            article_check_version(
+                article=self.instance, expected_version=self.cleaned_data.get("opened_version")
+            )
+        except StaleEdit:
+            pass
+        else:
             return
-        saver = last_saved_by(self.instance)
+        saved_at = Article.objects.filter(pk=self.instance.pk).values_list(
+            "modified_at", flat=True
+        )[0]
         raise ValidationError(
             format_html(
                 "{} saved this story at {} after you opened it, so your changes were not saved "
                 'over theirs. <a href="{}">See what they changed</a>, copy what you changed, '
                 "open the story again and make your changes there.",
-                saver or "Someone",
-                f"{timezone.localtime(self.instance.modified_at):%H:%M:%S}",
-                changes_since(self.instance, started),
+                last_saved_by(self.instance) or "Someone",
+                f"{timezone.localtime(saved_at):%H:%M:%S}",
+                changes_since(self.instance, self.data.get("edited_since", "")),
             ),
             code="stale",
         )

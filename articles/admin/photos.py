@@ -4,12 +4,14 @@ from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from PIL import Image
 
-from articles.admin import uploads
+from articles import uploads
 from articles.images import picture_sources, renditions_of, thumbnail_url
 from articles.models import Photo
+from articles.photo_files import ImageTooLarge, UnsupportedImage, open_image, stored_name
 from articles.photo_metadata import read_credit_and_caption
-from articles.renditions import ImageTooLarge, check_size
+from articles.renditions import check_image
 from articles.services import photo_save, user_may_change_photo
 
 EXPIRY_WINDOW_DAYS = 14
@@ -35,17 +37,35 @@ def https_url_fields(db_field, **kwargs):
 
 
 class PhotoImageField(forms.ImageField):
-    """An image field that refuses, from the header alone, an image over the pixel cap."""
+    """An image field that takes only the formats a photo may be, told by the content, and
+    refuses from the header alone an image over the pixel cap or the decoding budget.
+
+    The upload is renamed to the extension of its format ("evil.pdf" holding a PNG is
+    stored as "evil.png", and served as one). Django's own check would hand the file to
+    every loader Pillow has, so it is not called.
+    """
 
     def to_python(self, data):
-        if data is not None and hasattr(data, "seek"):
-            try:
-                check_size(data)
-            except ImageTooLarge as error:
-                raise forms.ValidationError(str(error), code="too_large") from error
-            except Exception:  # not an image: the stock field says so
-                data.seek(0)
-        return super().to_python(data)
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        try:
+            image_format, _ = check_image(upload)
+            with open_image(upload) as image:
+                image.verify()  # a truncated or corrupt file, before anything keeps it
+        except ImageTooLarge as error:
+            raise forms.ValidationError(str(error), code="too_large") from error
+        except UnsupportedImage as error:
+            raise forms.ValidationError(str(error), code="invalid_image") from error
+        except Exception as error:
+            raise forms.ValidationError(
+                self.error_messages["invalid_image"], code="invalid_image"
+            ) from error
+        finally:
+            upload.seek(0)
+        upload.name = stored_name(upload.name, image_format)
+        upload.content_type = Image.MIME[image_format]
+        return upload
 
 
 class FocalInput(forms.NumberInput):

@@ -2,6 +2,7 @@ import datetime
 
 import reversion
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -9,6 +10,13 @@ from articles.querysets import ArticleQuerySet
 from articles.sanitize import clean_body, html_to_text, inline_photo_ids
 from articles.statuses import LIVE_STATUSES, PUBLISHING_STATUSES, Status  # noqa: F401 (names of the models)
 from newsroom.reversing import reverse
+
+# Publication times a newsroom can mean: an archive reaching back three centuries, a story
+# scheduled within this millennium. Pages compute days and months around a story's time,
+# which a date at the calendar's ends (year 1, year 9999) would overflow.
+EARLIEST_PUBLISH_AT = datetime.datetime(1700, 1, 1, tzinfo=datetime.UTC)
+LATEST_PUBLISH_AT = datetime.datetime(3000, 1, 1, tzinfo=datetime.UTC)
+PUBLISH_AT_RANGE = "Choose a time between the years 1700 and 2999."
 
 
 @reversion.register(follow=("bylines", "corrections"))
@@ -41,7 +49,15 @@ class Article(models.Model):
         "hero caption override", blank=True, help_text="Leave empty to use the photo's caption."
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    publish_at = models.DateTimeField("publish at", null=True, blank=True)
+    publish_at = models.DateTimeField(
+        "publish at",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(EARLIEST_PUBLISH_AT, PUBLISH_AT_RANGE),
+            MaxValueValidator(LATEST_PUBLISH_AT, PUBLISH_AT_RANGE),
+        ],
+    )
     updated_at = models.DateTimeField(
         "updated for readers",
         null=True,
@@ -72,6 +88,11 @@ class Article(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+    # One more with every save: a form carries the version it was opened at, and a save
+    # from an older one is refused (articles.services.article_save).
+    edit_version = models.PositiveIntegerField(default=1, editable=False)
+    # Signed into every preview link; one more revokes the links given out so far.
+    preview_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -100,6 +121,15 @@ class Article(models.Model):
             # The admin's list of every article, newest first.
             models.Index(fields=["-publish_at", "-id"], name="article_newest"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(publish_at__gte=EARLIEST_PUBLISH_AT)
+                & models.Q(publish_at__lte=LATEST_PUBLISH_AT)
+                | models.Q(publish_at__isnull=True),
+                name="article_publish_at_in_range",
+                violation_error_message=PUBLISH_AT_RANGE,
+            ),
+        ]
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
 
     def __str__(self):
@@ -108,9 +138,19 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.body = clean_body(self.body)
         self.body_text = html_to_text(self.body)
-        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_text"}
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            update_fields = kwargs["update_fields"] = {*update_fields, "body_text"}
+        if not self._state.adding:
+            self.edit_version += 1
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "edit_version"}
+        try:
+            super().save(*args, **kwargs)
+        except BaseException:
+            if not self._state.adding:
+                self.edit_version -= 1  # not saved: still the version it was
+            raise
 
     def get_absolute_url(self):
         if self.publish_at is None:

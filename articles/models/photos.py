@@ -1,4 +1,5 @@
 import datetime
+import secrets
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -57,8 +58,16 @@ def _count(queryset) -> Subquery:
     return Subquery(counted, output_field=models.IntegerField())
 
 
+def photo_upload_to(photo, filename: str) -> str:
+    """Return photos/<year>/<month>/<random>/<name>: nobody can guess where the photo of a
+    story not yet live is (the web server serves /media/ to anyone who names a file)."""
+    return f"photos/{timezone.now():%Y/%m}/{secrets.token_urlsafe(16)}/{filename}"
+
+
 class Photo(models.Model):
-    image = models.ImageField(upload_to="photos/%Y/%m/", width_field="width", height_field="height")
+    image = models.ImageField(
+        upload_to=photo_upload_to, max_length=255, width_field="width", height_field="height"
+    )
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)
     alt_text = models.CharField(

@@ -1,38 +1,57 @@
+"""Signed preview links: any story to whoever holds a fresh link, account or not.
+
+A link names the story and its preview generation. An editor revokes the links given out
+so far (articles.services.article_revoke_previews) and unpublishing does too; a revoked
+link, or one to a story withdrawn or deleted since, says the story is no longer available.
+"""
+
 from django.conf import settings
 from django.core import signing
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
-from articles.models import Article
+from articles.models import Article, Status
 from articles.story import any_story
 
 SALT = "articles.preview"
+GONE = "This story is no longer available."
 
 
 def preview_token(article: Article) -> str:
-    return signing.TimestampSigner(salt=SALT).sign(str(article.pk))
+    value = f"{article.pk}.{article.preview_generation}"
+    return signing.TimestampSigner(salt=SALT).sign(value)
 
 
 def preview(request, token):
-    """Show any article to whoever holds a fresh signed link, account or not."""
+    """Show the story the link names, or say why not."""
     try:
-        pk = signing.TimestampSigner(salt=SALT).unsign(
+        value = signing.TimestampSigner(salt=SALT).unsign(
             token, max_age=settings.ARTICLE_PREVIEW_MAX_AGE
         )
-        story = any_story(pk=int(pk))
+        pk, generation = _parsed(value)
     except signing.SignatureExpired:
         return _invalid(request, "This preview link has expired. Ask an editor for a new one.")
     except (signing.BadSignature, ValueError):
         return _invalid(request, "This preview link is not valid.")
-    if story is None:
-        return _invalid(request, "This preview link is not valid.")
+    story = any_story(pk=pk)
+    if story is None or story.article.status == Status.UNPUBLISHED:
+        return _invalid(request, GONE, status=410)
+    if generation != story.article.preview_generation:
+        return _invalid(request, f"{GONE} The newsroom has withdrawn this preview link.", 410)
     context = {"story": story, "article": story.article, "preview": True}
     response = render(request, "articles/article.html", context)
     return _private(response)
 
 
-def _invalid(request, reason):
-    response = render(request, "articles/preview_invalid.html", {"reason": reason}, status=404)
+def _parsed(value: str) -> tuple[int, int]:
+    """The story and generation a link names; links made before there were generations
+    name the first."""
+    pk, _, generation = value.partition(".")
+    return int(pk), int(generation or 0)
+
+
+def _invalid(request, reason, status=404):
+    response = render(request, "articles/preview_invalid.html", {"reason": reason}, status=status)
     return _private(response)
 
 

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.db.models import Count
 from django.db.models.functions import TruncWeek
 
+from newsroom.admin_lists import CheckedDateHierarchy
 from support.models import Reminder
 from support.reminders import conversion_stats
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(CheckedDateHierarchy, admin.ModelAdmin):
     list_display = ["email", "due_on", "status", "placement", "article", "created_at", "sent_at"]
     list_filter = ["status", ("due_on", admin.DateFieldListFilter), "placement"]
     search_fields = ["email"]

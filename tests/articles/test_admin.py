@@ -73,6 +73,12 @@ def form_data(section, **overrides):
     return data | overrides
 
 
+def opened(article) -> dict:
+    """The version the story's form, opened now, carries as its hidden field."""
+    version = Article.objects.values_list("edit_version", flat=True).get(pk=article.pk)
+    return {"opened_version": version}
+
+
 def change_url(article):
     return f"{ADD}{article.pk}/change/"
 
@@ -164,11 +170,11 @@ def test_ticking_updated_tells_readers_and_a_plain_save_does_not(client, editor,
         publish_at_1=f"{article.publish_at:%H:%M:%S}",
     )
 
-    client.post(change_url(article), data | {"dek": "Small fix."})
+    client.post(change_url(article), data | {"dek": "Small fix."} | opened(article))
     article.refresh_from_db()
     assert article.reader_updated_at is None
 
-    client.post(change_url(article), data | {"mark_updated": "on"})
+    client.post(change_url(article), data | {"mark_updated": "on"} | opened(article))
     article.refresh_from_db()
     assert article.reader_updated_at is not None
     dateline = find(client.get(article.get_absolute_url()).content, "p", class_="dateline")[0]
@@ -219,7 +225,8 @@ def test_publishing_is_refused_when_the_hero_photo_rights_expired(client, editor
 
     response = client.post(
         change_url(draft),
-        form_data(section, slug=draft.slug, _workflow="publish", hero_photo=photo.pk),
+        form_data(section, slug=draft.slug, _workflow="publish", hero_photo=photo.pk)
+        | opened(draft),
     )
 
     assert "rights to the hero photo expired on 30 April 2025" in errors(response)
@@ -313,7 +320,9 @@ def test_the_article_list_filters_searches_and_browses_by_date(client, editor, s
 def test_an_editor_compares_a_version_and_restores_it(client, editor, section):
     client.post(f"{ADD}add/", form_data(section, headline="First headline"))
     article = Article.objects.get()
-    client.post(change_url(article), form_data(section, headline="Second headline"))
+    client.post(
+        change_url(article), form_data(section, headline="Second headline", **opened(article))
+    )
     first = Version.objects.get_for_object(article).order_by("pk").first()
 
     compare = client.get(f"{ADD}{article.pk}/history/{first.pk}/compare/")
@@ -382,8 +391,9 @@ def test_a_save_over_someone_elses_newer_save_is_refused_and_nothing_is_lost(
 ):
     with reversion.create_revision():
         article = ArticleFactory(section=section, headline="Ceasefire holds")
-    opened = client.get(change_url(article)).content
-    started = find(opened, "input", name="edited_since")[0]["attrs"]["value"]
+    page = client.get(change_url(article)).content
+    started = find(page, "input", name="edited_since")[0]["attrs"]["value"]
+    version = find(page, "input", name="opened_version")[0]["attrs"]["value"]
     other = UserFactory(groups=["Editors"], first_name="Anna", last_name="Editor")
     with reversion.create_revision():
         article.headline = "Ceasefire holds, for now"
@@ -391,7 +401,8 @@ def test_a_save_over_someone_elses_newer_save_is_refused_and_nothing_is_lost(
         reversion.set_user(other)
 
     response = client.post(
-        change_url(article), form_data(section, headline="Mine", edited_since=started)
+        change_url(article),
+        form_data(section, headline="Mine", edited_since=started, opened_version=version),
     )
 
     assert response.status_code == 200
@@ -407,10 +418,15 @@ def test_a_save_over_someone_elses_newer_save_is_refused_and_nothing_is_lost(
     assert headline == [("Ceasefire holds", "Ceasefire holds, for now")]  # mine, then theirs
     article.refresh_from_db()
     assert article.headline == "Ceasefire holds, for now"
-    fresh = find(client.get(change_url(article)).content, "input", name="edited_since")
+    fresh = client.get(change_url(article)).content
     again = client.post(
         change_url(article),
-        form_data(section, headline="Mine", edited_since=fresh[0]["attrs"]["value"]),
+        form_data(
+            section,
+            headline="Mine",
+            edited_since=find(fresh, "input", name="edited_since")[0]["attrs"]["value"],
+            opened_version=find(fresh, "input", name="opened_version")[0]["attrs"]["value"],
+        ),
     )
     assert again.status_code == 302
 

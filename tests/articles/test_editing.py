@@ -81,10 +81,13 @@ def test_a_save_ends_the_editing_and_opening_again_starts_anew(client, anna, ben
     with time_machine.travel(TWO_PM, tick=False) as clock:
         opened = opened_by(client, anna, article)
         started = find(opened.content, "input", name="edited_since")[0]["attrs"]["value"]
+        version = find(opened.content, "input", name="opened_version")[0]["attrs"]["value"]
         clock.shift(datetime.timedelta(minutes=2))
         saved = client.post(
             change_url(article),
-            form_data(article.section, slug=article.slug, edited_since=started),
+            form_data(
+                article.section, slug=article.slug, edited_since=started, opened_version=version
+            ),
         )
         seen_by_ben = opened_by(client, ben, article)
         clock.shift(datetime.timedelta(minutes=1))

@@ -19,7 +19,14 @@ from support import emails
 from support.models import OutboundEmail
 from tests.articles.factories import ArticleFactory, PhotoFactory, SectionFactory, UserFactory
 from tests.articles.html import find
-from tests.articles.test_admin import ADD, change_url, errors, form_data, workflow_buttons
+from tests.articles.test_admin import (
+    ADD,
+    change_url,
+    errors,
+    form_data,
+    opened,
+    workflow_buttons,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +61,7 @@ def post(client, user, article, move, **fields):
     data = form_data(section, _workflow=move, **fields)
     if article is None:
         return client.post(f"{ADD}add/", data, follow=True)
-    data |= {"slug": article.slug, "headline": article.headline}
+    data |= {"slug": article.slug, "headline": article.headline} | opened(article)
     if article.publish_at and "publish_at_0" not in fields:
         data |= {
             "publish_at_0": f"{article.publish_at:%Y-%m-%d}",

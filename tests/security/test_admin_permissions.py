@@ -299,6 +299,7 @@ PAGES = {
     "recoverlist": (_may("add", "change"), None),  # deleted articles
     "recover": (_may("add", "change"), _may("add", "change")),  # undeleting one
     "editing": (_may("view"), _may("change")),  # who else has a story open; the heartbeat
+    "revoke_previews": (_may("change"), _may("change")),  # a story's preview links
     "attribution": (_may("view"), None),  # which stories make readers give
     "password_change": (_may("change"), _may("change")),  # another user's password
 }
@@ -507,6 +508,7 @@ def test_only_an_editor_brings_a_deleted_live_story_back(client, role):
     url = f"{admin_url('articles.Article')}recover/{version.pk}/"
     data = form_data(section, slug="withdrawn-story", _workflow="update")
     data |= {"publish_at_0": f"{article.publish_at:%Y-%m-%d}", "publish_at_1": "00:00:00"}
+    data["opened_version"] = version.field_dict["edit_version"]  # as the recover form has it
 
     posted = client.post(url, data)
 
