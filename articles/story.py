@@ -1,10 +1,10 @@
 """What an article page shows, loaded the same way for readers and for previews.
 
 The story with its section and hero photo, its bylines with their authors, its tags, its
-corrections, and (for readers) its related stories: five reads, each a queryset of the
-one rule it must agree with (``published()``, ``for_listing()``'s fields), whose SQL the
-ORM writes once per database connection (``newsroom.compiled``: the hottest reads of the
-site, where writing the SQL cost more than running it).
+corrections (when it has any), and (for readers) its related stories: at most five reads,
+each a queryset of the one rule it must agree with (``published()``, ``for_listing()``'s
+fields), whose SQL the ORM writes once per database connection (``newsroom.compiled``: the
+hottest reads of the site, where writing the SQL cost more than running it).
 """
 
 import datetime
@@ -31,22 +31,30 @@ class Story:
     corrections: list = field(default_factory=list)
 
 
-def _with_section_and_photo(queryset, *, teaser=False):
+def _with_section_and_photo(queryset, *, teaser=False, extra=()):
     article = [f for f in fields_of(Article) if not (teaser and f in NOT_IN_TEASERS)]
     return queryset.values_list(
-        *article, *fields_of(Section, "section__"), *fields_of(Photo, "hero_photo__")
+        *article, *fields_of(Section, "section__"), *fields_of(Photo, "hero_photo__"), *extra
     )
+
+
+def _story_read(found):
+    """The story's row, and whether it has corrections (most have none: no read then)."""
+    corrected = Exists(Correction.objects.filter(article_id=OuterRef("pk")))
+    found = found.order_by().annotate(has_corrections=corrected)
+    return _with_section_and_photo(found, extra=["has_corrections"])[:1]
 
 
 def _live(*, slug, start, end, now):
-    found = Article.objects.published(at=now).filter(
-        slug=slug, publish_at__gte=start, publish_at__lt=end
+    return _story_read(
+        Article.objects.published(at=now).filter(
+            slug=slug, publish_at__gte=start, publish_at__lt=end
+        )
     )
-    return _with_section_and_photo(found.order_by())[:1]
 
 
 def _any(*, pk):
-    return _with_section_and_photo(Article.objects.filter(pk=pk).order_by())[:1]
+    return _story_read(Article.objects.filter(pk=pk))
 
 
 def _read_more(*, pk, section, start, end, now):
@@ -128,13 +136,16 @@ def read_more(article: Article, *, now: datetime.datetime | None = None) -> list
 def _story(rows) -> Story | None:
     if not rows:
         return None
-    article = _attached(*rows[0])
+    *row, has_corrections = rows[0]
+    article = _attached(*row)
     bylines = []
     for byline, author in _BYLINES.run(pk=article.pk):
         byline.author = author
         bylines.append(byline)
     tags = [tag for (tag,) in _TAGS.run(pk=article.pk)]
-    corrections = [correction for (correction,) in _CORRECTIONS.run(pk=article.pk)]
+    corrections = []
+    if has_corrections:
+        corrections = [correction for (correction,) in _CORRECTIONS.run(pk=article.pk)]
     return Story(article, bylines, tags, corrections)
 
 

@@ -9,8 +9,8 @@ the ORM's own, so the rule a queryset states (``published()``) is never written 
 rows become the model instances the ORM builds (its converters, ``Model.from_db``).
 
 The queryset is a ``values_list()`` over one model and the models it joins, each listed
-with its fields (``fields_of``); ``run()`` returns, per row, an instance of each (None for
-a join that found nothing).
+with its fields (``fields_of``), then any annotations; ``run()`` returns, per row, an
+instance of each model (None for a join that found nothing) followed by those values.
 """
 
 import datetime
@@ -83,4 +83,4 @@ class CompiledRead:
             values = row[start : start + len(names)]
             start += len(names)
             found.append(None if values[0] is None else model.from_db(using, names, values))
-        return found
+        return [*found, *row[start:]]

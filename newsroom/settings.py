@@ -34,6 +34,8 @@ Every variable read here (one-line meanings in .env.example):
   CSRF_TRUSTED_ORIGINS  comma-separated origins allowed to POST
   LOG_LEVEL             root log level
   PAGE_CACHE_SECONDS    lifetime of a cached reader page (600); 0 turns the page cache off
+  PAGE_CACHE_RECHECK_SECONDS  how long a process serves what it found fresh before asking
+                        the shared cache again (1.0); 0 asks every time
   DATABASE_PREPARE_THRESHOLD  executions after which psycopg prepares a statement (5);
                         "off" behind a transaction-mode pooler without prepared statements
   PAGE_SHARED_MAX_AGE   s-maxage: how long a CDN keeps a reader page (600)
@@ -120,6 +122,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PAGE_CACHE_VARIANT = "support.appeals.appeal_state"
 # Lifetime of a kept page; edits make it stale at once. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Each process serves a page it found fresh, and the versions of what pages draw, from its
+# own memory for this long before asking the shared cache again: an edit made through
+# another process shows within it. 0 asks on every request.
+PAGE_CACHE_RECHECK_SECONDS = env.float("PAGE_CACHE_RECHECK_SECONDS", default=1.0)
 # When the next scheduled change comes, and the tags it makes stale (pagecache.schedule).
 PAGE_CACHE_NEXT_CHANGE = "articles.page_tags.next_publication"
 # Browsers revalidate every reader page (a 304 when nothing changed): a reader who has just
@@ -247,14 +253,20 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The default is one that the web, worker and beat processes of `make run` share, so the
-# goal meter a worker refreshes is the one the web process shows. "local": each process's
-# own memory, for what pages draw per version of their data (pagecache/versions.py).
+# goal meter a worker refreshes is the one the web process shows. "local" and "pages": each
+# process's own memory, for what pages draw per version of their data (pagecache/versions.py)
+# and for the pages it found fresh within the last PAGE_CACHE_RECHECK_SECONDS.
 CACHES = {
     "default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}"),
     "local": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "newsroom-local",
         "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "newsroom-pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
     },
 }
 

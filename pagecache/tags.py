@@ -15,7 +15,7 @@ cache) counts as a change made now.
 
 import time
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 
 PREFIX = "pagecache:tag:"
@@ -47,6 +47,7 @@ def invalidate(*tags: str) -> None:
 def stamp(tags) -> None:
     now = time.time_ns()
     cache.set_many({LATEST_KEY: now, **{PREFIX + tag: now for tag in tags}}, None)
+    caches["pages"].clear()  # this process's own edit shows at once (pagecache.pages)
 
 
 def register(tags, rendered_ns: int) -> None:

@@ -6,11 +6,14 @@ its transaction commits (``bump``): a page rendered while the edit is open reads
 rows and keeps them under the version of that moment, which nobody asks for once the
 commit's is out.
 Each process then builds the value once for the new version, from committed rows, and
-keeps it in its local-memory cache (the ``local`` alias) with the fragments drawn from it.
+keeps it in its local-memory cache (the ``local`` alias). It reads the version itself from
+the shared cache at most once every PAGE_CACHE_RECHECK_SECONDS, as it checks its kept
+pages: another process's edit shows within that second, this process's own at once.
 """
 
 import secrets
 
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
 
@@ -22,10 +25,17 @@ class Namespace:
         self.key = PREFIX + name
 
     def version(self) -> str:
-        version = cache.get(self.key)
+        """The current version, as the shared cache held it at most
+        PAGE_CACHE_RECHECK_SECONDS ago (this process's own edits at once)."""
+        local = caches["local"]
+        version = local.get(self.key)
         if version is None:
-            cache.add(self.key, secrets.token_hex(8), None)
             version = cache.get(self.key)
+            if version is None:
+                cache.add(self.key, secrets.token_hex(8), None)
+                version = cache.get(self.key)
+            if settings.PAGE_CACHE_RECHECK_SECONDS > 0:
+                local.set(self.key, version, settings.PAGE_CACHE_RECHECK_SECONDS)
         return version
 
     def bump(self) -> None:
@@ -35,6 +45,7 @@ class Namespace:
 
     def _new(self) -> None:
         cache.set(self.key, secrets.token_hex(8), None)
+        caches["local"].delete(self.key)
 
     def get(self, name: str, build, *, request=None):
         """Return the value under this name for the current version, building it if needed;
