@@ -12,8 +12,9 @@ from types import SimpleNamespace
 
 from . import shapes, shapes_billing
 from .cards import LATER
-from .errors import CardError, InvalidRequest
-from .money import describe_price
+from .errors import CardError, InvalidRequest, no_such
+from .money import check_amount, describe_price
+from .params import CLEARED
 from .store import Store, now
 
 DAY = 24 * 3600
@@ -180,6 +181,11 @@ def renew(store: Store, sub: dict, outcome: str) -> dict:
         raise InvalidRequest("This subscription is canceled and cannot renew.", param="id")
     if sub["cancel_at_period_end"]:
         return cancel_subscription(store, sub, reason="cancellation_requested")
+    pause = sub["pause_collection"]
+    if pause and pause["resumes_at"] is not None:
+        item = sub["items"]["data"][0]
+        if pause["resumes_at"] <= item["current_period_end"]:
+            change(store, sub, pause_collection=None)  # collection resumes on its date
     decline = CardError("Your card was declined.", decline_code="generic_decline")
     decline = decline if outcome == "failed" else None
     pm, card = _saved_card(store, sub["default_payment_method"])
@@ -197,6 +203,10 @@ def renew(store: Store, sub: dict, outcome: str) -> dict:
     for sub_item in sub["items"]["data"]:
         sub_item.update(current_period_start=old_period[1], current_period_end=end)
     invoice = new_invoice(store, sub, "subscription_cycle", old_period)
+    if sub["pause_collection"]:
+        _uncollected(store, invoice, sub["pause_collection"]["behavior"])
+        store.emit("customer.subscription.updated", sub, previous)
+        return sub
     pay_invoice(store, invoice, card, pm, decline)
     status = "past_due" if decline else "active"
     if status != sub["status"]:
@@ -204,6 +214,22 @@ def renew(store: Store, sub: dict, outcome: str) -> dict:
         sub["status"] = status
     store.emit("customer.subscription.updated", sub, previous)
     return sub
+
+
+def _uncollected(store: Store, invoice: dict, behavior: str) -> None:
+    """A paused subscription's invoice: kept as a draft, voided or marked uncollectible."""
+    store.emit("invoice.created", invoice)
+    if behavior == "keep_as_draft":
+        invoice.update(status="draft", auto_advance=False)
+        invoice["status_transitions"]["finalized_at"] = None
+    elif behavior == "void":
+        invoice.update(status="void", amount_remaining=0, auto_advance=False)
+        invoice["status_transitions"]["voided_at"] = now()
+        store.emit("invoice.voided", invoice)
+    else:
+        invoice.update(status="uncollectible", auto_advance=False)
+        invoice["status_transitions"]["marked_uncollectible_at"] = now()
+        store.emit("invoice.marked_uncollectible", invoice)
 
 
 def change(store: Store, obj: dict, **fields) -> dict:
@@ -239,6 +265,11 @@ def update_subscription(store: Store, sub: dict, params: dict) -> dict:
             "A canceled subscription can only update its cancellation_details and metadata."
         )
     fields = {}
+    if "pause_collection" in params:
+        pause = params["pause_collection"]
+        fields["pause_collection"] = None if pause is CLEARED else _pause(pause)
+    if "items" in params:
+        fields["items"] = _new_items(store, sub, params["items"], params.get("proration_behavior"))
     if "metadata" in params:
         merged = {**sub["metadata"], **params["metadata"]}
         fields["metadata"] = {k: v for k, v in merged.items() if v != ""}
@@ -256,6 +287,66 @@ def update_subscription(store: Store, sub: dict, params: dict) -> dict:
         details.update(params["cancellation_details"])
         fields["cancellation_details"] = details
     return change(store, sub, **fields)
+
+
+def _pause(pause: dict) -> dict:
+    """`pause_collection`: invoices are still made but not charged ("" resumes)."""
+    resumes_at = pause.get("resumes_at")
+    if resumes_at is not None and resumes_at <= now():
+        raise InvalidRequest(
+            "pause_collection[resumes_at] must be in the future.",
+            param="pause_collection[resumes_at]",
+        )
+    return {"behavior": pause["behavior"], "resumes_at": resumes_at}
+
+
+def _new_items(store: Store, sub: dict, changes: list[dict], proration_behavior) -> dict:
+    """A changed price or quantity for existing items (a new amount from the next period)."""
+    if proration_behavior != "none":
+        raise InvalidRequest(
+            "stripe_testserver changes a subscription's prices without prorations only: pass "
+            "proration_behavior=none.",
+            param="proration_behavior",
+        )
+    items = copy.deepcopy(sub["items"])
+    by_id = {item["id"]: item for item in items["data"]}
+    for n, change_ in enumerate(changes):
+        item = by_id.get(change_["id"])
+        if item is None:
+            raise no_such("subscription_item", change_["id"], f"items[{n}][id]", 400)
+        if "price" in change_ and "price_data" in change_:
+            raise InvalidRequest(
+                f"You may only specify one of these parameters: items[{n}][price], "
+                f"items[{n}][price_data].",
+                param=f"items[{n}][price_data]",
+            )
+        if "price_data" in change_:
+            price = _price_for(store, sub, change_["price_data"], f"items[{n}][price_data]")
+        elif "price" in change_:
+            price = store.get("price", change_["price"], param=f"items[{n}][price]", status=400)
+        else:
+            price = item["price"]
+        item.update(price=price, plan=shapes.plan(price))
+        item["quantity"] = change_.get("quantity", item["quantity"])
+    return items
+
+
+def _price_for(store: Store, sub: dict, data: dict, path: str) -> dict:
+    if data["currency"] != sub["currency"]:
+        raise InvalidRequest(
+            f"The price's currency ({data['currency']}) must be the subscription's "
+            f"({sub['currency']}).",
+            param=f"{path}[currency]",
+        )
+    store.get("product", data["product"], param=f"{path}[product]", status=400)
+    check_amount(data["unit_amount"], data["currency"], f"{path}[unit_amount]")
+    price = shapes.price(
+        currency=data["currency"],
+        unit_amount=data["unit_amount"],
+        product_id=data["product"],
+        recurring=data["recurring"],
+    )
+    return store.add(price)
 
 
 def cancel_subscription(store: Store, sub: dict, *, reason: str, details=None) -> dict:

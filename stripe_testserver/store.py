@@ -25,13 +25,22 @@ def now() -> int:
 
 
 class Store:
-    def __init__(self, *, public_url: str, webhook_url, webhook_secret: str, api_version: str):
+    def __init__(
+        self,
+        *,
+        public_url: str,
+        webhook_url,
+        webhook_secret: str,
+        api_version: str,
+        delivery_concurrency: int = 1,
+    ):
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.public_url = public_url.rstrip("/")
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
         self.api_version = api_version
+        self.default_concurrency = delivery_concurrency  # webhook deliveries in flight at once
         self.generation = 0
         self.reset()
 
@@ -47,8 +56,10 @@ class Store:
             self.delayed_charges: set[str] = set()  # paid by a delayed method: refunds pend
             self.card_behaviours: dict[str, str] = {}  # charge id -> cards.LATER behaviour
             self.checkout_options: dict[str, dict] = {}  # session id -> *_data params
+            self.appealed: set[str] = set()  # disputes appealed once (an appeal is final)
             self.portal_configuration = new_id("bpc_1")
             self.portal_configured = True  # real test mode: once the portal settings are saved
+            self.delivery_concurrency = self.default_concurrency
             self.generation += 1
             self.changed.notify_all()
 
