@@ -27,7 +27,8 @@ It serves:
   (dashboard.py), with the same events as the controls.
 - `/_testserver/` — test controls (JSON): `health`, `config` (`webhook_url`, `webhook_secret`,
   `portal_configured`, `delivery_concurrency`: webhooks in flight at once, 1 to 16; above 1
-  they arrive overlapping and out of order), `deliveries[?wait=1]`, `reset`, and POST
+  they arrive overlapping and out of order), `deliveries[?wait=1]`, `reset`, POST `clock`
+  (`advance`: seconds the server's clock moves on, for objects and events from then on), and POST
   `checkout/{id}/pay` (`card`, `email`, `name`, `delayed`), `checkout/{id}/settle`
   (`outcome`: succeeded | failed), `checkout/{id}/expire`, `subscriptions/{id}/renew`
   (`outcome`: paid | failed), `subscriptions/{id}/status` (`status`), `refunds/{id}/fail`

@@ -7,6 +7,7 @@ from . import billing, checkout_flow, disputes
 from .cards import read_card
 from .errors import InvalidRequest, NotFound
 from .listing import render
+from .store import advance_clock
 from .webhooks import MAX_CONCURRENCY, sign, wait_until_delivered
 
 
@@ -28,6 +29,12 @@ def handle(request, method: str) -> None:
                 raise InvalidRequest("timeout must be a whole number of seconds.", param="timeout")
             wait_until_delivered(store, min(int(timeout), 60))
         return request.send_json(200, {"object": "list", "data": deliveries(store)})
+    if method == "POST" and path == "clock":
+        seconds = _json(request).get("advance")
+        if type(seconds) is not int or not 0 < seconds <= 400 * 24 * 3600:
+            raise InvalidRequest("advance must be a whole number of seconds, up to 400 days.")
+        with store.lock:
+            return request.send_json(200, {"now": advance_clock(seconds)})
     if method == "POST" and path == "reset":
         store.reset()
         return request.send_json(200, {"reset": True})

@@ -114,6 +114,10 @@ class StripeTestServer:
         flight at once); `reset()` sets the last two back."""
         return self._control("POST", "config", config)
 
+    def advance_clock(self, seconds: int) -> int:
+        """Move the server's clock on (as a Stripe test clock would); `reset()` puts it back."""
+        return self._control("POST", "clock", {"advance": seconds})["now"]
+
     def reset(self) -> None:
         self._control("POST", "reset")
 
