@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from support import appeals, ratelimit, services, stripe_gateway
+from support import appeals, money, ratelimit, services, stripe_gateway
 from support.forms import GiveForm
 from support.models import SupportSettings
 from support.money import describe_gift
@@ -76,6 +76,7 @@ def _render_give(request, form, support_settings, status=200):
         "support_settings": support_settings,
         "goal": services.goal_progress(),
         "currency": settings.DONATION_CURRENCY.upper(),
+        "amount_suffix": f" ({money.currency(settings.DONATION_CURRENCY).sign})",
     }
     return render(request, "support/give.html", context, status=status)
 
@@ -95,7 +96,7 @@ def thanks(request):
     story = donation.article if donation.article and donation.article.is_live else None
     context = {
         "donation": donation,
-        "gift": describe_gift(donation.amount, donation.frequency),
+        "gift": describe_gift(donation.amount, donation.frequency, donation.currency),
         "paid": paid,
         "processing": processing,
         "story": story,

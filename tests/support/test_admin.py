@@ -23,7 +23,7 @@ def test_the_donations_list_shows_the_goal_meter_and_links_the_attribution_repor
     page = admin_client.get("/admin/support/donation/").content.decode()
 
     assert "This month:" in page
-    assert "$2.00 of $10000.00 goal" in page
+    assert "$2.00 of $10,000.00 goal" in page
     assert "/admin/support/donation/attribution/" in page
 
 
