@@ -190,7 +190,8 @@ def renew(store: Store, sub: dict, outcome: str) -> dict:
     decline = decline if outcome == "failed" else None
     pm, card = _saved_card(store, sub["default_payment_method"])
     latest = store.find(sub["latest_invoice"] or "")
-    if sub["status"] == "past_due" and latest and latest["status"] == "open":
+    retry = sub["status"] == "past_due" and latest and latest["status"] == "open"
+    if retry and not sub["pause_collection"]:  # a paused subscription is not retried
         pay_invoice(store, latest, card, pm, decline)
         if not decline:
             change(store, sub, status="active")
