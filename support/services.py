@@ -194,9 +194,9 @@ def attribution_report():
     }
     report = []
     for row in rows:
-        row["recurring_monthly"] = row["active_monthly"] + monthly_equivalent(
-            row["active_annual"], "annual"
+        row["recurring_monthly"] = _cents(row["active_monthly"]) + monthly_equivalent(
+            _cents(row["active_annual"]), "annual"
         )
-        row["net_paid"] = net_by_key.get((row["article_id"], row["placement"]), Decimal("0"))
+        row["net_paid"] = _cents(net_by_key.get((row["article_id"], row["placement"]), 0))
         report.append(row)
     return report

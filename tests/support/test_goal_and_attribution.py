@@ -75,3 +75,15 @@ def test_the_goal_meters_one_time_total_is_exact_to_the_cent():
 
     assert str(progress["one_time"]) == "0.71"
     assert str(progress["raised"]) == "0.71"
+
+
+def test_the_attribution_reports_net_is_exact_to_the_cent():
+    for amount, refunded in [("0.24", "0"), ("0.50", "0.03")]:
+        once = DonationFactory(
+            amount=Decimal(amount), frequency=Frequency.ONCE, status="paid", placement="top_banner"
+        )
+        PaymentFactory(donation=once, kind=Payment.Kind.ONE_TIME, refunded_amount=Decimal(refunded))
+
+    (row,) = attribution_report()
+
+    assert str(row["net_paid"]) == "0.71"
