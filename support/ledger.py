@@ -18,7 +18,7 @@ Two rules keep other people's objects and old answers out:
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -50,6 +50,9 @@ ENDED = {Status.CANCELLED}
 UNPAID = {Status.PENDING, Status.PROCESSING, Status.ABANDONED, Status.FAILED}
 # Stripe keeps charging these unless `pause_collection` is set, when no invoice is charged.
 COLLECTING = {Status.ACTIVE, Status.PAST_DUE}
+# A gift's end told late (its address came after the cancellation) is still worth telling;
+# weeks later it is not.
+NOTICE_WINDOW = timedelta(days=30)
 
 
 class NotOurs(Exception):
@@ -182,7 +185,7 @@ def donation_apply_checkout(
         if not donation.is_recurring:  # a subscription's failure is told by invoice events
             emails.queue(kind=OutboundEmail.Kind.PAYMENT_FAILED, donation=donation)
     _save(donation, seen)
-    receipts_owe(donation=donation)
+    emails_owe(donation=donation)
     return donation
 
 
@@ -216,7 +219,7 @@ def payment_record_invoice(
             payment_intent_id=invoice.payment_intent_id,
             charge_id=invoice.charge_id,
         )
-    receipts_owe(donation=donation)
+    emails_owe(donation=donation)
 
 
 @transaction.atomic
@@ -306,8 +309,9 @@ def _charge_onto(payment: Payment, charge: ChargeFacts) -> None:
 
 
 @transaction.atomic
-def receipts_owe(*, donation: Donation) -> int:
-    """Owe a receipt for each payment of a gift that has none, once an address is known."""
+def emails_owe(*, donation: Donation) -> int:
+    """Owe what a gift's donor was not told while no address was known: a receipt for each
+    payment that has none, and that the gift ended. Return how many were owed."""
     if not donation.address:
         return 0
     receipted = OutboundEmail.objects.filter(
@@ -316,6 +320,11 @@ def receipts_owe(*, donation: Donation) -> int:
     owed = Payment.objects.filter(donation=donation).exclude(Exists(receipted))
     for payment in owed:
         emails.queue(kind=OutboundEmail.Kind.RECEIPT, donation=donation, payment=payment)
+    ended = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.GIFT_ENDED, donation=donation)
+    recently = donation.cancelled_at and donation.cancelled_at > timezone.now() - NOTICE_WINDOW
+    if recently and not ended.exists():
+        emails.queue(kind=OutboundEmail.Kind.GIFT_ENDED, donation=donation)
+        return len(owed) + 1
     return len(owed)
 
 

@@ -440,3 +440,24 @@ def test_a_gift_whose_collection_is_paused_leaves_the_goal_meter_until_it_resume
     donation.refresh_from_db()
     assert (donation.status, donation.paused_until) == (Donation.Status.ACTIVE, None)
     assert services.goal_progress()["recurring"] == before
+
+
+# Found by the concurrent drill: an ending seen before the donor's address was never told.
+
+
+def test_a_gift_cancelled_before_its_address_arrived_still_tells_the_donor_it_ended(
+    give, stripe_server, deliver
+):
+    _, donation = give(email="")
+    stripe_server.pay(donation.stripe_checkout_session_id, CARD, email="late@example.org")
+    subscription = stripe_gateway.retrieve_checkout_session(donation.stripe_checkout_session_id)
+    stripe_gateway.cancel_subscription(subscription["subscription"])
+    events = stripe_server.deliveries()
+    address_last = sorted(events, key=lambda d: d["type"] == "checkout.session.completed")
+
+    deliver(address_last)
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.CANCELLED
+    ended = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.GIFT_ENDED)
+    assert list(ended.values_list("to", flat=True)) == ["late@example.org"]
