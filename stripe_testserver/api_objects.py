@@ -1,6 +1,5 @@
 """Customers, subscriptions, invoices, payments, refunds and events under `/v1/`."""
 
-from .billing import cancel_subscription, update_subscription
 from .disputes import CHARGEBACK, close_dispute, refund_charge, submit_evidence
 from .errors import InvalidRequest
 from .listing import LIST_PARAMS, paginate, render
@@ -19,6 +18,7 @@ from .params import (
 )
 from .routes import route
 from .store import Store
+from .subscriptions import cancel_subscription, update_subscription
 
 # collection -> (object kind, stripe-python's class prefix for its request types)
 RETRIEVABLE = {

@@ -3,7 +3,7 @@
 import json
 from urllib.parse import parse_qsl, urlsplit
 
-from . import billing, checkout_flow, disputes
+from . import billing, checkout_flow, disputes, subscriptions
 from .cards import read_card
 from .errors import InvalidRequest, NotFound
 from .listing import render
@@ -131,9 +131,9 @@ def _renew(store, subscription_id: str, data: dict) -> dict:
 
 
 def _set_status(store, subscription_id: str, data: dict) -> dict:
-    status = _choice(data, "status", billing.SETTABLE_STATUSES)
+    status = _choice(data, "status", subscriptions.SETTABLE_STATUSES)
     sub = store.get("subscription", subscription_id)
-    return render(store, billing.set_status(store, sub, status))
+    return render(store, subscriptions.set_status(store, sub, status))
 
 
 def _pay(store, session_id: str, data: dict) -> dict:
