@@ -48,6 +48,8 @@ TYPES = [
     "charge.dispute.created",
     "charge.dispute.updated",
     "charge.dispute.closed",
+    "charge.dispute.funds_withdrawn",
+    "charge.dispute.funds_reinstated",
     "customer.created",
 ]
 

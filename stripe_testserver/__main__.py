@@ -23,6 +23,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--webhook-url", help="where events are POSTed (default: not sent)")
     parser.add_argument("--webhook-secret", help="whsec_... used to sign events (default: random)")
     parser.add_argument("--public-url", help="base URL of the hosted pages (default: own address)")
+    parser.add_argument(
+        "--delivery-concurrency",
+        type=int,
+        default=1,
+        choices=range(1, 17),
+        metavar="N",
+        help="webhook deliveries in flight at once (default 1: one at a time, in order)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request")
     return parser.parse_args(argv)
 
@@ -41,6 +49,7 @@ def main(argv=None) -> None:
         webhook_url=args.webhook_url,
         webhook_secret=secret,
         api_version=stripe.api_version,
+        delivery_concurrency=args.delivery_concurrency,
     )
     server = Server((args.host, args.port), store)
     port = server.server_address[1]

@@ -4,7 +4,7 @@ from . import shapes
 from .billing import expire_if_due, expire_session
 from .errors import InvalidRequest, missing
 from .listing import LIST_PARAMS, paginate, render
-from .money import CURRENCIES, MINIMUMS, format_amount
+from .money import CURRENCIES, check_amount, check_minimum
 from .params import EXPAND, RETRIEVE, Email, Int, List, Metadata, Obj, Str, Url, validate
 from .routes import route
 from .store import Store, now
@@ -162,6 +162,7 @@ def _price_from_data(store: Store, data: dict, path: str) -> tuple[dict, str]:
         raise InvalidRequest(f"Invalid currency: {currency}.", param=f"{path}[currency]")
     if "unit_amount" not in data:
         raise missing(f"{path}[unit_amount]")
+    check_amount(data["unit_amount"], currency, f"{path}[unit_amount]")
     if ("product" in data) == ("product_data" in data):
         raise InvalidRequest(
             f"You must specify exactly one of `product` or `product_data` in {path}.", param=path
@@ -194,20 +195,7 @@ def _check_items(mode: str, items: list[dict]) -> None:
         )
     currency = currencies.pop()
     total = sum(item["amount_total"] for item in items)
-    minimum = MINIMUMS.get(currency, 50)
-    if total < minimum:
-        raise InvalidRequest(
-            "The Checkout Session's total amount due must add up to at least "
-            f"{format_amount(minimum, currency)} {currency}",
-            code="amount_too_small",
-            param="line_items",
-        )
-    if total > 99999999:
-        raise InvalidRequest(
-            "The Checkout Session's total amount due is too large.",
-            code="amount_too_large",
-            param="line_items",
-        )
+    check_minimum(total, currency, "line_items", "The Checkout Session's total amount due")
 
 
 def _expires_at(value: int) -> int:

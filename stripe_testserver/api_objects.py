@@ -1,12 +1,24 @@
 """Customers, subscriptions, invoices, payments, refunds and events under `/v1/`."""
 
-from .billing import cancel_subscription, update_subscription
-from .disputes import refund_charge
+from .disputes import CHARGEBACK, close_dispute, refund_charge, submit_evidence
 from .errors import InvalidRequest
 from .listing import LIST_PARAMS, paginate, render
-from .params import EXPAND, RETRIEVE, Bool, Email, Int, List, Metadata, Obj, Str, validate
+from .params import (
+    EXPAND,
+    RETRIEVE,
+    Bool,
+    Clearable,
+    Email,
+    Int,
+    List,
+    Metadata,
+    Obj,
+    Str,
+    validate,
+)
 from .routes import route
 from .store import Store
+from .subscriptions import cancel_subscription, update_subscription
 
 # collection -> (object kind, stripe-python's class prefix for its request types)
 RETRIEVABLE = {
@@ -115,8 +127,40 @@ for _collection, (_kind, _filters, _select) in LISTS.items():
         _lister(_kind, f"/v1/{_collection}", _filters, _select)
     )
 
+PAUSE_BEHAVIORS = ("keep_as_draft", "mark_uncollectible", "void")
+SUBSCRIPTION_ITEM = Obj(
+    {
+        "id": Str(),
+        "price": Str(),
+        "price_data": Obj(
+            {
+                "currency": Str(3),
+                "product": Str(),
+                "recurring": Obj(
+                    {
+                        "interval": Str(choices=("day", "month", "week", "year")),
+                        "interval_count": Int(1, 365),
+                    },
+                    required=("interval",),
+                ),
+                "unit_amount": Int(0, 99999999),
+            },
+            required=("currency", "product", "recurring", "unit_amount"),
+        ),
+        "quantity": Int(1, 999999),
+    },
+    required=("id",),
+)
 UPDATE_SUBSCRIPTION = Obj(
     {
+        "pause_collection": Clearable(
+            Obj(
+                {"behavior": Str(choices=PAUSE_BEHAVIORS), "resumes_at": Int()},
+                required=("behavior",),
+            )
+        ),
+        "items": List(SUBSCRIPTION_ITEM, 20),
+        "proration_behavior": Str(choices=("always_invoice", "create_prorations", "none")),
         "cancel_at_period_end": Bool(),
         "metadata": Metadata(),
         "description": Str(500),
@@ -215,3 +259,51 @@ def _charge_to_refund(store: Store, params: dict) -> dict:
             code="parameter_missing",
         )
     return charge
+
+
+TEXT_EVIDENCE = (
+    "access_activity_log billing_address cancellation_policy_disclosure cancellation_rebuttal "
+    "customer_email_address customer_name customer_purchase_ip duplicate_charge_explanation "
+    "duplicate_charge_id product_description refund_policy_disclosure "
+    "refund_refusal_explanation service_date shipping_address shipping_carrier shipping_date "
+    "shipping_tracking_number uncategorized_text"
+).split()
+UPDATE_DISPUTE = Obj(
+    {
+        "evidence": Obj(
+            {
+                **{name: Str(20000) for name in TEXT_EVIDENCE},
+                "appeal": Obj({"card": Obj({"reason_for_filing": Str(20000)})}),
+            }
+        ),
+        "submit": Bool(),
+        "metadata": Metadata(),
+        "expand": EXPAND,
+    }
+)
+
+
+@route("POST", f"/v1/disputes/{ID}", params="DisputeUpdateParams")
+def update_dispute(store: Store, params: dict, object_id: str) -> dict:
+    """Stage evidence, and submit it (Stripe's default): `*_needs_response` becomes
+    `*_under_review`."""
+    params = validate(UPDATE_DISPUTE, params)
+    dispute = store.get("dispute", object_id)
+    if "metadata" in params:
+        merged = {**dispute["metadata"], **params["metadata"]}
+        dispute["metadata"] = {k: v for k, v in merged.items() if v != ""}
+    submit_evidence(store, dispute, params.get("evidence", {}), params.get("submit", True))
+    return render(store, dispute, params.get("expand"))
+
+
+@route("POST", f"/v1/disputes/{ID}/close", params="DisputeCloseParams")
+def close(store: Store, params: dict, object_id: str) -> dict:
+    """Accept a chargeback: it is lost, and its money stays withdrawn."""
+    params = validate(RETRIEVE, params)
+    dispute = store.get("dispute", object_id)
+    if dispute["status"] not in CHARGEBACK:
+        raise InvalidRequest(
+            f"This dispute is {dispute['status']}; only an open chargeback can be closed.",
+            param="dispute",
+        )
+    return render(store, close_dispute(store, dispute, "lost"), params.get("expand"))

@@ -2,7 +2,7 @@
 
 Every change emits the events Stripe sends for it, in the order the package docstring lists.
 Callers hold `store.lock`. Paying a Checkout Session is in checkout_flow.py, refunds and
-disputes in disputes.py.
+disputes in disputes.py, other changes to a subscription in subscriptions.py.
 """
 
 import calendar
@@ -15,6 +15,7 @@ from .cards import LATER
 from .errors import CardError, InvalidRequest
 from .money import describe_price
 from .store import Store, now
+from .subscriptions import cancel_subscription, change
 
 DAY = 24 * 3600
 
@@ -180,11 +181,17 @@ def renew(store: Store, sub: dict, outcome: str) -> dict:
         raise InvalidRequest("This subscription is canceled and cannot renew.", param="id")
     if sub["cancel_at_period_end"]:
         return cancel_subscription(store, sub, reason="cancellation_requested")
+    pause = sub["pause_collection"]
+    if pause and pause["resumes_at"] is not None:
+        item = sub["items"]["data"][0]
+        if pause["resumes_at"] <= item["current_period_end"]:
+            change(store, sub, pause_collection=None)  # collection resumes on its date
     decline = CardError("Your card was declined.", decline_code="generic_decline")
     decline = decline if outcome == "failed" else None
     pm, card = _saved_card(store, sub["default_payment_method"])
     latest = store.find(sub["latest_invoice"] or "")
-    if sub["status"] == "past_due" and latest and latest["status"] == "open":
+    retry = sub["status"] == "past_due" and latest and latest["status"] == "open"
+    if retry and not sub["pause_collection"]:  # a paused subscription is not retried
         pay_invoice(store, latest, card, pm, decline)
         if not decline:
             change(store, sub, status="active")
@@ -197,6 +204,10 @@ def renew(store: Store, sub: dict, outcome: str) -> dict:
     for sub_item in sub["items"]["data"]:
         sub_item.update(current_period_start=old_period[1], current_period_end=end)
     invoice = new_invoice(store, sub, "subscription_cycle", old_period)
+    if sub["pause_collection"]:
+        _uncollected(store, invoice, sub["pause_collection"]["behavior"])
+        store.emit("customer.subscription.updated", sub, previous)
+        return sub
     pay_invoice(store, invoice, card, pm, decline)
     status = "past_due" if decline else "active"
     if status != sub["status"]:
@@ -206,84 +217,17 @@ def renew(store: Store, sub: dict, outcome: str) -> dict:
     return sub
 
 
-def change(store: Store, obj: dict, **fields) -> dict:
-    """Set `fields` on a subscription and emit customer.subscription.updated if any changed."""
-    previous = {k: copy.deepcopy(obj[k]) for k, v in fields.items() if obj[k] != v}
-    if previous:
-        obj.update(fields)
-        store.emit("customer.subscription.updated", obj, previous)
-    return obj
-
-
-SETTABLE_STATUSES = (
-    "active", "incomplete", "incomplete_expired", "past_due", "paused", "trialing", "unpaid",
-)  # fmt: skip
-
-
-def set_status(store: Store, sub: dict, status: str) -> dict:
-    """Move a subscription to `status` as Stripe's own state changes would (a test control)."""
-    if sub["status"] in ("canceled", "incomplete_expired"):
-        raise InvalidRequest(f"Subscription {sub['id']} has ended ({sub['status']}).", param="id")
-    was = sub["status"]
-    change(store, sub, status=status)
-    if status == "paused" and was != "paused":
-        store.emit("customer.subscription.paused", sub)
-    elif was == "paused" and status != "paused":
-        store.emit("customer.subscription.resumed", sub)
-    return sub
-
-
-def update_subscription(store: Store, sub: dict, params: dict) -> dict:
-    if sub["status"] == "canceled" and set(params) - {"metadata", "cancellation_details", "expand"}:
-        raise InvalidRequest(
-            "A canceled subscription can only update its cancellation_details and metadata."
-        )
-    fields = {}
-    if "metadata" in params:
-        merged = {**sub["metadata"], **params["metadata"]}
-        fields["metadata"] = {k: v for k, v in merged.items() if v != ""}
-    if "description" in params:
-        fields["description"] = params["description"]
-    if "cancel_at_period_end" in params:
-        at_end = params["cancel_at_period_end"]
-        period_end = sub["items"]["data"][0]["current_period_end"]
-        fields.update(cancel_at_period_end=at_end, cancel_at=period_end if at_end else None)
-        details = dict(sub["cancellation_details"])
-        details["reason"] = "cancellation_requested" if at_end else None
-        fields["cancellation_details"] = details
-    if "cancellation_details" in params:
-        details = {**fields.get("cancellation_details", sub["cancellation_details"])}
-        details.update(params["cancellation_details"])
-        fields["cancellation_details"] = details
-    return change(store, sub, **fields)
-
-
-def cancel_subscription(store: Store, sub: dict, *, reason: str, details=None) -> dict:
-    if sub["status"] == "canceled":
-        raise InvalidRequest(
-            f"This subscription has already been canceled: {sub['id']}", param="id"
-        )
-    moment = now()
-    cancellation = {**sub["cancellation_details"], **(details or {}), "reason": reason}
-    sub.update(status="canceled", canceled_at=moment, ended_at=moment)
-    sub.update(cancellation_details=cancellation)
-    store.emit("customer.subscription.deleted", sub)
-    return sub
-
-
-def set_default_card(store: Store, customer: dict, card) -> dict:
-    """Save `card` as the customer's default, as the billing portal's "Update card" does."""
-    decline = card.decline()
-    if decline:
-        raise decline
-    card.email, card.name = customer["email"], customer["name"]
-    pm = store.add(shapes.payment_method(card, customer_id=customer["id"]))
-    store.emit("payment_method.attached", pm)
-    settings = customer["invoice_settings"]
-    previous = {"invoice_settings": {"default_payment_method": settings["default_payment_method"]}}
-    settings["default_payment_method"] = pm["id"]
-    store.emit("customer.updated", customer, previous)
-    for sub in store.where("subscription", customer=customer["id"]):
-        if sub["status"] != "canceled":
-            change(store, sub, default_payment_method=pm["id"])
-    return pm
+def _uncollected(store: Store, invoice: dict, behavior: str) -> None:
+    """A paused subscription's invoice: kept as a draft, voided or marked uncollectible."""
+    store.emit("invoice.created", invoice)
+    if behavior == "keep_as_draft":
+        invoice.update(status="draft", auto_advance=False)
+        invoice["status_transitions"]["finalized_at"] = None
+    elif behavior == "void":
+        invoice.update(status="void", amount_remaining=0, auto_advance=False)
+        invoice["status_transitions"]["voided_at"] = now()
+        store.emit("invoice.voided", invoice)
+    else:
+        invoice.update(status="uncollectible", auto_advance=False)
+        invoice["status_transitions"]["marked_uncollectible_at"] = now()
+        store.emit("invoice.marked_uncollectible", invoice)

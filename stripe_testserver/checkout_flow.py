@@ -6,7 +6,7 @@ intent and charge have `customer: null`, the email is in `customer_details`). Ca
 `store.lock`.
 """
 
-from . import billing, disputes, shapes, shapes_billing
+from . import billing, disputes, shapes, shapes_billing, subscriptions
 from .billing import add_interval, expire_if_due
 from .errors import CardError, InvalidRequest
 from .store import Store, now
@@ -117,7 +117,7 @@ def settle(store: Store, session: dict, outcome: str) -> dict:
         billing.finish_invoice(store, invoice, pi, decline)
         if not decline:
             sub = store.get("subscription", session["subscription"])
-            billing.change(store, sub, status="active")
+            subscriptions.change(store, sub, status="active")
     if decline:
         store.emit("checkout.session.async_payment_failed", session)
     else:

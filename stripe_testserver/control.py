@@ -3,11 +3,12 @@
 import json
 from urllib.parse import parse_qsl, urlsplit
 
-from . import billing, checkout_flow, disputes
+from . import billing, checkout_flow, disputes, subscriptions
 from .cards import read_card
 from .errors import InvalidRequest, NotFound
 from .listing import render
-from .webhooks import sign, wait_until_delivered
+from .store import advance_clock
+from .webhooks import MAX_CONCURRENCY, sign, wait_until_delivered
 
 
 def handle(request, method: str) -> None:
@@ -28,6 +29,12 @@ def handle(request, method: str) -> None:
                 raise InvalidRequest("timeout must be a whole number of seconds.", param="timeout")
             wait_until_delivered(store, min(int(timeout), 60))
         return request.send_json(200, {"object": "list", "data": deliveries(store)})
+    if method == "POST" and path == "clock":
+        seconds = _json(request).get("advance")
+        if type(seconds) is not int or not 0 < seconds <= 400 * 24 * 3600:
+            raise InvalidRequest("advance must be a whole number of seconds, up to 400 days.")
+        with store.lock:
+            return request.send_json(200, {"now": advance_clock(seconds)})
     if method == "POST" and path == "reset":
         store.reset()
         return request.send_json(200, {"reset": True})
@@ -57,11 +64,17 @@ def _config(store) -> dict:
         "public_url": store.public_url,
         "api_version": store.api_version,
         "portal_configured": store.portal_configured,
+        "delivery_concurrency": store.delivery_concurrency,
     }
 
 
 def _configure(store, data: dict) -> None:
-    unknown = set(data) - {"webhook_url", "webhook_secret", "portal_configured"}
+    unknown = set(data) - {
+        "webhook_url",
+        "webhook_secret",
+        "portal_configured",
+        "delivery_concurrency",
+    }
     if unknown:
         raise InvalidRequest(f"Unknown config keys: {', '.join(sorted(unknown))}")
     if "webhook_url" in data:
@@ -73,6 +86,12 @@ def _configure(store, data: dict) -> None:
     portal = data.get("portal_configured", store.portal_configured)
     if not isinstance(portal, bool):
         raise InvalidRequest("portal_configured must be true or false.", param="portal_configured")
+    concurrency = data.get("delivery_concurrency", store.delivery_concurrency)
+    if type(concurrency) is not int or not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise InvalidRequest(
+            f"delivery_concurrency must be a whole number from 1 to {MAX_CONCURRENCY}.",
+            param="delivery_concurrency",
+        )
     secret = data.get("webhook_secret", store.webhook_secret)
     if not isinstance(secret, str) or not secret.startswith("whsec_"):
         raise InvalidRequest("webhook_secret must start with whsec_.", param="webhook_secret")
@@ -80,6 +99,7 @@ def _configure(store, data: dict) -> None:
         store.webhook_url = data.get("webhook_url", store.webhook_url)
         store.webhook_secret = secret
         store.portal_configured = portal
+        store.delivery_concurrency = concurrency
         store.changed.notify_all()
 
 
@@ -111,9 +131,9 @@ def _renew(store, subscription_id: str, data: dict) -> dict:
 
 
 def _set_status(store, subscription_id: str, data: dict) -> dict:
-    status = _choice(data, "status", billing.SETTABLE_STATUSES)
+    status = _choice(data, "status", subscriptions.SETTABLE_STATUSES)
     sub = store.get("subscription", subscription_id)
-    return render(store, billing.set_status(store, sub, status))
+    return render(store, subscriptions.set_status(store, sub, status))
 
 
 def _pay(store, session_id: str, data: dict) -> dict:
@@ -154,14 +174,24 @@ def _succeed_refund(store, refund_id: str, data: dict) -> dict:
 
 def _dispute(store, charge_id: str, data: dict) -> dict:
     reason = _choice(data, "reason", disputes.DISPUTE_REASONS, "fraudulent")
+    inquiry = _choice(data, "inquiry", (True, False), False)
     charge = store.get("charge", charge_id)
-    return render(store, disputes.open_dispute(store, charge, reason, data.get("amount")))
+    dispute = disputes.open_dispute(store, charge, reason, data.get("amount"), inquiry=inquiry)
+    return render(store, dispute)
 
 
 def _close_dispute(store, dispute_id: str, data: dict) -> dict:
-    outcome = _choice(data, "outcome", ("won", "lost"))
+    outcome = _choice(data, "outcome", disputes.OUTCOMES)
     dispute = store.get("dispute", dispute_id)
     return render(store, disputes.close_dispute(store, dispute, outcome))
+
+
+def _escalate(store, dispute_id: str, data: dict) -> dict:
+    return render(store, disputes.escalate_inquiry(store, store.get("dispute", dispute_id)))
+
+
+def _appeal(store, dispute_id: str, data: dict) -> dict:
+    return render(store, disputes.appeal(store, store.get("dispute", dispute_id)))
 
 
 # (collection, action) -> control, for POST /_testserver/{collection}/{id}/{action}
@@ -175,4 +205,6 @@ ACTIONS = {
     ("refunds", "succeed"): _succeed_refund,
     ("charges", "dispute"): _dispute,
     ("disputes", "close"): _close_dispute,
+    ("disputes", "escalate"): _escalate,
+    ("disputes", "appeal"): _appeal,
 }

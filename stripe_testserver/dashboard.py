@@ -8,7 +8,7 @@ same events. Plain forms, no JavaScript; for development under `make run`.
 from html import escape
 from urllib.parse import parse_qsl, urlencode
 
-from . import billing, checkout_flow, disputes, page_html
+from . import billing, checkout_flow, disputes, page_html, subscriptions
 from .errors import StripeError
 from .money import format_amount
 
@@ -32,7 +32,7 @@ ACTIONS = {
     "renew": lambda store, sub, values: billing.renew(
         store, store.get("subscription", sub), values.get("outcome", "paid")
     ),
-    "cancel": lambda store, sub, values: billing.cancel_subscription(
+    "cancel": lambda store, sub, values: subscriptions.cancel_subscription(
         store, store.get("subscription", sub), reason="cancellation_requested"
     ),
 }

@@ -1,14 +1,17 @@
-"""Money going back: refunds (and their failure) and disputes (opened, then won or lost).
+"""Money going back: refunds (and their failure) and disputes: inquiries, chargebacks (won or
+lost) and appeals of lost chargebacks.
 
 Callers hold `store.lock`. Each change emits the events Stripe sends for it at this API
-version (refund.created/updated/failed apply to every refund since 2024-10-28.acacia).
+version (refund.created/updated/failed apply to every refund since 2024-10-28.acacia;
+charge.dispute.funds_withdrawn and funds_reinstated follow the dispute's balance
+transactions).
 """
 
 import copy
 
 from . import shapes, shapes_billing
 from .errors import InvalidRequest
-from .money import format_amount
+from .money import check_amount, format_amount
 from .store import Store, new_id, now
 
 REFUND_FAILURES = (
@@ -50,6 +53,7 @@ def refund_charge(store: Store, charge: dict, amount: int | None, reason, metada
             param="charge",
         )
     amount = remaining if amount is None else amount
+    check_amount(amount, charge["currency"], "amount")
     if amount > remaining:
         raise InvalidRequest(
             f"Refund amount ({format_amount(amount, charge['currency'])}) is greater than "
@@ -112,7 +116,11 @@ def succeed_refund(store: Store, refund: dict) -> dict:
     return refund
 
 
-def open_dispute(store: Store, charge: dict, reason: str, amount: int | None) -> dict:
+def open_dispute(
+    store: Store, charge: dict, reason: str, amount: int | None, *, inquiry: bool = False
+) -> dict:
+    """Open a chargeback (the funds are withdrawn at once) or, with `inquiry`, an inquiry
+    (`warning_needs_response`: the issuer asks, no money moves unless it is escalated)."""
     if reason not in DISPUTE_REASONS:
         raise InvalidRequest(f"reason must be one of {', '.join(DISPUTE_REASONS)}.", param="reason")
     if charge["status"] != "succeeded" or charge["disputed"]:
@@ -127,18 +135,97 @@ def open_dispute(store: Store, charge: dict, reason: str, amount: int | None) ->
         raise InvalidRequest(
             f"amount must be a whole number from 1 to {disputable}.", param="amount"
         )
-    dispute = store.add(_dispute(charge, amount, reason))
+    dispute = store.add(_dispute(charge, amount, reason, inquiry=inquiry))
     charge["disputed"] = True
     store.emit("charge.dispute.created", dispute)
+    if not inquiry:
+        store.emit("charge.dispute.funds_withdrawn", dispute)
+    return dispute
+
+
+# Stripe's dispute statuses at the pinned API version (stripe-python's Dispute.status), as
+# they follow each other. An appeal is open to a lost chargeback; its money stays withdrawn
+# until the appeal is won.
+NEEDS_RESPONSE = ("warning_needs_response", "needs_response", "appeal_needs_response")
+UNDER_REVIEW = {
+    "warning_needs_response": "warning_under_review",
+    "needs_response": "under_review",
+    "appeal_needs_response": "appeal_under_review",
+}
+INQUIRY = ("warning_needs_response", "warning_under_review")
+CHARGEBACK = ("needs_response", "under_review")
+APPEAL = ("appeal_needs_response", "appeal_under_review")
+CLOSED = ("won", "lost", "warning_closed", "prevented")
+OUTCOMES = ("won", "lost", "warning_closed")
+
+
+def submit_evidence(store: Store, dispute: dict, evidence: dict, submit: bool) -> dict:
+    """`POST /v1/disputes/{id}`: keep evidence; with `submit`, the issuer reviews it."""
+    if dispute["status"] in CLOSED:
+        raise InvalidRequest(
+            f"This dispute is already closed ({dispute['status']}) and cannot be updated.",
+            param="dispute",
+        )
+    previous = {}
+    if evidence:
+        previous["evidence"] = copy.deepcopy(dispute["evidence"])
+        dispute["evidence"].update(evidence)
+        dispute["evidence_details"]["has_evidence"] = True
+    if submit and dispute["status"] in UNDER_REVIEW:
+        previous["status"] = dispute["status"]
+        dispute["status"] = UNDER_REVIEW[dispute["status"]]
+        dispute["evidence_details"]["submission_count"] += 1
+    if previous:
+        store.emit("charge.dispute.updated", dispute, previous)
+    return dispute
+
+
+def escalate_inquiry(store: Store, dispute: dict) -> dict:
+    """The issuer turns an inquiry into a chargeback: the funds are withdrawn now."""
+    if dispute["status"] not in INQUIRY:
+        raise InvalidRequest(
+            f"Only an inquiry can be escalated; dispute {dispute['id']} is {dispute['status']}.",
+            param="dispute",
+        )
+    previous = {"status": dispute["status"]}
+    dispute.update(status="needs_response")
+    dispute["evidence_details"]["due_by"] = now() + 21 * 24 * 3600
+    dispute["balance_transactions"].append(_dispute_txn(dispute, -dispute["amount"]))
+    store.emit("charge.dispute.updated", dispute, previous)
     store.emit("charge.dispute.funds_withdrawn", dispute)
     return dispute
 
 
+def appeal(store: Store, dispute: dict) -> dict:
+    """A lost chargeback goes to appeal (`appeal_needs_response`); the money stays out."""
+    if dispute["status"] != "lost" or not _withdrawn(dispute) or dispute["id"] in store.appealed:
+        raise InvalidRequest(
+            f"Only a lost chargeback can be appealed, once; dispute {dispute['id']} is "
+            f"{dispute['status']}.",
+            param="dispute",
+        )
+    previous = {"status": "lost"}
+    store.appealed.add(dispute["id"])
+    dispute.update(status="appeal_needs_response")
+    dispute["evidence_details"]["due_by"] = now() + 10 * 24 * 3600
+    store.emit("charge.dispute.updated", dispute, previous)
+    return dispute
+
+
 def close_dispute(store: Store, dispute: dict, outcome: str) -> dict:
-    if outcome not in ("won", "lost"):
-        raise InvalidRequest('outcome must be "won" or "lost".', param="outcome")
-    if dispute["status"] in ("won", "lost"):
+    """Close a dispute: an inquiry as `warning_closed` (no chargeback), a chargeback or an
+    appeal as won (the funds come back: charge.dispute.funds_reinstated) or lost."""
+    if outcome not in OUTCOMES:
+        raise InvalidRequest(f"outcome must be one of {', '.join(OUTCOMES)}.", param="outcome")
+    if dispute["status"] in CLOSED:
         raise InvalidRequest(f"Dispute {dispute['id']} is already closed.", param="dispute")
+    inquiry = dispute["status"] in INQUIRY
+    if inquiry != (outcome == "warning_closed"):
+        raise InvalidRequest(
+            "An inquiry closes as warning_closed (or is escalated first); a chargeback or an "
+            f"appeal as won or lost. Dispute {dispute['id']} is {dispute['status']}.",
+            param="outcome",
+        )
     previous = {"status": dispute["status"]}
     dispute.update(status=outcome, is_charge_refundable=False)
     if outcome == "won":
@@ -149,7 +236,11 @@ def close_dispute(store: Store, dispute: dict, outcome: str) -> dict:
     return dispute
 
 
-def _dispute(charge: dict, amount: int, reason: str) -> dict:
+def _withdrawn(dispute: dict) -> bool:
+    return sum(t["amount"] for t in dispute["balance_transactions"]) < 0
+
+
+def _dispute(charge: dict, amount: int, reason: str, *, inquiry: bool) -> dict:
     card = charge["payment_method_details"]["card"]
     dispute = shapes.shaped(
         "dispute",
@@ -174,10 +265,13 @@ def _dispute(charge: dict, amount: int, reason: str) -> dict:
             "type": "card",
         },
         reason=reason,
-        status="needs_response",
+        status="warning_needs_response" if inquiry else "needs_response",
     )
-    dispute["evidence_details"].update(due_by=now() + 21 * 24 * 3600)
-    dispute["balance_transactions"].append(_dispute_txn(dispute, -amount))
+    dispute["evidence_details"].update(
+        due_by=now() + 21 * 24 * 3600, has_evidence=False, past_due=False, submission_count=0
+    )
+    if not inquiry:
+        dispute["balance_transactions"].append(_dispute_txn(dispute, -amount))
     return dispute
 
 

@@ -3,7 +3,7 @@
 import re
 from urllib.parse import parse_qsl, urlencode
 
-from . import billing, checkout_flow, dashboard, page_html
+from . import billing, checkout_flow, dashboard, page_html, subscriptions
 from .cards import read_card
 from .errors import CardError, StripeError
 
@@ -95,7 +95,7 @@ def _portal(request, method: str, store, parts: list[str]) -> None:
             page = page_html.not_found("This subscription does not exist.")
             return request.send(404, page, "text/html")
         if sub["status"] != "canceled":
-            billing.cancel_subscription(store, sub, reason="cancellation_requested")
+            subscriptions.cancel_subscription(store, sub, reason="cancellation_requested")
         return request.redirect(f"/portal/{session['id']}?{urlencode({'done': 'canceled'})}")
     if method == "POST" and action == "card":
         try:
@@ -103,7 +103,7 @@ def _portal(request, method: str, store, parts: list[str]) -> None:
                 values.get("card_number", ""), values.get("expiry", ""), values.get("cvc", ""),
                 require_all=True,
             )  # fmt: skip
-            billing.set_default_card(store, customer, card)
+            subscriptions.set_default_card(store, customer, card)
         except CardError as error:
             status = 402 if error.decline_code else 400
             return _portal_page(

@@ -175,6 +175,19 @@ class List(Spec):
         return [item for item in cleaned if item is not None] or None
 
 
+CLEARED = object()  # a parameter sent as "" to unset it (e.g. `pause_collection=`)
+
+
+class Clearable(Spec):
+    """A parameter that "" unsets: cleans to CLEARED instead of being left out."""
+
+    def __init__(self, spec: Spec):
+        self.spec = spec
+
+    def clean(self, value, path):
+        return CLEARED if value == "" else self.spec.clean(value, path)
+
+
 class Metadata(Spec):
     """Metadata hash; an empty value is kept as "" so that updates can unset a key."""
 

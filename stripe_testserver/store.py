@@ -20,18 +20,37 @@ def new_id(prefix: str, length: int = 24) -> str:
     return prefix + "".join(secrets.choice(ALPHABET) for _ in range(length))
 
 
+# Seconds the server's clock runs ahead of the machine's (the `clock` control moves it on, as
+# a Stripe test clock would, so a payment can settle in another month than it was opened).
+_clock = {"offset": 0}
+
+
 def now() -> int:
-    return int(time.time())
+    return int(time.time()) + _clock["offset"]
+
+
+def advance_clock(seconds: int) -> int:
+    _clock["offset"] += seconds
+    return now()
 
 
 class Store:
-    def __init__(self, *, public_url: str, webhook_url, webhook_secret: str, api_version: str):
+    def __init__(
+        self,
+        *,
+        public_url: str,
+        webhook_url,
+        webhook_secret: str,
+        api_version: str,
+        delivery_concurrency: int = 1,
+    ):
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.public_url = public_url.rstrip("/")
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
         self.api_version = api_version
+        self.default_concurrency = delivery_concurrency  # webhook deliveries in flight at once
         self.generation = 0
         self.reset()
 
@@ -47,8 +66,11 @@ class Store:
             self.delayed_charges: set[str] = set()  # paid by a delayed method: refunds pend
             self.card_behaviours: dict[str, str] = {}  # charge id -> cards.LATER behaviour
             self.checkout_options: dict[str, dict] = {}  # session id -> *_data params
+            self.appealed: set[str] = set()  # disputes appealed once (an appeal is final)
             self.portal_configuration = new_id("bpc_1")
             self.portal_configured = True  # real test mode: once the portal settings are saved
+            self.delivery_concurrency = self.default_concurrency
+            _clock["offset"] = 0
             self.generation += 1
             self.changed.notify_all()
 

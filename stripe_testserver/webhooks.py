@@ -1,4 +1,9 @@
-"""Deliver events to the webhook URL in order, signed as Stripe signs them."""
+"""Deliver events to the webhook URL, signed as Stripe signs them.
+
+One at a time and in order by default; with `delivery_concurrency` above 1 (the config
+control or `--delivery-concurrency`) that many deliveries are in flight at once, so events
+arrive overlapping and out of order, as Stripe makes no promise of order either.
+"""
 
 import logging
 import threading
@@ -11,6 +16,7 @@ from .store import Store
 
 log = logging.getLogger(__name__)
 BACKOFF = (0.1, 0.25, 0.5)  # seconds before the 2nd, 3rd and 4th attempt
+MAX_CONCURRENCY = 16
 
 
 def sign(payload: str, secret: str) -> str:
@@ -47,40 +53,55 @@ def post(url: str, payload: str, header: str) -> tuple[int | None, str]:
 
 
 class Deliverer:
-    """A thread that posts pending deliveries one at a time, oldest first."""
+    """Threads that post pending deliveries, oldest first; `store.delivery_concurrency` of
+    them at a time (each thread past that number waits)."""
 
     def __init__(self, store: Store):
         self.store = store
         self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="webhook-delivery", daemon=True)
+        self.in_flight: set[int] = set()  # ids of the delivery records being posted
+        self.threads = [
+            threading.Thread(target=self._run, args=(n,), name=f"webhook-{n}", daemon=True)
+            for n in range(MAX_CONCURRENCY)
+        ]
 
     def start(self) -> None:
-        self.thread.start()
+        for thread in self.threads:
+            thread.start()
 
     def stop(self) -> None:
         self.stopping.set()
         with self.store.lock:
             self.store.changed.notify_all()
-        self.thread.join(timeout=5)
+        for thread in self.threads:
+            thread.join(timeout=5)
 
-    def _next(self) -> dict | None:
+    def _next(self, n: int) -> dict | None:
         with self.store.lock:
             while not self.stopping.is_set():
-                for record in self.store.deliveries:
-                    if record["status"] == "pending":
-                        return record
+                if n < self.store.delivery_concurrency:
+                    for record in self.store.deliveries:
+                        if record["status"] == "pending" and id(record) not in self.in_flight:
+                            self.in_flight.add(id(record))
+                            return record
                 self.store.changed.wait(timeout=1)
         return None
 
-    def _run(self) -> None:
-        while (record := self._next()) is not None:
-            for attempt in range(len(BACKOFF) + 1):
-                if attempt and self.stopping.wait(BACKOFF[attempt - 1]):
-                    return
-                if self._attempt(record):
-                    break
-            else:
-                self._finish(record, "failed")
+    def _run(self, n: int) -> None:
+        while (record := self._next(n)) is not None:
+            try:
+                self._deliver(record)
+            finally:
+                with self.store.lock:
+                    self.in_flight.discard(id(record))
+
+    def _deliver(self, record: dict) -> None:
+        for attempt in range(len(BACKOFF) + 1):
+            if attempt and self.stopping.wait(BACKOFF[attempt - 1]):
+                return
+            if self._attempt(record):
+                return
+        self._finish(record, "failed")
 
     def _attempt(self, record: dict) -> bool:
         with self.store.lock:

@@ -120,11 +120,11 @@ def _card_details_for(outbound: OutboundEmail) -> None:
     payment = outbound.payment
     if outbound.kind != OutboundEmail.Kind.RECEIPT or payment is None or payment.card_last4:
         return
-    from support import stripe_gateway, webhooks
+    from support import ledger, stripe_gateway, webhooks
 
     try:
         webhooks.payment_sync(payment_id=payment.pk)
-    except stripe_gateway.PaymentServiceUnavailable:
+    except (stripe_gateway.PaymentServiceUnavailable, ledger.StaleFetch):
         return  # the receipt goes out without the card rather than not at all
     payment.refresh_from_db()
 

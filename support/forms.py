@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from support.addresses import validate_deliverable, validate_plain_start
 from support.models import Frequency, Placement
-from support.money import AmountError, format_amount, parse_amount
+from support.money import AmountError, check_chargeable, format_amount, parse_amount
 
 OTHER = "other"
 
@@ -124,6 +124,8 @@ class GiveForm(OriginForm):
     def _valid_amount(self, raw: str, *, field: str) -> Decimal | None:
         try:
             amount = parse_amount(raw)
+            # Whole yen, steps of ten fils, Stripe's minimum: said in the site's currency.
+            check_chargeable(amount, settings.DONATION_CURRENCY)
         except AmountError as exc:
             self.add_error(field, str(exc))
             return None

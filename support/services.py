@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 GOAL_KEY = "support:goal"
 GOAL_SECONDS = 60  # how stale the goal meter may be (a gift also refreshes it)
+CENT = Decimal("0.01")
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
@@ -91,7 +92,7 @@ def portal_url(*, customer_id: str, return_url: str) -> str:
 
 def monthly_equivalent(amount: Decimal, frequency: str) -> Decimal:
     if frequency == Frequency.ANNUAL:
-        return (amount / 12).quantize(Decimal("0.01"))
+        return (amount / 12).quantize(CENT)
     return amount
 
 
@@ -160,43 +161,43 @@ def _settings_with_ledger_sums(now: datetime) -> SupportSettings:
     return row
 
 
+def _cents(amount: Decimal) -> Decimal:
+    # SQLite sums decimals as floats (0.24 + 0.47 is 0.710000000000000): back to cents.
+    return Decimal(amount).quantize(CENT)
+
+
 def _goal_progress(row: SupportSettings) -> dict:
     goal = row.monthly_goal
-    monthly = max(Decimal(0), row.monthly_sum - row.monthly_back)
+    monthly = max(Decimal(0), _cents(row.monthly_sum - row.monthly_back))
     recurring = monthly + monthly_equivalent(
-        max(Decimal(0), row.annual_sum - row.annual_back), "annual"
+        max(Decimal(0), _cents(row.annual_sum - row.annual_back)), "annual"
     )
-    raised = (recurring + row.one_time_sum).quantize(Decimal("0.01"))
+    one_time = _cents(row.one_time_sum)
+    raised = _cents(recurring + one_time)
     percent = int(min(Decimal(100), raised * 100 / goal)) if goal else 100
     return {
         "goal": goal,
         "raised": raised,
         "recurring": recurring,
-        "one_time": row.one_time_sum.quantize(Decimal("0.01")),
+        "one_time": one_time,
         "percent": percent,
     }
 
 
 def attribution_report():
     """Return gifts and recurring revenue grouped by article and appeal placement."""
+    live = Donation.RECURRING_LIVE
     rows = (
         Donation.objects.given()
         .values("article_id", "article__headline", "placement")
         .annotate(
             donations=Count("id", distinct=True),
+            # Counted as the goal meter counts them (Donation.objects.recurring_live()).
             active_monthly=Coalesce(
-                Sum(
-                    "amount",
-                    filter=Q(status=Donation.Status.ACTIVE, frequency=Frequency.MONTHLY),
-                ),
-                ZERO,
+                Sum("amount", filter=Q(status__in=live, frequency=Frequency.MONTHLY)), ZERO
             ),
             active_annual=Coalesce(
-                Sum(
-                    "amount",
-                    filter=Q(status=Donation.Status.ACTIVE, frequency=Frequency.ANNUAL),
-                ),
-                ZERO,
+                Sum("amount", filter=Q(status__in=live, frequency=Frequency.ANNUAL)), ZERO
             ),
         )
         .order_by("article__headline", "placement")
@@ -209,9 +210,9 @@ def attribution_report():
     }
     report = []
     for row in rows:
-        row["recurring_monthly"] = row["active_monthly"] + monthly_equivalent(
-            row["active_annual"], "annual"
+        row["recurring_monthly"] = _cents(row["active_monthly"]) + monthly_equivalent(
+            _cents(row["active_annual"]), "annual"
         )
-        row["net_paid"] = net_by_key.get((row["article_id"], row["placement"]), Decimal("0"))
+        row["net_paid"] = _cents(net_by_key.get((row["article_id"], row["placement"]), 0))
         report.append(row)
     return report

@@ -78,20 +78,45 @@ class StripeTestServer:
         """A pending refund (of a delayed payment) succeeds; emits refund.updated."""
         return self._control("POST", f"refunds/{refund_id}/succeed", {})
 
-    def dispute(self, charge_id: str, reason: str = "fraudulent", amount: int | None = None):
-        """Open a dispute (chargeback) on a charge; returns the dispute."""
-        body = {"reason": reason} | ({"amount": amount} if amount is not None else {})
+    def dispute(
+        self,
+        charge_id: str,
+        reason: str = "fraudulent",
+        amount: int | None = None,
+        *,
+        inquiry: bool = False,
+    ):
+        """Open a dispute on a charge; returns the dispute.
+
+        A chargeback (`needs_response`) withdraws the funds at once; an `inquiry`
+        (`warning_needs_response`) moves no money unless it is escalated.
+        """
+        body = {"reason": reason, "inquiry": inquiry}
+        body |= {"amount": amount} if amount is not None else {}
         return self._control("POST", f"charges/{charge_id}/dispute", body)
 
     def close_dispute(self, dispute_id: str, outcome: str) -> dict:
-        """Close a dispute as "won" or "lost"; emits charge.dispute.closed."""
+        """Close a dispute as "won", "lost" or (an inquiry) "warning_closed"."""
         return self._control("POST", f"disputes/{dispute_id}/close", {"outcome": outcome})
 
+    def escalate(self, dispute_id: str) -> dict:
+        """Turn an inquiry into a chargeback: the funds are withdrawn."""
+        return self._control("POST", f"disputes/{dispute_id}/escalate", {})
+
+    def appeal(self, dispute_id: str) -> dict:
+        """Appeal a lost chargeback (`appeal_needs_response`); close it later as won or lost."""
+        return self._control("POST", f"disputes/{dispute_id}/appeal", {})
+
     def configure(self, **config) -> dict:
-        """Set `webhook_url` (None: record events only), `webhook_secret` and/or
+        """Set `webhook_url` (None: record events only), `webhook_secret`,
         `portal_configured` (False: billing-portal sessions are refused as in a test mode
-        whose portal settings were never saved; `reset()` sets it back to True)."""
+        whose portal settings were never saved) and/or `delivery_concurrency` (webhooks in
+        flight at once); `reset()` sets the last two back."""
         return self._control("POST", "config", config)
+
+    def advance_clock(self, seconds: int) -> int:
+        """Move the server's clock on (as a Stripe test clock would); `reset()` puts it back."""
+        return self._control("POST", "clock", {"advance": seconds})["now"]
 
     def reset(self) -> None:
         self._control("POST", "reset")

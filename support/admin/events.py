@@ -10,14 +10,21 @@ class GaveUpFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("failed", "Given up"), ("waiting", "Waiting to be applied"), ("done", "Applied")]
+        return [
+            ("failed", "Given up"),
+            ("waiting", "Waiting to be applied"),
+            ("done", "Applied"),
+            ("ignored", "Ignored"),
+        ]
 
     def queryset(self, request, queryset):
         unprocessed = queryset.filter(processed_at__isnull=True)
+        processed = queryset.filter(processed_at__isnull=False)
         return {
             "failed": unprocessed.filter(failed_at__isnull=False),
             "waiting": unprocessed.filter(failed_at__isnull=True),
-            "done": queryset.filter(processed_at__isnull=False),
+            "done": processed.filter(ignored_reason=""),
+            "ignored": processed.exclude(ignored_reason=""),
         }.get(self.value(), queryset)
 
 
@@ -31,12 +38,20 @@ class RetryMixin:
 
 @admin.register(StripeEvent)
 class StripeEventAdmin(RetryMixin, ReadOnlyAdmin):
-    list_display = ["event_id", "type", "received_at", "processed_at", "attempts", "failed_at"]
+    list_display = [
+        "event_id",
+        "type",
+        "received_at",
+        "processed_at",
+        "ignored_reason",
+        "attempts",
+        "failed_at",
+    ]
     list_filter = [GaveUpFilter, "type"]
     # Event ids are pasted whole: an exact match uses their unique index (a partial one would
     # read every event).
     search_fields = ["event_id__exact"]
-    readonly_fields = ["error"]
+    readonly_fields = ["error", "ignored_reason"]
     actions = ["retry"]
     show_full_result_count = False
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import DecimalField, Min, OuterRef, Subquery, Sum, Value
@@ -9,6 +10,7 @@ from support import services
 from support.admin.common import ReadOnlyAdmin, export_csv
 from support.models import Donation, Donor, Payment
 from support.models.ledger import NET
+from support.money import format_money
 
 ZERO = Value(0, output_field=DecimalField(max_digits=12, decimal_places=2))
 
@@ -49,13 +51,14 @@ class DonorAdmin(ReadOnlyAdmin):
     def first_gift(self, obj):
         return obj.first_gift_at
 
+    # Totals across a donor's gifts, in the site's currency (DONATION_CURRENCY).
     @admin.display(ordering="lifetime", description="Lifetime total")
     def lifetime_total(self, obj):
-        return f"${obj.lifetime:,.2f}"
+        return format_money(obj.lifetime, settings.DONATION_CURRENCY)
 
     @admin.display(ordering="active_amount", description="Active recurring amount")
     def active_recurring(self, obj):
-        return f"${obj.active_amount:,.2f}"
+        return format_money(obj.active_amount, settings.DONATION_CURRENCY)
 
 
 class PaymentInline(admin.TabularInline):
@@ -114,20 +117,35 @@ class DonationAdmin(ReadOnlyAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "goal": services.goal_progress()}
+        extra_context = {**(extra_context or {}), **_goal_context()}
         return super().changelist_view(request, extra_context=extra_context)
 
     def attribution_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied  # fundraising data: not for Writers
+        rows = services.attribution_report()
+        for row in rows:
+            row["net_paid_display"] = _money(row["net_paid"])
+            row["recurring_display"] = _money(row["recurring_monthly"])
         context = {
             **self.admin_site.each_context(request),
             "title": "Which stories make readers give",
-            "rows": services.attribution_report(),
+            "rows": rows,
             "opts": self.model._meta,
-            "goal": services.goal_progress(),
+            **_goal_context(),
         }
         return TemplateResponse(request, "admin/support/donation/attribution.html", context)
+
+
+def _money(amount) -> str:
+    """An amount of the goal meter or a report: in the site's currency."""
+    return format_money(amount, settings.DONATION_CURRENCY)
+
+
+def _goal_context() -> dict:
+    goal = services.goal_progress()
+    names = ("raised", "goal", "recurring", "one_time")
+    return {"goal": goal, "goal_money": {name: _money(goal[name]) for name in names}}
 
 
 @admin.register(Payment)
@@ -135,7 +153,7 @@ class PaymentAdmin(ReadOnlyAdmin):
     list_display = [
         "__str__",
         "kind",
-        "amount",
+        "amount_display",
         "refunded_amount",
         "dispute_status",
         "charged_back_amount",
@@ -152,6 +170,11 @@ class PaymentAdmin(ReadOnlyAdmin):
     ]
     date_hierarchy = "paid_at"
     actions = [export_csv]
+
+    @admin.display(ordering="amount", description="Amount")
+    def amount_display(self, obj):
+        return obj.amount_display
+
     csv_fields = [
         "id",
         "paid_at",

@@ -40,12 +40,18 @@ class DonationQuerySet(models.QuerySet):
         return self.filter(status__in=Donation.GIVEN)
 
     def recurring_live(self):
-        """Recurring gifts that still count towards the month: active or being retried."""
+        """Recurring gifts that count towards the month: active or being retried.
+
+        The one rule of the goal meter and the ledger's lists: a gift Stripe stopped trying
+        to charge (unpaid) or whose collection is paused (paused) does not count.
+        """
         return self.filter(status__in=Donation.RECURRING_LIVE)
 
     def subscribed(self):
-        """Gifts with a Stripe subscription that can still charge: live or paused."""
-        return self.filter(status__in=[*Donation.RECURRING_LIVE, Donation.Status.PAUSED])
+        """Gifts with a Stripe subscription that can still charge: live, paused or unpaid."""
+        return self.filter(
+            status__in=[*Donation.RECURRING_LIVE, Donation.Status.PAUSED, Donation.Status.UNPAID]
+        )
 
     def given_by_address(self, address):
         """Exists() of a given gift from an address expression, e.g. Lower(OuterRef("email"))."""
@@ -62,6 +68,7 @@ class Donation(models.Model):
         PAID = "paid", "Paid (one-time)"
         ACTIVE = "active", "Active (recurring)"
         PAST_DUE = "past_due", "Past due"
+        UNPAID = "unpaid", "Unpaid (Stripe stopped retrying)"
         PAUSED = "paused", "Paused"
         CANCELLED = "cancelled", "Cancelled"
         REFUNDED = "refunded", "Refunded"
@@ -74,6 +81,7 @@ class Donation(models.Model):
         Status.PAID,
         Status.ACTIVE,
         Status.PAST_DUE,
+        Status.UNPAID,
         Status.PAUSED,
         Status.CANCELLED,
         Status.REFUNDED,
@@ -105,9 +113,18 @@ class Donation(models.Model):
     stripe_subscription_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     stripe_payment_intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     current_period_end = models.DateTimeField(null=True, blank=True)
+    paused_until = models.DateTimeField(
+        null=True, blank=True, help_text="When Stripe resumes charging a paused gift, if set."
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    ledger_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Counts the ledger's writes from Stripe; a fetch begun before the last one "
+        "is made again (support.ledger).",
+    )
 
     objects = DonationQuerySet.as_manager()
 
@@ -131,7 +148,7 @@ class Donation(models.Model):
     def amount_label(self) -> str:
         from support.money import describe_gift
 
-        return describe_gift(self.amount, self.frequency)
+        return describe_gift(self.amount, self.frequency, self.currency)
 
     @property
     def address(self) -> str:
@@ -153,9 +170,12 @@ class Payment(models.Model):
 
     class Dispute(models.TextChoices):
         NONE = "", "None"
+        INQUIRY = "inquiry", "Inquiry (no money taken yet)"
         OPEN = "open", "Open"
         WON = "won", "Won"
         LOST = "lost", "Lost"
+        APPEAL = "appeal", "Lost, under appeal"
+        CLOSED = "closed", "Closed without a chargeback"
 
     donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="payments")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -168,7 +188,8 @@ class Payment(models.Model):
         max_digits=10,
         decimal_places=2,
         default=Decimal("0"),
-        help_text="Taken back by the card issuer through a lost dispute.",
+        help_text="Taken by a dispute and not given back: withdrawn while it is open, kept "
+        "when it is lost or lost under appeal, back when it is won.",
     )
     currency = models.CharField(max_length=3, default="usd")
     card_brand = models.CharField(max_length=20, blank=True, help_text="As Stripe names it.")
@@ -197,7 +218,14 @@ class Payment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.amount} {self.currency.upper()} on {self.paid_at:%Y-%m-%d}"
+        return f"{self.amount_display} on {self.paid_at:%Y-%m-%d}"
+
+    @property
+    def amount_display(self) -> str:
+        """The amount as the receipt and the admin write it: "$2.00", "¥500"."""
+        from support.money import format_money
+
+        return format_money(self.amount, self.currency)
 
     @property
     def card_label(self) -> str:

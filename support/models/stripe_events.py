@@ -15,6 +15,12 @@ class StripeEvent(models.Model):
     failed_at = models.DateTimeField(
         null=True, blank=True, help_text="Given up after too many attempts; retry from the list."
     )
+    ignored_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why it changed nothing, when it did not: a type the ledger does not follow, "
+        "or an object of no gift of this site's.",
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -26,6 +32,12 @@ class StripeEvent(models.Model):
             ),
             # The admin's list, newest first, at one event per webhook: millions of rows.
             models.Index(fields=["-received_at", "-id"], name="stripe_event_received"),
+            # The admin's "Ignored" list: few rows among millions.
+            models.Index(
+                fields=["-received_at", "-id"],
+                condition=~models.Q(ignored_reason=""),
+                name="stripe_event_ignored",
+            ),
         ]
 
     def __str__(self):

@@ -10,7 +10,7 @@ from support.stripe_gateway.checkout import (
     retrieve_checkout_session,
 )
 from support.stripe_gateway.client import PaymentServiceUnavailable, client
-from support.stripe_gateway.events import InvalidWebhook, verified_event
+from support.stripe_gateway.events import EventObject, InvalidWebhook, event_object, verified_event
 from support.stripe_gateway.facts import (
     ChargeFacts,
     CheckoutFacts,
@@ -29,6 +29,7 @@ __all__ = [
     "ChargeFacts",
     "CheckoutFacts",
     "DisputeFacts",
+    "EventObject",
     "InvalidWebhook",
     "InvoiceFacts",
     "PaymentServiceUnavailable",
@@ -40,6 +41,7 @@ __all__ = [
     "create_checkout_session",
     "create_portal_session",
     "dispute_facts",
+    "event_object",
     "invoice_facts",
     "payment_intent_charge_id",
     "retrieve_checkout_session",

@@ -1,6 +1,6 @@
 """Opening Stripe's pages: Checkout for a gift, the billing portal to manage one."""
 
-from support.money import to_cents
+from support.money import to_minor
 from support.stripe_gateway.client import _call, client
 
 INTERVALS = {"monthly": "month", "annual": "year"}
@@ -10,7 +10,7 @@ def create_checkout_session(donation, *, success_url: str, cancel_url: str):
     """Create a Checkout Session for a pending donation; return the Stripe object."""
     price_data = {
         "currency": donation.currency,
-        "unit_amount": to_cents(donation.amount),
+        "unit_amount": to_minor(donation.amount, donation.currency),
         "product_data": {
             "name": f"Support independent journalism ({donation.get_frequency_display()})"
         },

@@ -1,9 +1,14 @@
-"""Webhook bodies: trusted only after their Stripe-Signature is checked."""
+"""Webhook bodies: trusted only after their Stripe-Signature is checked, then read for the
+ids their object names."""
 
 import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import stripe
 from django.conf import settings
+
+from support.stripe_gateway.facts import PAID
 
 
 class InvalidWebhook(Exception):
@@ -54,3 +59,70 @@ def _is_event(event) -> bool:
         and isinstance(obj, dict)
         and short_text(obj.get("id"), 255)
     )
+
+
+@dataclass(frozen=True)
+class EventObject:
+    """What a verified event's object names, in the project's terms (no other field is read:
+    the object may be stale by the time the event is processed)."""
+
+    event_type: str
+    object_id: str
+    checkout_session_id: str = ""
+    subscription_id: str = ""
+    charge_id: str = ""
+    payment_intent_id: str = ""
+    hint: str = ""  # the donation id this site put in the object's metadata, if any
+    payment_announced_at: datetime | None = None
+
+    def gift_ids(self) -> dict[str, str]:
+        """The ids a gift may be known by locally (ledger.gifts_named's arguments)."""
+        names = ("checkout_session_id", "subscription_id", "charge_id", "payment_intent_id")
+        return {name: getattr(self, name) for name in (*names, "hint")}
+
+
+def event_object(event: dict) -> EventObject:
+    obj = event["data"]["object"]
+    kind = obj.get("object")
+    fields = {"event_type": event["type"], "object_id": obj["id"]}
+    if kind == "checkout.session":
+        fields |= {
+            "checkout_session_id": obj["id"],
+            "hint": _text(obj.get("client_reference_id")),
+            "payment_announced_at": _announced(event, obj),
+        }
+    elif kind == "subscription":
+        fields |= {"subscription_id": obj["id"], "hint": _hint(obj)}
+    elif kind == "invoice":
+        details = (obj.get("parent") or {}).get("subscription_details") or {}
+        fields |= {"subscription_id": _text(details.get("subscription")), "hint": _hint(details)}
+    elif kind in ("charge", "refund", "dispute"):
+        charge = obj["id"] if kind == "charge" else obj.get("charge")
+        fields |= {
+            "charge_id": _text(charge),
+            "payment_intent_id": _text(obj.get("payment_intent")),
+            "hint": _hint(obj),
+        }
+    return EventObject(**fields)
+
+
+def _announced(event: dict, session: dict) -> datetime | None:
+    """When the event announced a one-time payment (the money came), else None.
+
+    A card payment is announced by checkout.session.completed with payment_status "paid" as
+    the event carries it; a delayed method's, days later, by async_payment_succeeded.
+    """
+    paid_then = session.get("payment_status") in PAID
+    if event["type"] == "checkout.session.async_payment_succeeded" or (
+        event["type"] == "checkout.session.completed" and paid_then
+    ):
+        return datetime.fromtimestamp(event["created"], tz=UTC)
+    return None
+
+
+def _hint(obj: dict) -> str:
+    return _text((obj.get("metadata") or {}).get("donation_id"))
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""

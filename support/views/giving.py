@@ -9,7 +9,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 
 from newsroom import ratelimit
-from support import appeals, services, stripe_gateway
+from support import appeals, money, services, stripe_gateway
 from support.forms import GiveForm
 from support.models import SupportSettings
 from support.money import describe_gift, format_amount
@@ -81,6 +81,7 @@ def _render_give(request, form, support_settings, status=200):
         "support_settings": support_settings,
         "goal": services.goal_progress(),
         "currency": settings.DONATION_CURRENCY.upper(),
+        "amount_suffix": f" ({money.currency(settings.DONATION_CURRENCY).sign})",
     }
     return render(request, "support/give.html", context, status=status)
 
@@ -100,7 +101,7 @@ def thanks(request):
     story = donation.article if donation.article and donation.article.is_live else None
     context = {
         "donation": donation,
-        "gift": describe_gift(donation.amount, donation.frequency),
+        "gift": describe_gift(donation.amount, donation.frequency, donation.currency),
         "paid": paid,
         "processing": processing,
         "story": story,

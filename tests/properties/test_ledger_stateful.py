@@ -2,8 +2,9 @@
 
 A monthly and a one-time gift, each with its email typed only on Stripe's checkout page, are
 driven at the local Stripe server (paid by card or by a delayed method, settled, renewed,
-refunded in full or in part, refunds failed, disputes opened and closed) while their events
-reach the webhook late, out of order and twice. After every step the ledger must be
+its collection paused and resumed, refunded in full or in part, refunds failed, disputes and
+inquiries opened, escalated, closed and lost disputes appealed) while their events reach the
+webhook late, out of order and twice. After every step the ledger must be
 consistent whatever has arrived; once every event has arrived it must equal the model.
 """
 
@@ -64,7 +65,8 @@ class Charge:
     refunds: dict = field(default_factory=dict)  # refund id -> cents, until it fails
     dispute_id: str = ""
     dispute_amount: int = 0
-    dispute: str = ""  # "", "open", "won" or "lost"
+    dispute: str = ""  # "", "inquiry", "open", "won", "lost", "appeal" or "closed"
+    appealed: bool = False
 
     @property
     def refunded(self) -> int:
@@ -77,7 +79,8 @@ class Charge:
 
     @property
     def charged_back(self) -> int:
-        return self.dispute_amount if self.dispute == "lost" else 0
+        """Withdrawn by a chargeback and not reinstated: open, lost, or lost under appeal."""
+        return self.dispute_amount if self.dispute in ("open", "lost", "appeal") else 0
 
     @property
     def net(self) -> int:
@@ -93,6 +96,7 @@ class Gift:
     email: str = ""
     state: str = "unpaid"  # unpaid, processing, failed or paid
     past_due: bool = False
+    paused: bool = False  # pause_collection set
     subscription_id: str = ""
 
 
@@ -222,9 +226,10 @@ class LedgerMachine(RuleBasedStateMachine):
     def renew(self, paid):
         gift = self.gifts["monthly"]
         answer = self.server.renew(gift.subscription_id, "paid" if paid else "failed")
-        gift.past_due = not paid
-        if paid:
-            self._invoice_paid(gift, answer["invoice"]["id"], Kind.RENEWAL)
+        if not gift.paused:  # a paused subscription's invoice is voided, nothing is charged
+            gift.past_due = not paid
+            if paid:
+                self._invoice_paid(gift, answer["invoice"]["id"], Kind.RENEWAL)
         self._new_events()
 
     @precondition(lambda self: any(c.room and not c.dispute for c in self.charges))
@@ -247,23 +252,56 @@ class LedgerMachine(RuleBasedStateMachine):
         del charge.refunds[refund_id]
         self._new_events()
 
-    @precondition(lambda self: any(c.room and not c.dispute for c in self.charges))
-    @rule(data=st.data())
+    @precondition(lambda self: self.gifts["monthly"].state == "paid")
+    @rule()
     @step
-    def open_dispute(self, data):
-        charge = self._charge(data, lambda c: c.room and not c.dispute)
-        cents = data.draw(st.integers(1, charge.room), label="cents")
-        dispute = self.server.dispute(charge.charge_id, amount=cents)
-        charge.dispute_id, charge.dispute_amount, charge.dispute = dispute["id"], cents, "open"
+    def pause_or_resume(self):
+        gift = self.gifts["monthly"]
+        pause = "" if gift.paused else {"behavior": "void"}
+        self.api.subscriptions.update(gift.subscription_id, params={"pause_collection": pause})
+        gift.paused = not gift.paused
         self._new_events()
 
-    @precondition(lambda self: any(c.dispute == "open" for c in self.charges))
+    @precondition(lambda self: any(c.room and not c.dispute for c in self.charges))
+    @rule(data=st.data(), inquiry=st.booleans())
+    @step
+    def open_dispute(self, data, inquiry):
+        charge = self._charge(data, lambda c: c.room and not c.dispute)
+        cents = data.draw(st.integers(1, charge.room), label="cents")
+        dispute = self.server.dispute(charge.charge_id, amount=cents, inquiry=inquiry)
+        charge.dispute_id, charge.dispute_amount = dispute["id"], cents
+        charge.dispute = "inquiry" if inquiry else "open"
+        self._new_events()
+
+    @precondition(lambda self: any(c.dispute == "inquiry" for c in self.charges))
+    @rule(data=st.data(), escalated=st.booleans())
+    @step
+    def end_inquiry(self, data, escalated):
+        charge = self._charge(data, lambda c: c.dispute == "inquiry")
+        if escalated:
+            self.server.escalate(charge.dispute_id)
+            charge.dispute = "open"
+        else:
+            self.server.close_dispute(charge.dispute_id, "warning_closed")
+            charge.dispute = "closed"
+        self._new_events()
+
+    @precondition(lambda self: any(c.dispute in ("open", "appeal") for c in self.charges))
     @rule(data=st.data(), won=st.booleans())
     @step
     def close_dispute(self, data, won):
-        charge = self._charge(data, lambda c: c.dispute == "open")
+        charge = self._charge(data, lambda c: c.dispute in ("open", "appeal"))
         charge.dispute = "won" if won else "lost"
         self.server.close_dispute(charge.dispute_id, charge.dispute)
+        self._new_events()
+
+    @precondition(lambda self: any(c.dispute == "lost" and not c.appealed for c in self.charges))
+    @rule(data=st.data())
+    @step
+    def appeal(self, data):
+        charge = self._charge(data, lambda c: c.dispute == "lost" and not c.appealed)
+        self.server.appeal(charge.dispute_id)
+        charge.dispute, charge.appealed = "appeal", True
         self._new_events()
 
     # The webhook: events in order, out of order, late, and again.
@@ -381,6 +419,8 @@ class LedgerMachine(RuleBasedStateMachine):
                 gift.state, Status.FAILED
             )
         if gift.name == "monthly":
+            if gift.paused:
+                return Status.PAUSED
             return Status.PAST_DUE if gift.past_due else Status.ACTIVE
         (charge,) = [c for c in self.charges if c.gift == "once"]
         return Status.REFUNDED if charge.refunded == charge.amount else Status.PAID
@@ -388,7 +428,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def _meter(self) -> tuple:
         monthly = self.gifts["monthly"]
         recurring = 0
-        if monthly.state == "paid":
+        if monthly.state == "paid" and not monthly.paused:
             back = sum(c.amount - c.net for c in self.charges if c.gift == "monthly")
             recurring = max(0, monthly.cents - back)
         one_time = sum(c.net for c in self.charges if c.gift == "once")

@@ -6,6 +6,8 @@ import pytest
 import requests
 import stripe
 
+from tests.stripe_testserver.conftest import session_params
+
 
 def events_since(stripe_server, seen: int) -> list[dict]:
     """Events delivered since `seen`, each checked to verify as Stripe signs it."""
@@ -143,3 +145,26 @@ def test_the_expire_control_expires_an_open_session_as_stripe_does(
     assert requests.get(session.url, timeout=5).status_code == 410
     with pytest.raises(AssertionError, match="status of `open`"):
         stripe_server.expire(session.id)
+
+
+def test_a_delayed_payment_settled_after_the_clock_moved_on_is_announced_then(
+    create_session, stripe_server, stripe_client
+):
+    session = pay_delayed(create_session, stripe_server, "payment")
+    opened = stripe_client.v1.checkout.sessions.retrieve(session.id).created
+    seen = len(stripe_server.deliveries())
+
+    moved_to = stripe_server.advance_clock(40 * 24 * 3600)
+    stripe_server.settle(session.id, "succeeded")
+
+    settled = events_since(stripe_server, seen)
+    assert settled[-1]["type"] == "checkout.session.async_payment_succeeded"
+    assert settled[-1]["created"] >= moved_to >= opened + 40 * 24 * 3600
+    assert stripe_client.v1.checkout.sessions.retrieve(session.id).created == opened
+    stripe_server.reset()
+    assert (
+        stripe_client.v1.checkout.sessions.create(params=session_params("payment")).created
+        < moved_to
+    )
+    with pytest.raises(AssertionError, match="up to 400 days"):
+        stripe_server.advance_clock(-5)

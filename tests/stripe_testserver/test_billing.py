@@ -194,3 +194,106 @@ def test_a_portal_session_for_an_unknown_customer_is_refused(stripe_client):
         open_portal(stripe_client, "cus_nobody")
 
     assert (caught.value.code, caught.value.param) == ("resource_missing", "customer")
+
+
+def test_pausing_collection_is_set_and_unset_through_subscription_update(
+    paid_session, stripe_server, stripe_client
+):
+    subscription = paid_session("subscription").subscription
+    seen = len(stripe_server.deliveries())
+
+    paused = stripe_client.v1.subscriptions.update(
+        subscription.id, params={"pause_collection": {"behavior": "void"}}
+    )
+    resumed = stripe_client.v1.subscriptions.update(
+        subscription.id, params={"pause_collection": ""}
+    )
+
+    assert (paused.status, paused.pause_collection.behavior) == ("active", "void")
+    assert paused.pause_collection.resumes_at is None
+    assert resumed.pause_collection is None
+    events = events_since(stripe_server, seen)
+    assert [e["type"] for e in events] == ["customer.subscription.updated"] * 2
+    assert events[0]["data"]["previous_attributes"] == {"pause_collection": None}
+    assert events[1]["data"]["previous_attributes"]["pause_collection"]["behavior"] == "void"
+
+
+@pytest.mark.parametrize(
+    ("behavior", "status"),
+    [("void", "void"), ("mark_uncollectible", "uncollectible"), ("keep_as_draft", "draft")],
+)
+def test_a_paused_subscription_renews_without_charging_the_card(
+    paid_session, stripe_server, stripe_client, behavior, status
+):
+    subscription = paid_session("subscription").subscription
+    stripe_client.v1.subscriptions.update(
+        subscription.id, params={"pause_collection": {"behavior": behavior}}
+    )
+    charges = len(stripe_client.v1.charges.list().data)
+    seen = len(stripe_server.deliveries())
+
+    result = stripe_server.renew(subscription.id, "paid")
+
+    invoice = stripe_client.v1.invoices.retrieve(result["invoice"]["id"])
+    assert (invoice.status, invoice.amount_paid) == (status, 0)
+    assert len(stripe_client.v1.charges.list().data) == charges
+    types = [e["type"] for e in events_since(stripe_server, seen)]
+    assert "invoice.paid" not in types and "charge.succeeded" not in types
+    assert types[-1] == "customer.subscription.updated"
+    assert stripe_client.v1.subscriptions.retrieve(subscription.id).status == "active"
+
+
+def test_collection_resumes_by_itself_at_its_date(paid_session, stripe_server, stripe_client):
+    import time
+
+    subscription = paid_session("subscription").subscription
+    period_end = subscription["items"].data[0].current_period_end
+    resumes_at = int(time.time()) + 3600
+    assert resumes_at < period_end
+    stripe_client.v1.subscriptions.update(
+        subscription.id,
+        params={"pause_collection": {"behavior": "void", "resumes_at": resumes_at}},
+    )
+
+    result = stripe_server.renew(subscription.id, "paid")
+
+    assert result["invoice"]["status"] == "paid"
+    assert stripe_client.v1.subscriptions.retrieve(subscription.id).pause_collection is None
+    with pytest.raises(stripe.InvalidRequestError, match="must be in the future"):
+        stripe_client.v1.subscriptions.update(
+            subscription.id,
+            params={"pause_collection": {"behavior": "void", "resumes_at": 1}},
+        )
+
+
+def test_a_subscriptions_amount_changes_from_the_next_period(
+    paid_session, stripe_server, stripe_client
+):
+    subscription = paid_session("subscription").subscription
+    item = subscription["items"].data[0]
+
+    updated = stripe_client.v1.subscriptions.update(
+        subscription.id,
+        params={
+            "items": [
+                {
+                    "id": item.id,
+                    "price_data": {
+                        "currency": "usd",
+                        "product": item.price.product,
+                        "recurring": {"interval": "month"},
+                        "unit_amount": 500,
+                    },
+                }
+            ],
+            "proration_behavior": "none",
+        },
+    )
+    result = stripe_server.renew(subscription.id, "paid")
+
+    assert updated["items"].data[0].price.unit_amount == 500
+    assert result["invoice"]["amount_paid"] == 500
+    with pytest.raises(stripe.InvalidRequestError, match="proration_behavior=none"):
+        stripe_client.v1.subscriptions.update(
+            subscription.id, params={"items": [{"id": item.id, "quantity": 2}]}
+        )

@@ -192,3 +192,120 @@ def test_stripes_refund_failure_test_card_fails_its_refunds(
     ]
     assert stripe_client.v1.refunds.retrieve(refund.id).failure_reason == "declined"
     assert stripe_client.v1.charges.retrieve(intent.latest_charge).amount_refunded == 0
+
+
+def sdk_statuses() -> set[str]:
+    """The dispute statuses stripe-python declares at its pinned API version."""
+    import typing
+
+    from stripe._dispute import Dispute
+
+    (literal, _) = typing.get_args(Dispute.__annotations__["status"])
+    return set(typing.get_args(literal))
+
+
+def test_an_inquiry_takes_no_money_until_it_is_escalated(charge_id, stripe_server, stripe_client):
+    seen = len(stripe_server.deliveries())
+
+    inquiry = stripe_server.dispute(charge_id, "general", inquiry=True)
+    assert inquiry["status"] == "warning_needs_response"
+    assert inquiry["balance_transactions"] == []
+    stripe_server.escalate(inquiry["id"])
+
+    events = events_since(stripe_server, seen)
+    assert [e["type"] for e in events] == [
+        "charge.dispute.created",
+        "charge.dispute.updated",
+        "charge.dispute.funds_withdrawn",
+    ]
+    assert events[1]["data"]["previous_attributes"] == {"status": "warning_needs_response"}
+    escalated = stripe_client.v1.disputes.retrieve(inquiry["id"])
+    assert escalated.status == "needs_response"
+    assert [t.amount for t in escalated.balance_transactions] == [-2500]
+
+
+def test_an_inquiry_closes_without_a_chargeback(charge_id, stripe_server, stripe_client):
+    inquiry = stripe_server.dispute(charge_id, "general", inquiry=True)
+    with pytest.raises(AssertionError, match="An inquiry closes as warning_closed"):
+        stripe_server.close_dispute(inquiry["id"], "won")
+    seen = len(stripe_server.deliveries())
+
+    stripe_server.close_dispute(inquiry["id"], "warning_closed")
+
+    (event,) = events_since(stripe_server, seen)
+    assert (event["type"], event["data"]["object"]["status"]) == (
+        "charge.dispute.closed",
+        "warning_closed",
+    )
+    with pytest.raises(AssertionError, match="Only an inquiry can be escalated"):
+        stripe_server.escalate(inquiry["id"])
+
+
+@pytest.mark.parametrize("outcome", ["won", "lost"])
+def test_a_lost_chargeback_can_be_appealed_and_the_appeal_won_or_lost(
+    charge_id, stripe_server, stripe_client, outcome
+):
+    dispute = stripe_server.dispute(charge_id)
+    stripe_server.close_dispute(dispute["id"], "lost")
+    seen = len(stripe_server.deliveries())
+
+    appealed = stripe_server.appeal(dispute["id"])
+    stripe_client.v1.disputes.update(
+        dispute["id"],
+        params={"evidence": {"appeal": {"card": {"reason_for_filing": "Signed receipt"}}}},
+    )
+    under_review = stripe_client.v1.disputes.retrieve(dispute["id"])
+    stripe_server.close_dispute(dispute["id"], outcome)
+
+    assert appealed["status"] == "appeal_needs_response"
+    assert under_review.status == "appeal_under_review"
+    events = events_since(stripe_server, seen)
+    expected = ["charge.dispute.updated", "charge.dispute.updated", "charge.dispute.closed"]
+    expected += ["charge.dispute.funds_reinstated"] if outcome == "won" else []
+    assert [e["type"] for e in events] == expected
+    assert events[2]["data"]["previous_attributes"] == {"status": "appeal_under_review"}
+    moved = [
+        t.amount for t in stripe_client.v1.disputes.retrieve(dispute["id"]).balance_transactions
+    ]
+    assert moved == ([-2500, 2500] if outcome == "won" else [-2500])
+    with pytest.raises(AssertionError, match="Only a lost chargeback can be appealed"):
+        stripe_server.appeal(dispute["id"])
+
+
+def test_evidence_submitted_through_the_api_puts_the_dispute_under_review(
+    charge_id, stripe_server, stripe_client
+):
+    dispute = stripe_server.dispute(charge_id)
+
+    staged = stripe_client.v1.disputes.update(
+        dispute["id"], params={"evidence": {"uncategorized_text": "A gift"}, "submit": False}
+    )
+    submitted = stripe_client.v1.disputes.update(dispute["id"], params={"submit": True})
+
+    assert staged.status == "needs_response" and staged.evidence.uncategorized_text == "A gift"
+    assert submitted.status == "under_review"
+    assert submitted.evidence_details.submission_count == 1
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        stripe_client.v1.disputes.update(dispute["id"], params={"evidence": {"receipt": "file_1"}})
+    assert "does not implement" in caught.value.user_message
+
+
+def test_closing_a_chargeback_through_the_api_accepts_it_as_lost(
+    charge_id, stripe_server, stripe_client
+):
+    dispute = stripe_server.dispute(charge_id)
+
+    closed = stripe_client.v1.disputes.close(dispute["id"])
+
+    assert closed.status == "lost"
+    assert json.loads(stripe_server.deliveries()[-1]["payload"])["type"] == "charge.dispute.closed"
+
+
+def test_every_dispute_status_the_server_uses_is_one_of_the_pinned_versions(
+    charge_id, paid_session, stripe_server, stripe_client
+):
+    from stripe_testserver import disputes
+
+    used = {*disputes.NEEDS_RESPONSE, *disputes.UNDER_REVIEW.values(), *disputes.CLOSED}
+    assert used <= sdk_statuses()
+    assert {"appeal_needs_response", "appeal_under_review"} <= sdk_statuses()

@@ -178,3 +178,42 @@ def test_an_unreachable_webhook_url_is_recorded_as_failed(paid_session, stripe_s
 
     assert (deliveries[0]["status"], deliveries[0]["attempts"]) == ("failed", 4)
     assert {d["status"] for d in deliveries[1:]} <= {"failed", "not_sent"}
+
+
+class SlowHandler(ReceiverHandler):
+    def do_POST(self):
+        with self.server.guard:
+            self.server.now += 1
+            self.server.most = max(self.server.most, self.server.now)
+        time.sleep(0.2)
+        with self.server.guard:
+            self.server.now -= 1
+        super().do_POST()
+
+
+def test_deliveries_can_be_made_several_at_a_time(paid_session, stripe_server):
+    slow = Receiver()
+    slow.RequestHandlerClass = SlowHandler
+    slow.guard, slow.now, slow.most = threading.Lock(), 0, 0
+    threading.Thread(target=slow.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        stripe_server.configure(webhook_url=slow.url, delivery_concurrency=4)
+        paid_session("subscription")
+        deliveries = stripe_server.deliveries(wait=True)
+    finally:
+        slow.shutdown()
+        slow.server_close()
+
+    assert {d["status"] for d in deliveries} == {"delivered"}
+    assert len(slow.received) == len(SUBSCRIPTION)
+    assert slow.most == 4  # eight events, four in flight at a time
+    config = stripe_server.configure(webhook_url=None)
+    assert config["delivery_concurrency"] == 4
+    stripe_server.reset()
+    assert stripe_server.configure()["delivery_concurrency"] == 1
+
+
+@pytest.mark.parametrize("value", [0, 17, "4", 2.5, True])
+def test_a_delivery_concurrency_out_of_range_is_refused(stripe_server, value):
+    with pytest.raises(AssertionError, match="delivery_concurrency must be a whole number"):
+        stripe_server.configure(delivery_concurrency=value)

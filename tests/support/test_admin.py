@@ -23,7 +23,7 @@ def test_the_donations_list_shows_the_goal_meter_and_links_the_attribution_repor
     page = admin_client.get("/admin/support/donation/").content.decode()
 
     assert "This month:" in page
-    assert "$2.00 of $10000.00 goal" in page
+    assert "$2.00 of $10,000.00 goal" in page
     assert "/admin/support/donation/attribution/" in page
 
 
@@ -34,7 +34,7 @@ def test_the_goal_meter_shows_one_time_gifts_in_cents_after_a_partial_refund(adm
 
     page = admin_client.get("/admin/support/donation/").content.decode()
 
-    assert "$0.71 of $10000.00 goal" in page
+    assert "$0.71 of $10,000.00 goal" in page
     assert "one-time $0.71 this month" in page
 
 

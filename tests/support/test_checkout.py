@@ -120,3 +120,50 @@ def test_the_support_page_offers_presets_frequencies_and_the_payment_methods(cli
     assert "Payment methods" in page
     assert re.search(r'value="monthly"[^>]*checked', page)
     assert re.search(r'name="amount" value="2"[^>]*checked', page)
+
+
+@pytest.mark.parametrize(
+    ("currency", "typed", "minor", "shown"),
+    [
+        ("jpy", "500", 500, "¥500"),
+        ("bhd", "2.50", 2500, "BHD 2.500"),
+        ("eur", "7,50", 750, "€7.50"),
+    ],
+)
+def test_a_gift_goes_to_stripe_in_its_currencys_minor_units_and_comes_back_the_same(
+    give, stripe_server, deliver, settings, currency, typed, minor, shown
+):
+    from django.core import mail
+
+    settings.DONATION_CURRENCY = currency
+    response, donation = give(frequency="once", amount="other", custom_amount=typed)
+
+    assert response.status_code == 303, response.content
+    session = stripe_gateway.retrieve_checkout_session(donation.stripe_checkout_session_id)
+    assert (session["amount_total"], session["currency"]) == (minor, currency)
+    stripe_server.pay(donation.stripe_checkout_session_id, email="abroad@example.org")
+    deliver()
+    payment = donation.payments.get()
+    assert (payment.amount, payment.currency) == (donation.amount, currency)
+    (receipt,) = mail.outbox
+    assert f"Amount:         {shown}" in receipt.body
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("49", "The smallest gift we can take in yen is ¥50."),
+        ("500.50", "amounts in yen are whole numbers, like 500."),
+    ],
+)
+def test_an_amount_yen_cannot_carry_is_a_form_error_in_yen(
+    give, stripe_server, settings, typed, error
+):
+    settings.DONATION_CURRENCY = "jpy"
+
+    response, donation = give(frequency="once", amount="other", custom_amount=typed)
+
+    assert response.status_code == 400
+    assert donation is None
+    assert error in response.content.decode()
+    assert "(¥)" in response.content.decode()  # the amount field names its currency

@@ -62,3 +62,28 @@ def test_attribution_groups_gifts_by_article_and_placement():
     assert rows["end_of_article"]["recurring_monthly"] == Decimal("2")
     assert rows["top_banner"]["donations"] == 1
     assert rows["top_banner"]["net_paid"] == Decimal("5")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_goal_meters_one_time_total_is_exact_to_the_cent():
+    # SQLite sums decimals as floats: 0.24 + 0.47 came back as 0.710000000000001.
+    for amount, refunded in [("0.24", "0"), ("0.50", "0.03")]:
+        once = DonationFactory(amount=Decimal(amount), frequency=Frequency.ONCE, status="paid")
+        PaymentFactory(donation=once, kind=Payment.Kind.ONE_TIME, refunded_amount=Decimal(refunded))
+
+    progress = goal_progress()
+
+    assert str(progress["one_time"]) == "0.71"
+    assert str(progress["raised"]) == "0.71"
+
+
+def test_the_attribution_reports_net_is_exact_to_the_cent():
+    for amount, refunded in [("0.24", "0"), ("0.50", "0.03")]:
+        once = DonationFactory(
+            amount=Decimal(amount), frequency=Frequency.ONCE, status="paid", placement="top_banner"
+        )
+        PaymentFactory(donation=once, kind=Payment.Kind.ONE_TIME, refunded_amount=Decimal(refunded))
+
+    (row,) = attribution_report()
+
+    assert str(row["net_paid"]) == "0.71"

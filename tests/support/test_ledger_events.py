@@ -243,7 +243,7 @@ def test_a_refund_whose_event_came_before_its_payment_was_recorded_is_still_appl
     [
         ("paused", Donation.Status.PAUSED),
         ("past_due", Donation.Status.PAST_DUE),
-        ("unpaid", Donation.Status.PAST_DUE),
+        ("unpaid", Donation.Status.UNPAID),
         ("active", Donation.Status.ACTIVE),
     ],
 )
@@ -318,7 +318,11 @@ def test_an_event_that_keeps_failing_records_its_error_then_gives_up_without_sta
     monkeypatch,
 ):
     record = webhooks.stripe_event_record(
-        event={"id": "evt_bad", "type": "charge.refunded", "data": {"object": {"id": "ch_x"}}}
+        event={
+            "id": "evt_bad",
+            "type": "charge.refunded",
+            "data": {"object": {"id": "ch_x", "object": "charge"}},
+        }
     )
     newer = webhooks.stripe_event_record(
         event={"id": "evt_ok", "type": "customer.created", "data": {"object": {"id": "cus"}}}
