@@ -95,6 +95,14 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
+            return self.get_response(request)
+        here = None
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            here = _request_key(request)
+            entry = caches["pages"].get(here)
+            if entry is not None:  # found fresh within the last PAGE_CACHE_RECHECK_SECONDS
+                return _served(request, entry, hit=True)
         view = _reader_view(request)
         if view is None:
             return self.get_response(request)
@@ -107,15 +115,12 @@ class PageCacheMiddleware:
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             return self._maybe_staff(request)
         key = _page_key(request, query)
-        entry = caches["pages"].get(key)
-        if entry is not None:  # found fresh within the last PAGE_CACHE_RECHECK_SECONDS
-            return _served(request, entry, hit=True)
         now = time.time_ns()
         found = cache.get_many([key, key + CHECKED, LATEST_KEY, schedule.NEXT_KEY])
         fired = schedule.due(found.get(schedule.NEXT_KEY), now)
         entry = found.get(key)
         if entry is not None and not fired and _fresh(key, entry, found):
-            _keep_here(key, entry, found.get(schedule.NEXT_KEY), now)
+            _keep_here(here, entry, found.get(schedule.NEXT_KEY), now)
             return _served(request, entry, hit=True)
         rendered = time.time_ns()
         response = self.get_response(request)
@@ -124,7 +129,7 @@ class PageCacheMiddleware:
         entry = _entry(request, response, rendered)
         register(entry["tags"], rendered)
         cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-        _keep_here(key, entry, None, now)
+        _keep_here(here, entry, None, now)
         return _served(request, entry, hit=False)
 
     def _maybe_staff(self, request):
@@ -136,8 +141,6 @@ class PageCacheMiddleware:
 
 
 def _reader_view(request):
-    if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
-        return None
     try:
         view = resolve(request.path_info).func
     except Resolver404:
@@ -146,10 +149,23 @@ def _reader_view(request):
 
 
 def _page_key(request, query: str) -> str:
-    variant = import_string(settings.PAGE_CACHE_VARIANT)(request)
-    request.page_variant = variant
-    url = f"{variant}\n{request.get_host()}{request.path}?{query}"
+    """The page's key in the shared cache: its variant, host, path and kept parameters."""
+    url = f"{_variant(request)}\n{request.get_host()}{request.path}?{query}"
     return PREFIX + hashlib.sha256(url.encode()).hexdigest()
+
+
+def _request_key(request) -> str:
+    """This process's key for a page it kept: the request as it came (only a request that
+    passed the host check and was answered with a page ever leaves one)."""
+    meta = request.META
+    asked = (_variant(request), meta.get("HTTP_HOST", ""), request.path, meta.get("QUERY_STRING"))
+    return hashlib.md5(repr(asked).encode(), usedforsecurity=False).hexdigest()
+
+
+def _variant(request) -> str:
+    if not hasattr(request, "page_variant"):
+        request.page_variant = import_string(settings.PAGE_CACHE_VARIANT)(request)
+    return request.page_variant
 
 
 def _fresh(key: str, entry: dict, found: dict) -> bool:
@@ -166,10 +182,10 @@ def _fresh(key: str, entry: dict, found: dict) -> bool:
     return True
 
 
-def _keep_here(key: str, entry: dict, upcoming: dict | None, now: int) -> None:
+def _keep_here(key: str | None, entry: dict, upcoming: dict | None, now: int) -> None:
     """Keep the page in this process's memory until it must be checked again: after
     PAGE_CACHE_RECHECK_SECONDS, or sooner when a scheduled story falls due."""
-    seconds = settings.PAGE_CACHE_RECHECK_SECONDS
+    seconds = settings.PAGE_CACHE_RECHECK_SECONDS if key else 0
     if upcoming and upcoming["at"]:
         seconds = min(seconds, (upcoming["at"] - now) / 1e9)
     if seconds > 0:
@@ -206,6 +222,7 @@ def _entry(request, response, rendered: int) -> dict:
         "status": response.status_code,
         "content": content,
         "headers": dict(response.items()),
+        "modified": parse_http_date_safe(response.get("Last-Modified", "")),
         "tags": tags,
         "rendered": rendered,
     }
@@ -216,8 +233,5 @@ def _served(request, entry: dict, *, hit: bool):
     response = HttpResponse(entry["content"], status=entry["status"], headers=entry["headers"])
     response["X-Page-Cache"] = "hit" if hit else "miss"
     return get_conditional_response(
-        request,
-        etag=response["ETag"],
-        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
-        response=response,
+        request, etag=response["ETag"], last_modified=entry.get("modified"), response=response
     )
