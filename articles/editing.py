@@ -10,7 +10,7 @@ import datetime
 from django.utils import timezone
 
 from articles.models import EditingSession
-from articles.services import user_name
+from articles.workflow import user_name
 
 HEARTBEAT_SECONDS = 60
 EDITING_TIMEOUT = datetime.timedelta(seconds=3 * HEARTBEAT_SECONDS)

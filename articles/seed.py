@@ -7,8 +7,8 @@ from django.utils.html import escape
 
 from articles import renditions
 from articles.models import Article, Photo, Section, Status, Tag
+from articles.photos import photo_save
 from articles.seed_story import PARAGRAPHS
-from articles.services import photo_save
 
 HEADLINE = "Russian Peacekeepers Complete Withdrawal from Nagorno-Karabakh"
 SLUG = "russian-peacekeepers-complete-withdrawal-from-nagorno-karabakh"

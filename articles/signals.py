@@ -22,7 +22,7 @@ def _remember_section(sender, instance, **kwargs):
 
 def _article_photos(sender, instance, update_fields=None, **kwargs):
     if update_fields is None or "body" in update_fields:
-        from articles.services import article_inline_photos_sync
+        from articles.photos import article_inline_photos_sync
 
         article_inline_photos_sync(article=instance)
 
@@ -75,7 +75,7 @@ for _signal in (post_save, post_delete):
 
 
 def _photo_deleted(sender, instance, **kwargs):
-    from articles.services import photo_files_delete
+    from articles.photos import photo_files_delete
 
     photo_files_delete(photo=instance)
 

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from articles.services import (
+from articles.photos import (
     photo_make_renditions_of,
     photo_uploads_sweep,
     photos_missing_renditions,

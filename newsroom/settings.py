@@ -162,6 +162,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "newsroom",
     "pagecache",
+    "outbox",
     "accounts",
     "articles",
     "support",
@@ -416,6 +417,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "support.tasks.dispatch_due_reminders",
         "schedule": REMINDER_DISPATCH_SECONDS,
     },
+    "sweep-outbox": {"task": "outbox.tasks.sweep_outbox", "schedule": crontab(minute="*/5")},
     "sweep-support-work": {
         "task": "support.tasks.sweep_support_work",
         "schedule": crontab(minute="*/5"),

@@ -9,14 +9,16 @@ Each app adds its own globals and filters through ``register(environment)`` in t
 that ``TEMPLATES[...]["OPTIONS"]["libraries"]`` names, so this module imports no app.
 """
 
+from django.template.defaultfilters import linebreaksbr as django_linebreaksbr
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.module_loading import import_string
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound, select_autoescape
+from markupsafe import Markup
 
-# Names under these folders are templates of the Django template language.
-DJANGO_TEMPLATE_FOLDERS = ("admin/", "accounts/", "support/email/", "articles/email/")
+# Names under these folders are templates of the Django template language (the admin's).
+DJANGO_TEMPLATE_FOLDERS = ("admin/", "accounts/")
 
 
 class SiteLoader(FileSystemLoader):
@@ -39,6 +41,11 @@ def date(value, format_string: str = "j F Y") -> str:
     return dateformat.format(value, format_string)
 
 
+def linebreaksbr(value) -> Markup:
+    """The text, escaped, with its line breaks as <br>."""
+    return Markup(django_linebreaksbr(value, autoescape=True))  # noqa: S704 (escaped)
+
+
 def environment(*, libraries=(), **options) -> Environment:
     options["loader"] = SiteLoader(options["loader"].searchpath)
     # Escaped everywhere but in the text parts of emails (*.txt).
@@ -47,7 +54,7 @@ def environment(*, libraries=(), **options) -> Environment:
     )
     env = Environment(**options)  # noqa: S701 (autoescape is set just above)
     env.globals.update(static=static, url=url)
-    env.filters.update(date=date)
+    env.filters.update(date=date, linebreaksbr=linebreaksbr)
     for library in libraries:
         import_string(f"{library}.register")(env)
     return env

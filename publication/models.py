@@ -1,7 +1,22 @@
+import nh3
 from django.db import models
 
-from articles.sanitize import clean_body
 from newsroom.reversing import reverse
+
+# What the publication's own pages (About, Contact, Privacy) may contain: text, headings,
+# lists and links; scripts, styles and every other tag or attribute are removed.
+PAGE_TAGS = {"p", "br", "h2", "h3", "h4", "a", "em", "strong", "b", "i", "ul", "ol", "li"}
+PAGE_TAGS |= {"blockquote", "hr", "small"}
+
+
+def clean_page(value: str) -> str:
+    return nh3.clean(
+        value or "",
+        tags=PAGE_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    ).strip()
 
 
 class Publication(models.Model):
@@ -58,7 +73,7 @@ class Page(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body = clean_body(self.body)
+        self.body = clean_page(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

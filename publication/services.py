@@ -1,5 +1,9 @@
-"""The masthead and footer every reader page draws, kept by each process per version."""
+"""The masthead and footer every reader page draws, kept by each process per version; the
+name emails are sent under."""
 
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 
 from pagecache.tags import ALL, invalidate
@@ -40,3 +44,9 @@ def masthead_changed(*, every_page: bool = True) -> None:
 
 def publication_name(request=None) -> str:
     return masthead(request)["publication"].name
+
+
+def sender() -> str:
+    """DEFAULT_FROM_EMAIL, under the publication's name unless it carries a name of its own."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((name or publication_name(), address))

@@ -5,4 +5,8 @@ class SupportConfig(AppConfig):
     name = "support"
 
     def ready(self):
-        from support import signals  # noqa: F401
+        from outbox.services import register
+        from support import emails, receipts, signals  # noqa: F401
+
+        for name in emails.SUBJECTS:
+            register(emails.kind_of(name), receipts.draw)

@@ -8,8 +8,9 @@ from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from outbox.models import Email
 from support import stripe_gateway
-from support.models import Donation, Donor, OutboundEmail, Payment, Reminder, StripeEvent
+from support.models import Donation, Donor, Payment, Reminder, StripeEvent
 from support.services import goal_changed
 
 logger = logging.getLogger(__name__)
@@ -76,8 +77,7 @@ def donor_data_export(*, email: str) -> dict:
         ],
         "payments": [model_to_dict(p) | {"created_at": p.created_at} for p in payments],
         "emails": [
-            model_to_dict(o) | {"created_at": o.created_at}
-            for o in OutboundEmail.objects.filter(Q(to__iexact=email) | Q(donation__in=donations))
+            model_to_dict(o) | {"created_at": o.created_at} for o in _emails(email, donations)
         ],
         "reminders": [
             model_to_dict(r) | {"created_at": r.created_at, "updated_at": r.updated_at}
@@ -122,6 +122,12 @@ def donor_data_erase(*, email: str, cancel_recurring: bool = False) -> Erasure:
 
 
 @transaction.atomic
+def _emails(email: str, donations):
+    """The emails owed to the address, or about one of its gifts."""
+    gifts = list(donations.values_list("pk", flat=True))
+    return Email.objects.filter(Q(to__iexact=email) | Q(context__donation__in=gifts))
+
+
 def _erase_rows(email: str, erasure: Erasure) -> None:
     donations = _donations(email)
     donation_ids = list(donations.values_list("pk", flat=True))
@@ -133,9 +139,7 @@ def _erase_rows(email: str, erasure: Erasure) -> None:
         event.save(update_fields=["payload", "processed_at", "error"])
     erasure.events = len(events)
     erasure.reminders = Reminder.objects.filter(email__iexact=email).delete()[0]
-    erasure.emails = OutboundEmail.objects.filter(
-        Q(to__iexact=email) | Q(donation_id__in=donation_ids)
-    ).delete()[0]
+    erasure.emails = _emails(email, donations).delete()[0]
     erasure.payments = Payment.objects.filter(donation_id__in=donation_ids).update(
         card_brand="", card_last4="", **dict.fromkeys(PAYMENT_IDENTIFIERS)
     )

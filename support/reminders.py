@@ -14,15 +14,20 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.queue import after_commit, publish
+from outbox.messages import render_message
+from publication.services import sender
 from support.addresses import normalise
-from support.enqueue import after_commit, publish
-from support.models import Donation, Donor, Placement, Reminder
+from support.emails import publication_context
+from support.models import Donation, Donor, Placement, Reminder, SupportSettings
+from support.money import format_amount
 
 logger = logging.getLogger(__name__)
 
 CANCEL_SALT = "support.reminder-cancel"
 CANCEL_MAX_AGE = 60 * 60 * 24 * 400
 STUCK_AFTER = timedelta(minutes=15)
+SEND = "support.tasks.send_reminder"
 CONVERSION_WINDOW = timedelta(days=14)
 MAX_ATTEMPTS = 5
 GIVEN = {f"given{i}": status for i, status in enumerate(Donation.GIVEN)}
@@ -74,8 +79,6 @@ def reminder_undo(*, token: uuid.UUID) -> None:
 
 def reminders_dispatch_due(*, today: date | None = None, batch_size: int = 500) -> int:
     """Mark due reminders as sending, batch by batch, and enqueue one send each."""
-    from support.tasks import send_reminder
-
     today = today or timezone.localdate()
     total = 0
     while True:
@@ -91,26 +94,26 @@ def reminders_dispatch_due(*, today: date | None = None, batch_size: int = 500) 
             Reminder.objects.filter(pk__in=ids).update(
                 status=Reminder.Status.SENDING, sending_since=timezone.now()
             )
-            after_commit(send_reminder, [(pk,) for pk in ids], on_unsent=_left_unsent)
+            after_commit(SEND, [(pk,) for pk in ids], on_unsent=_left_unsent)
         total += len(ids)
-    return total + _requeue_stuck(send_reminder)
+    return total + _requeue_stuck()
 
 
-def _requeue_stuck(task) -> int:
+def _requeue_stuck() -> int:
     """Re-enqueue reminders whose send message was lost (a worker died mid-send)."""
     cutoff = timezone.now() - STUCK_AFTER
     stuck = Reminder.objects.filter(status=Reminder.Status.SENDING, sending_since__lt=cutoff)
     ids = list(stuck.values_list("pk", flat=True)[:1000])
     if ids:
         Reminder.objects.filter(pk__in=ids).update(sending_since=timezone.now())
-        _enqueue_sends(task, ids)
+        _enqueue_sends(ids)
     return len(ids)
 
 
-def _enqueue_sends(task, ids: list[int]) -> None:
+def _enqueue_sends(ids: list[int]) -> None:
     """Publish one send per reminder over a single broker connection."""
 
-    publish(task, [(pk,) for pk in ids], on_unsent=_left_unsent)
+    publish(SEND, [(pk,) for pk in ids], on_unsent=_left_unsent)
 
 
 def _left_unsent(calls: list[tuple]) -> None:
@@ -233,8 +236,6 @@ def support_link(reminder: Reminder) -> str:
 
 
 def _message(reminder: Reminder) -> EmailMultiAlternatives:
-    from support.emails import publication_context, render_message
-
     cancel_url = settings.SITE_URL + reverse("support:remind-cancel", args=[cancel_token(reminder)])
     context = {
         **publication_context(),
@@ -242,6 +243,7 @@ def _message(reminder: Reminder) -> EmailMultiAlternatives:
         "story": reminder.article if reminder.article_id else None,
         "support_url": support_link(reminder),
         "cancel_url": cancel_url,
+        "smallest_monthly": format_amount(min(SupportSettings.load().presets)),
     }
     # One-click unsubscribe (RFC 8058): the provider POSTs to the cancel link.
     headers = {
@@ -253,6 +255,7 @@ def _message(reminder: Reminder) -> EmailMultiAlternatives:
         "support/email/reminder",
         subject=f"Your reminder from {name}",
         to=reminder.email,
+        from_email=sender(),
         context=context,
         headers=headers,
     )

@@ -4,8 +4,8 @@ import logging
 
 from celery import shared_task
 
-from support import emails, expiry, reminders, webhooks
-from support.enqueue import publish
+from newsroom.queue import publish
+from support import expiry, reminders, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -35,22 +35,14 @@ def sync_payment(self, payment_id: int) -> None:
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
 
 
-@shared_task(ignore_result=True)
-def send_outbound_email(outbound_id: int) -> None:
-    # Each attempt and its error are recorded by the service; the sweep retries.
-    emails.outbound_email_send(outbound_id=outbound_id)
-
-
 @shared_task
 def sweep_support_work() -> dict:
-    """Re-enqueue what is due: events whose turn has come, owed emails, stuck sends; mark
-    abandoned the gifts whose checkout expired without a word from Stripe."""
+    """Re-enqueue the events whose turn has come; mark abandoned the gifts whose checkout
+    expired without a word from Stripe."""
     events = webhooks.due_event_ids()
-    publish(process_stripe_event, [(pk,) for pk in events])
-    owed = emails.due_outbound_ids()
-    publish(send_outbound_email, [(pk,) for pk in owed])
+    publish(webhooks.PROCESS, [(pk,) for pk in events])
     expired = expiry.donations_expire_pending()
-    return {"events": len(events), "emails": len(owed), "expired": expired}
+    return {"events": len(events), "expired": expired}
 
 
 @shared_task

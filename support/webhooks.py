@@ -17,13 +17,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from newsroom.queue import after_commit
 from support import ledger, stripe_gateway
-from support.enqueue import after_commit
 from support.models import StripeEvent
 from support.services import goal_changed
 from support.stripe_gateway import EventObject
 
 logger = logging.getLogger(__name__)
+PROCESS = "support.tasks.process_stripe_event"
 
 MAX_ATTEMPTS = 8
 SWEEP_GRACE = timedelta(minutes=2)
@@ -131,8 +132,6 @@ def stripe_event_record_failure(*, event_pk: int, error: BaseException) -> bool:
 
 def stripe_events_retry(*, event_pks) -> int:
     """Give failed events a fresh start (the admin's retry action) and queue them."""
-    from support.tasks import process_stripe_event
-
     with transaction.atomic():
         pks = list(
             StripeEvent.objects.filter(pk__in=event_pks, processed_at__isnull=True).values_list(
@@ -142,7 +141,7 @@ def stripe_events_retry(*, event_pks) -> int:
         StripeEvent.objects.filter(pk__in=pks).update(
             failed_at=None, attempts=0, next_attempt_at=None
         )
-        after_commit(process_stripe_event, [(pk,) for pk in pks])
+        after_commit(PROCESS, [(pk,) for pk in pks])
     return len(pks)
 
 
@@ -159,9 +158,7 @@ def due_event_ids(*, limit: int = 500) -> list[int]:
 
 def enqueue_processing(record: StripeEvent) -> None:
     """Process the event on a worker once this request's transaction commits."""
-    from support.tasks import process_stripe_event
-
-    after_commit(process_stripe_event, [(record.pk,)])
+    after_commit(PROCESS, [(record.pk,)])
 
 
 def mark_ignored(record: StripeEvent) -> None:

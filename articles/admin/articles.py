@@ -24,7 +24,8 @@ from articles.editing import HEARTBEAT_SECONDS, editing_ended, editing_notice, e
 from articles.models import Article, Author, Byline, Correction, Status
 from articles.models.articles import PUBLISHING_STATUSES
 from articles.search import condition as search_condition
-from articles.services import (
+from articles.views.preview import preview_token
+from articles.workflow import (
     Move,
     PublicationRefused,
     StaleEdit,
@@ -36,7 +37,6 @@ from articles.services import (
     move_comment,
     user_may_publish,
 )
-from articles.views.preview import preview_token
 from newsroom.admin_lists import IndexedDateHierarchy, PlainActionCheckbox
 from newsroom.postgres import EstimatedCountPaginator
 

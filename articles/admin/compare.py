@@ -13,7 +13,7 @@ from reversion.models import Version
 
 from articles.models import Article
 from articles.sanitize import html_to_text
-from articles.services import PublicationRefused, article_restore_version
+from articles.workflow import PublicationRefused, article_restore_version
 
 COMPARED = [
     "headline", "kicker", "dek", "body", "section_id", "dateline", "agency", "hero_photo_id",

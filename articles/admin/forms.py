@@ -10,7 +10,7 @@ from reversion.models import Version
 from articles.admin.body_editor import BodyEditorWidget
 from articles.models import Article, Status
 from articles.sanitize import clean_body
-from articles.services import (
+from articles.workflow import (
     GOING_LIVE,
     LIVE_TIME_STAYS,
     Move,
@@ -64,7 +64,7 @@ class ArticleAdminForm(forms.ModelForm):
         help_text='Shows "Updated" with the time of this save. Leave unticked for small fixes.',
     )
     # The version the editor started from: a save over a newer one is refused, not lost
-    # (checked on the server under the row's lock: articles.services.article_check_version).
+    # (checked on the server under the row's lock: articles.workflow.article_check_version).
     opened_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     # When the form was opened: where "See what they changed" starts from.
     edited_since = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -11,8 +11,8 @@ from articles.images import picture_sources, renditions_of, thumbnail_url
 from articles.models import Photo
 from articles.photo_files import ImageTooLarge, UnsupportedImage, open_image, stored_name
 from articles.photo_metadata import read_credit_and_caption
+from articles.photos import photo_save, user_may_change_photo
 from articles.renditions import check_image
-from articles.services import photo_save, user_may_change_photo
 
 EXPIRY_WINDOW_DAYS = 14
 CROP_LABELS = {

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from articles.models import Author, Section, Tag
 from articles.models.articles import PUBLISHING_STATUSES
-from articles.services import user_may_publish
+from articles.workflow import user_may_publish
 
 
 @admin.register(Section)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from articles.models import Status
-from articles.services import LIVE, Move, Moved
+from articles.workflow import LIVE, Move, Moved
 
 # A button's label where the stage changes what it does to the story.
 LABELS = {

@@ -89,7 +89,7 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
     # One more with every save: a form carries the version it was opened at, and a save
-    # from an older one is refused (articles.services.article_save).
+    # from an older one is refused (articles.workflow.article_save).
     edit_version = models.PositiveIntegerField(default=1, editable=False)
     # Signed into every preview link; one more revokes the links given out so far.
     preview_generation = models.PositiveIntegerField(default=0, editable=False)

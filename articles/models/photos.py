@@ -167,7 +167,7 @@ class Photo(models.Model):
 
 class InlinePhoto(models.Model):
     """A photo an article's body shows inline (<figure data-photo>), kept in step with the
-    body on every save (articles.services.article_inline_photos_sync), so that the library
+    body on every save (articles.workflow.article_inline_photos_sync), so that the library
     tells used photos from unused ones by an index rather than by reading every body."""
 
     article = models.ForeignKey(

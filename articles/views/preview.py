@@ -1,7 +1,7 @@
 """Signed preview links: any story to whoever holds a fresh link, account or not.
 
 A link names the story and its preview generation. An editor revokes the links given out
-so far (articles.services.article_revoke_previews) and unpublishing does too; a revoked
+so far (articles.workflow.article_revoke_previews) and unpublishing does too; a revoked
 link, or one to a story withdrawn or deleted since, says the story is no longer available.
 """
 

@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 
-from support import emails, webhooks
+from support import webhooks
 from support.admin.common import ReadOnlyAdmin
-from support.models import OutboundEmail, StripeEvent
+from support.models import StripeEvent
 
 
 class GaveUpFilter(admin.SimpleListFilter):
@@ -61,16 +61,3 @@ class StripeEventAdmin(RetryMixin, ReadOnlyAdmin):
         self.message_user(
             request, f"{count} event(s) queued to be applied again.", messages.SUCCESS
         )
-
-
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(RetryMixin, ReadOnlyAdmin):
-    list_display = ["kind", "to", "status", "attempts", "created_at", "sent_at", "last_error"]
-    list_filter = ["kind", "status"]
-    search_fields = ["to"]
-    actions = ["retry"]
-
-    @admin.action(description="Send the selected failed emails again", permissions=["retry"])
-    def retry(self, request, queryset):
-        count = emails.outbound_emails_retry(outbound_ids=queryset.values_list("pk", flat=True))
-        self.message_user(request, f"{count} email(s) queued to be sent again.", messages.SUCCESS)

@@ -17,7 +17,7 @@ from support.ledger.gifts import (
     saved,
 )
 from support.ledger.payments import emails_owe, payment_fill_ids, payment_record
-from support.models import Donation, Donor, Frequency, OutboundEmail, Payment
+from support.models import Donation, Donor, Frequency, Payment
 from support.stripe_gateway import CheckoutFacts, InvoiceFacts, SubscriptionFacts
 
 Status = Donation.Status
@@ -116,7 +116,7 @@ def donation_apply_checkout(
     if payment_failed and donation.status in (Status.PENDING, Status.PROCESSING):
         donation.status = Status.FAILED
         if not donation.is_recurring:  # a subscription's failure is told by invoice events
-            emails.queue(kind=OutboundEmail.Kind.PAYMENT_FAILED, donation=donation)
+            emails.owe(kind=emails.PAYMENT_FAILED, donation=donation)
     saved(donation, seen)
     emails_owe(donation=donation)
     return donation
@@ -167,7 +167,8 @@ def invoice_payment_failed(
     follow_subscription(donation, subscription)
     saved(donation, seen)
     if invoice.status == "open" and donation.status not in ENDED:
-        emails.queue(kind=OutboundEmail.Kind.PAYMENT_FAILED, donation=donation)
+        about = f"invoice:{invoice.invoice_id}"
+        emails.owe(kind=emails.PAYMENT_FAILED, donation=donation, about=about)
 
 
 def follow_subscription(donation: Donation, subscription: SubscriptionFacts) -> None:
@@ -185,7 +186,7 @@ def follow_subscription(donation: Donation, subscription: SubscriptionFacts) -> 
     donation.paused_until = subscription.resumes_at if subscription.collection_paused else None
     if status == Status.CANCELLED and not donation.cancelled_at:
         donation.cancelled_at = subscription.canceled_at or timezone.now()
-        emails.queue(kind=OutboundEmail.Kind.GIFT_ENDED, donation=donation)
+        emails.owe(kind=emails.GIFT_ENDED, donation=donation)
     if subscription.amount is not None:
         donation.amount = subscription.amount
     donation.frequency = INTERVAL_FREQUENCY.get(subscription.interval, donation.frequency)

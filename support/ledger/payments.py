@@ -5,13 +5,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from newsroom.queue import after_commit
 from support import emails
-from support.enqueue import after_commit
 from support.ledger.gifts import NotOurs, Seen, locked, saved
-from support.models import Donation, Frequency, OutboundEmail, Payment
+from support.models import Donation, Frequency, Payment
 from support.stripe_gateway import ChargeFacts
 
 Status = Donation.Status
@@ -97,18 +97,14 @@ def emails_owe(*, donation: Donation) -> int:
     payment that has none, and that the gift ended. Return how many were owed."""
     if not donation.address:
         return 0
-    receipted = OutboundEmail.objects.filter(
-        kind=OutboundEmail.Kind.RECEIPT, payment=OuterRef("pk")
+    owed = sum(
+        emails.owe(kind=emails.RECEIPT, donation=donation, payment=payment)
+        for payment in Payment.objects.filter(donation=donation)
     )
-    owed = Payment.objects.filter(donation=donation).exclude(Exists(receipted))
-    for payment in owed:
-        emails.queue(kind=OutboundEmail.Kind.RECEIPT, donation=donation, payment=payment)
-    ended = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.GIFT_ENDED, donation=donation)
     recently = donation.cancelled_at and donation.cancelled_at > timezone.now() - NOTICE_WINDOW
-    if recently and not ended.exists():
-        emails.queue(kind=OutboundEmail.Kind.GIFT_ENDED, donation=donation)
-        return len(owed) + 1
-    return len(owed)
+    if recently:
+        owed += emails.owe(kind=emails.GIFT_ENDED, donation=donation)
+    return owed
 
 
 def payment_record(donation, *, lookup, kind, amount, currency, paid_at) -> Payment:
@@ -124,7 +120,5 @@ def payment_record(donation, *, lookup, kind, amount, currency, paid_at) -> Paym
     )
     if created:
         # Refunds or disputes that came before this row matched nothing: look them up.
-        from support.tasks import sync_payment
-
-        after_commit(sync_payment, [(payment.pk,)])
+        after_commit("support.tasks.sync_payment", [(payment.pk,)])
     return payment

@@ -1,7 +1,6 @@
 from support.models.appeals import Appeal, SupportSettings
 from support.models.choices import Frequency, Placement
 from support.models.ledger import Donation, Donor, Payment
-from support.models.outbox import OutboundEmail
 from support.models.reminders import Reminder
 from support.models.stripe_events import StripeEvent
 
@@ -10,7 +9,6 @@ __all__ = [
     "Donation",
     "Donor",
     "Frequency",
-    "OutboundEmail",
     "Payment",
     "Placement",
     "Reminder",

@@ -9,7 +9,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, Byline, Status
-from articles.services import article_publish
+from articles.workflow import article_publish
 from tests.articles.factories import (
     ArticleFactory,
     AuthorFactory,

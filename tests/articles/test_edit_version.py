@@ -10,14 +10,14 @@ from django.db import OperationalError, connections, transaction
 from reversion.models import Version
 
 from articles.models import Article, Status
-from articles.services import (
+from articles.photos import photos_swap_expired_rights
+from articles.workflow import (
     Move,
     StaleEdit,
     article_check_version,
     article_move,
     article_restore_version,
     article_save,
-    photos_swap_expired_rights,
 )
 from tests.articles.factories import ArticleFactory, PhotoFactory, UserFactory
 from tests.articles.html import find

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.defaults import server_error
 
 from articles.models import Status
-from articles.services import photo_make_renditions
+from articles.photos import photo_make_renditions
 from pagecache import schedule
 from pagecache.tags import ALL, invalidate
 from tests.articles.factories import (

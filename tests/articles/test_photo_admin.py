@@ -228,7 +228,7 @@ def test_the_photo_library_asks_the_same_queries_for_few_photos_or_many(client, 
 
 
 def test_the_photo_page_shows_the_crops_pages_use_and_the_focal_point_boxes(client, editor):
-    from articles.services import photo_make_renditions
+    from articles.photos import photo_make_renditions
 
     photo = photo_make_renditions(photo=PhotoFactory(image__width=900, image__height=600))
 

@@ -16,7 +16,7 @@ from django.views.static import serve
 from PIL import EpsImagePlugin, Image
 
 from articles.models import Photo
-from articles.services import photo_make_renditions
+from articles.photos import photo_make_renditions
 from tests.articles.factories import ArticleFactory, PhotoFactory, UserFactory
 from tests.articles.test_photo_admin import upload
 

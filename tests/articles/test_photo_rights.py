@@ -6,7 +6,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Photo, Status
-from articles.services import photo_placeholder, photos_swap_expired_rights
+from articles.photos import photo_placeholder, photos_swap_expired_rights
 from articles.tasks import swap_expired_hero_photos
 from newsroom.celery import app
 from tests.articles.factories import ArticleFactory, PhotoFactory
@@ -28,7 +28,7 @@ def test_expired_photos_on_live_and_scheduled_articles_are_swapped_and_logged(cl
     draft = ArticleFactory(hero_photo=expired)
     fine = ArticleFactory(live=True, hero_photo=PhotoFactory(rights_expire_on=None))
 
-    with caplog.at_level(logging.WARNING, logger="articles.services"):
+    with caplog.at_level(logging.WARNING, logger="articles.photos"):
         changed = photos_swap_expired_rights()
 
     assert {a.pk for a in changed} == {live.pk, scheduled.pk}

@@ -4,8 +4,8 @@ import pytest
 from django.core import signing
 
 from articles.models import Article, Status
-from articles.services import Move, article_move, article_revoke_previews
 from articles.views.preview import SALT
+from articles.workflow import Move, article_move, article_revoke_previews
 from tests.articles.factories import ArticleFactory, UserFactory
 from tests.articles.html import find
 from tests.articles.test_admin import change_url

@@ -14,7 +14,7 @@ from PIL import Image
 
 from articles import renditions
 from articles.models import Photo
-from articles.services import photo_make_renditions, photo_make_renditions_of
+from articles.photos import photo_make_renditions, photo_make_renditions_of
 from articles.tasks import sweep_photo_renditions
 from tests.articles.factories import ArticleFactory, PhotoFactory, UserFactory
 from tests.articles.html import find, meta
@@ -320,7 +320,7 @@ def test_the_lead_and_the_hero_show_the_16_9_crop_teasers_the_3_2_and_cards_the_
 def test_a_photo_that_fails_to_save_leaves_no_file(media_root):
     from django.db import IntegrityError
 
-    from articles.services import photo_save
+    from articles.photos import photo_save
 
     photo = Photo(alt_text="", image=SimpleUploadedFile("refused.jpg", jpeg()))
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Status
-from articles.services import (
+from articles.workflow import (
     PublicationRefused,
     article_publish,
     article_submit_for_review,

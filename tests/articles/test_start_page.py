@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from articles.services import article_submit_for_review
+from articles.workflow import article_submit_for_review
 from tests.articles.factories import ArticleFactory, PhotoFactory, UserFactory
 from tests.articles.html import find
 

@@ -8,15 +8,15 @@ from django.core import mail
 from django.utils import timezone
 
 from articles.models import Article, Status
-from articles.services import (
+from articles.workflow import (
     Move,
     PublicationRefused,
     article_move,
     article_publish,
     article_submit_for_review,
 )
-from support import emails
-from support.models import OutboundEmail
+from outbox.models import Email
+from outbox.services import email_owe, emails_retry
 from tests.articles.factories import ArticleFactory, PhotoFactory, SectionFactory, UserFactory
 from tests.articles.html import find
 from tests.articles.test_admin import (
@@ -351,7 +351,7 @@ def test_submitting_emails_every_editor_through_the_outbox_and_says_so(
     assert success(response) == (
         "Submitted “Border talks” for review. The editors have been notified."
     )
-    notices = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.REVIEW_REQUESTED)
+    notices = Email.objects.filter(key__startswith="articles.review_requested:")
     assert sorted(notices.values_list("to", "status")) == [
         ("chief@example.org", "sent"),
         ("night@example.org", "sent"),
@@ -375,7 +375,7 @@ def test_saving_a_story_already_in_review_tells_nobody_again(
         response = post(client, writer, article, "review", dek="Tightened.")
 
     assert mail.outbox == []
-    assert OutboundEmail.objects.count() == 2
+    assert Email.objects.count() == 2
     assert "It is still in review" in success(response)
 
 
@@ -408,25 +408,29 @@ def test_a_notice_that_failed_is_retried_from_the_outbox_like_a_receipt(
     settings.EMAIL_BACKEND = "tests.support.failing_email.FailingBackend"
     with django_capture_on_commit_callbacks(execute=True):
         article_submit_for_review(article=ArticleFactory(), user=writer)
-    notice = OutboundEmail.objects.first()
-    assert (notice.status, notice.attempts) == (OutboundEmail.Status.PENDING, 1)
+    notice = Email.objects.first()
+    assert (notice.status, notice.attempts) == (Email.Status.PENDING, 1)
     assert "refused the connection" in notice.last_error
-    OutboundEmail.objects.update(status=OutboundEmail.Status.FAILED)
+    Email.objects.update(status=Email.Status.FAILED)
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
-        retried = emails.outbound_emails_retry(outbound_ids=[notice.pk])
+        retried = emails_retry(email_ids=[notice.pk])
 
     notice.refresh_from_db()
-    assert (retried, notice.status) == (1, OutboundEmail.Status.SENT)
+    assert (retried, notice.status) == (1, Email.Status.SENT)
     assert len(mail.outbox) == 1
 
 
-def test_a_donor_email_still_needs_its_gift():
-    from django.db import IntegrityError, transaction
+def test_the_same_email_is_never_owed_twice():
+    owed = [
+        email_owe(key="articles.review_requested:7:2:a@example.org", kind="outbox.notice",
+                  to="a@example.org", context={"subject": "s", "body": "b", "from": ""})
+        for _ in range(2)
+    ]  # fmt: skip
 
-    with pytest.raises(IntegrityError), transaction.atomic():
-        OutboundEmail.objects.create(kind=OutboundEmail.Kind.RECEIPT, to="a@example.org")
+    assert owed == [True, False]
+    assert Email.objects.count() == 1
 
 
 # The services, without the admin

@@ -9,8 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article, Byline, Photo, Status
-from articles.services import article_publish
-from support.models import OutboundEmail
+from articles.workflow import article_publish
+from outbox.models import Email
 from tests.articles.factories import ArticleFactory, AuthorFactory, PhotoFactory
 from tests.articles.test_photo_admin import jpeg
 from tests.browser.helpers import log_in, staff_user
@@ -142,8 +142,8 @@ def test_without_javascript_a_writer_submits_and_an_editor_is_told_and_publishes
     expect(page.locator(".messagelist .success")).to_have_text(
         "Submitted “Harbour reopens” for review. The editor has been notified."
     )
-    notice = OutboundEmail.objects.get(kind=OutboundEmail.Kind.REVIEW_REQUESTED)
-    assert (notice.to, notice.status) == ("chief@example.org", OutboundEmail.Status.SENT)
+    notice = Email.objects.get(key__startswith="articles.review_requested:")
+    assert (notice.to, notice.status) == ("chief@example.org", Email.Status.SENT)
 
     editor = new_context(java_script_enabled=False).new_page()
     log_in(editor, chief)

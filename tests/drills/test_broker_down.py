@@ -10,8 +10,9 @@ import requests
 import time_machine
 from django.utils import timezone
 
+from outbox.models import Email
 from support import reminders
-from support.models import Donation, OutboundEmail, Payment, Reminder, StripeEvent
+from support.models import Donation, Payment, Reminder, StripeEvent
 from support.tasks import sweep_support_work
 from tests.conftest import ARTIFACTS
 from tests.drills.conftest import DOWN_BROKER, sent_to, wait_until, web_server, worker
@@ -103,7 +104,7 @@ def test_webhooks_arriving_while_the_broker_is_down_are_applied_and_receipted_wh
         assert swept["events"] >= 1
 
         wait_until(
-            lambda: OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).exists(),
+            lambda: Email.objects.filter(status=Email.Status.SENT).exists(),
             timeout=60, procs=[proc], what="the receipt to be sent",
         )  # fmt: skip
 

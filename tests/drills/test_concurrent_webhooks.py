@@ -19,8 +19,9 @@ import pytest
 from django.core import mail
 
 from newsroom.celery import app
+from outbox.models import Email
 from support import services, stripe_gateway
-from support.models import Donation, Donor, Frequency, OutboundEmail, Payment, StripeEvent
+from support.models import Donation, Donor, Frequency, Payment, StripeEvent
 from tests.conftest import ARTIFACTS
 from tests.drills.conftest import sent_to, wait_until, web_server
 from tests.processes import celery_command, child_env, running
@@ -143,6 +144,7 @@ class History:
 
 
 def ledger() -> dict:
+    charges = dict(Payment.objects.values_list("pk", "stripe_charge_id"))
     return {
         "donations": sorted(Donation.objects.values_list(
             "pk", "status", "amount", "frequency", "stripe_subscription_id",
@@ -154,8 +156,9 @@ def ledger() -> dict:
             "dispute_status", "stripe_invoice_id", "stripe_payment_intent_id", "stripe_charge_id",
             "paid_at", "card_last4",
         ), key=str),
-        "emails": sorted(OutboundEmail.objects.values_list(
-            "kind", "to", "donation_id", "payment__stripe_charge_id", "status",
+        "emails": sorted((
+            (e.kind, e.to, e.context["donation"], charges.get(e.context.get("payment")), e.status)
+            for e in Email.objects.all()
         ), key=str),
         "events": sorted(StripeEvent.objects.values_list("event_id", "type")),
         "goal": services.goal_progress(),
@@ -165,7 +168,7 @@ def ledger() -> dict:
 def settled(deliveries: int):
     """The ledger, once every event is applied, every email sent, and nothing moves for 3 s."""
     done = StripeEvent.objects.filter(processed_at__isnull=False, failed_at__isnull=True)
-    if done.count() < deliveries or OutboundEmail.objects.exclude(status="sent").exists():
+    if done.count() < deliveries or Email.objects.exclude(status="sent").exists():
         return None
     first = ledger()
     time.sleep(3)  # a payment's own look-up (sync_payment) may still be running
@@ -185,7 +188,7 @@ def ignored_foreign(session_id: str) -> list[str]:
 
 def put_back(pending: dict[int, dict]) -> None:
     """The ledger as it was before the first event: gifts pending, nothing else."""
-    OutboundEmail.objects.all().delete()
+    Email.objects.all().delete()
     StripeEvent.objects.all().delete()
     Payment.objects.all().delete()
     for pk, fields in pending.items():
@@ -246,4 +249,4 @@ def test_events_applied_concurrently_by_several_workers_end_in_the_ledger_of_ser
     ((event_type, reason),) = concurrent_foreign
     assert event_type == "checkout.session.completed"
     assert reason.endswith("was not opened by this site.")
-    assert not OutboundEmail.objects.filter(to="buyer@example.org").exists()
+    assert not Email.objects.filter(to="buyer@example.org").exists()

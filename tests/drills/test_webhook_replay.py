@@ -7,8 +7,9 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from outbox.models import Email
 from support import services, stripe_gateway
-from support.models import Donation, Frequency, OutboundEmail, Payment, StripeEvent
+from support.models import Donation, Frequency, Payment, StripeEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,12 @@ def build_history(stripe_server) -> list[dict]:
 
 
 def ledger() -> dict:
+    ids = Payment.objects.values_list("pk", "stripe_invoice_id", "stripe_payment_intent_id")
+    stripe_ids = {pk: (invoice, intent) for pk, invoice, intent in ids}
+
+    def paid_by(payment_id):
+        return stripe_ids.get(payment_id, (None, None))
+
     return {
         "donations": sorted(Donation.objects.values_list(
             "pk", "status", "amount", "frequency", "stripe_subscription_id",
@@ -60,9 +67,9 @@ def ledger() -> dict:
             "donation_id", "kind", "amount", "refunded_amount", "stripe_invoice_id",
             "stripe_payment_intent_id", "stripe_charge_id", "paid_at",
         ), key=str),
-        "emails": sorted(OutboundEmail.objects.values_list(
-            "kind", "to", "donation_id", "payment__stripe_invoice_id",
-            "payment__stripe_payment_intent_id", "status",
+        "emails": sorted((
+            (e.kind, e.to, e.context["donation"], *paid_by(e.context.get("payment")), e.status)
+            for e in Email.objects.all()
         ), key=str),
         "sent": sorted((m.to[0], m.subject) for m in mail.outbox),
         "events": sorted(StripeEvent.objects.values_list("event_id", "type")),

@@ -30,9 +30,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from outbox.models import Email
 from support import stripe_gateway
 from support.emails import SUBJECTS
-from support.models import Donation, Frequency, OutboundEmail, Payment
+from support.models import Donation, Frequency, Payment
 from support.services import attribution_report, goal_progress
 from tests.properties.conftest import examples
 from tests.stripe_fixtures import WEBHOOK_SECRET
@@ -42,7 +43,7 @@ pytestmark = pytest.mark.django_db
 RECEIPT_SUBJECT = SUBJECTS["receipt"].split("{")[0]  # the publication's name follows
 
 Status, Kind = Donation.Status, Payment.Kind
-RECEIPT = OutboundEmail.Kind.RECEIPT
+RECEIPT = "support.receipt"
 GIFTS = {
     "monthly": {"frequency": "monthly", "custom_amount": "2", "placement": "top_banner"},
     "once": {"frequency": "once", "custom_amount": "25", "placement": "support_page"},
@@ -346,14 +347,14 @@ class LedgerMachine(RuleBasedStateMachine):
             charge = by_intent.get(payment.stripe_payment_intent_id)
             assert charge is not None, f"a payment Stripe never took: {payment!r}"
             assert (payment.kind, payment.amount) == (charge.kind, dollars(charge.amount))
-        receipts = OutboundEmail.objects.filter(kind=RECEIPT).select_related("payment")
-        paid = [r.payment_id for r in receipts]
+        receipts = Email.objects.filter(kind=RECEIPT)
+        paid = [r.context["payment"] for r in receipts]
         assert None not in paid and len(paid) == len(set(paid)), "two receipts for a payment"
         for receipt in receipts:
-            gift = self._gift_of(receipt.donation_id)
+            gift = self._gift_of(receipt.context["donation"])
             assert receipt.to and receipt.to == gift.email, (receipt.to, gift)
         sent = [m for m in mail.outbox if m.subject.startswith(RECEIPT_SUBJECT)]
-        assert len(sent) == receipts.filter(status=OutboundEmail.Status.SENT).count()
+        assert len(sent) == receipts.filter(status=Email.Status.SENT).count()
         assert goal_progress_from_rows() == meter(goal_progress())
         self.unfinished = False
 
@@ -397,8 +398,9 @@ class LedgerMachine(RuleBasedStateMachine):
         for gift in self.gifts.values():
             donation = Donation.objects.get(pk=gift.donation_id)
             assert donation.status == self._status(gift), gift
-        receipts = OutboundEmail.objects.filter(kind=RECEIPT, status=OutboundEmail.Status.SENT)
-        assert sorted(receipts.values_list("payment__stripe_payment_intent_id", "to")) == sorted(
+        receipts = Email.objects.filter(kind=RECEIPT, status=Email.Status.SENT)
+        intents = dict(Payment.objects.values_list("pk", "stripe_payment_intent_id"))
+        assert sorted((intents[r.context["payment"]], r.to) for r in receipts) == sorted(
             (c.payment_intent_id, self.gifts[c.gift].email) for c in self.charges
         )
         sent = [m for m in mail.outbox if m.subject.startswith(RECEIPT_SUBJECT)]

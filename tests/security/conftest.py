@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from articles.services import photo_make_renditions
+from articles.photos import photo_make_renditions
 from tests.articles.factories import (
     ArticleFactory,
     AuthorFactory,

@@ -48,7 +48,7 @@ MATRIX = {
     "support.Donation": {"editor": ({"view"}, {"export_csv"})},
     "support.Payment": {"editor": ({"view"}, {"export_csv"})},
     "support.StripeEvent": {"editor": ({"view"}, set())},
-    "support.OutboundEmail": {"editor": ({"view"}, set())},
+    "outbox.Email": {"editor": ({"view"}, set())},
     "support.Reminder": {"editor": ({"view", "change"}, {"cancel_selected"})},
     "publication.Publication": {"editor": ({"view", "change"}, set())},
     # Edge purges not sent yet, with their errors; an Editor may send them again.
@@ -311,8 +311,9 @@ def _make_one(label):
     from django.apps import apps
     from django.contrib.auth.models import Group
 
+    from outbox.models import Email
     from pagecache.models import Purge
-    from support.models import OutboundEmail, StripeEvent
+    from support.models import StripeEvent
 
     made = {
         "articles.Article": lambda: ArticleFactory(status="draft"),
@@ -329,8 +330,8 @@ def _make_one(label):
         "support.StripeEvent": lambda: StripeEvent.objects.create(
             event_id="evt_matrix", type="charge.succeeded", payload={}
         ),
-        "support.OutboundEmail": lambda: OutboundEmail.objects.create(
-            kind="receipt", to="matrix@example.org", donation=PaymentFactory().donation
+        "outbox.Email": lambda: Email.objects.create(
+            key="support.receipt:payment:1", kind="support.receipt", to="matrix@example.org"
         ),
         "pagecache.Purge": lambda: Purge.objects.create(keys=["lists"]),
         "auth.User": UserFactory,

@@ -9,9 +9,10 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
+from outbox.models import Email
 from support import services, stripe_gateway, webhooks
 from support.emails import manage_link
-from support.models import Donation, OutboundEmail, Payment, StripeEvent
+from support.models import Donation, Payment, StripeEvent
 from support.stripe_gateway import facts
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ def test_a_receipt_is_sent_when_the_address_arrives_after_the_payment(give, stri
 
     deliver(invoice_first)
 
-    receipts = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.RECEIPT)
+    receipts = Email.objects.filter(kind="support.receipt")
     assert [r.to for r in receipts] == ["late@example.org"]
     assert [m.to for m in mail.outbox] == [["late@example.org"]]
 
@@ -143,7 +144,7 @@ def test_a_delayed_payment_that_fails_is_never_counted(give, stripe_server, deli
     donation.refresh_from_db()
     assert donation.status == Donation.Status.FAILED
     assert not Payment.objects.exists()
-    assert not OutboundEmail.objects.filter(kind=OutboundEmail.Kind.RECEIPT).exists()
+    assert not Email.objects.filter(kind="support.receipt").exists()
 
 
 def test_a_checkout_never_paid_becomes_abandoned_when_stripe_expires_it(
@@ -354,15 +355,15 @@ def test_an_event_that_keeps_failing_records_its_error_then_gives_up_without_sta
 def test_failed_email_sends_are_each_counted(give, stripe_server, deliver, settings):
     settings.EMAIL_BACKEND = "tests.support.failing_email.FailingBackend"
     paid(give, stripe_server, deliver, frequency="once", amount="25")
-    receipt = OutboundEmail.objects.get()
-    from support.emails import outbound_email_send
+    receipt = Email.objects.get()
+    from outbox.services import email_send
 
     for _ in range(2):
-        assert outbound_email_send(outbound_id=receipt.pk) is False
+        assert email_send(email_id=receipt.pk) is False
 
     receipt.refresh_from_db()
     assert receipt.attempts == 3  # the send after commit, then two more
-    assert receipt.status == OutboundEmail.Status.PENDING
+    assert receipt.status == Email.Status.PENDING
     assert "refused the connection" in receipt.last_error
 
 
@@ -417,7 +418,7 @@ def test_a_failed_delayed_monthly_gift_tells_the_donor_once(give, stripe_server,
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.FAILED
-    told = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.PAYMENT_FAILED)
+    told = Email.objects.filter(kind="support.payment_failed")
     assert told.count() == 1
 
 

@@ -8,12 +8,13 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from outbox.models import Email
 from support import services, stripe_gateway, webhooks
-from support.models import Donation, OutboundEmail, Payment, StripeEvent
+from support.models import Donation, Payment, StripeEvent
 from tests.support.test_ledger_events import CARD, one_time, paid, refund, since
 
 pytestmark = pytest.mark.django_db
-FAILED_EMAIL = OutboundEmail.Kind.PAYMENT_FAILED
+FAILED_EMAIL = "support.payment_failed"
 
 
 def foreign_session(stripe_server, *, mode, gift_id, amount=4500, email="buyer@example.org"):
@@ -73,7 +74,7 @@ def test_a_ticket_sale_naming_a_monthly_gifts_id_changes_no_gift_receipt_or_goal
 
     assert ledger_of(donation) == before
     assert services.goal_progress()["raised"] == raised
-    assert not OutboundEmail.objects.filter(to="buyer@example.org").exists()
+    assert not Email.objects.filter(to="buyer@example.org").exists()
     assert [m.to for m in mail.outbox] == [["monthly@example.org"]]  # its own receipt only
     (reason,) = ignored("checkout.session.completed")
     assert reason == f"Checkout Session {session.id} was not opened by this site."
@@ -384,7 +385,7 @@ def test_a_failure_that_arrives_after_the_retry_succeeded_sends_no_email(
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.ACTIVE
-    assert not OutboundEmail.objects.filter(kind=FAILED_EMAIL).exists()
+    assert not Email.objects.filter(kind=FAILED_EMAIL).exists()
     assert donation.payments.count() == 2
 
 
@@ -397,7 +398,7 @@ def test_a_failure_applied_while_the_invoice_is_unpaid_tells_the_donor(
 
     deliver(since=seen)
 
-    assert OutboundEmail.objects.filter(kind=FAILED_EMAIL, to="unpaid@example.org").count() == 1
+    assert Email.objects.filter(kind=FAILED_EMAIL, to="unpaid@example.org").count() == 1
 
 
 # 6. Unpaid subscriptions and paused collection leave the goal meter.
@@ -459,5 +460,5 @@ def test_a_gift_cancelled_before_its_address_arrived_still_tells_the_donor_it_en
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.CANCELLED
-    ended = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.GIFT_ENDED)
+    ended = Email.objects.filter(kind="support.gift_ended")
     assert list(ended.values_list("to", flat=True)) == ["late@example.org"]

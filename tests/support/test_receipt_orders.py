@@ -15,16 +15,17 @@ from math import factorial
 import pytest
 from django.core import mail
 
+from outbox.models import Email
 from support import webhooks
 from support.emails import SUBJECTS
-from support.models import Donation, OutboundEmail, Payment
+from support.models import Donation, Payment
 from tests.properties.conftest import rolled_back
 
 pytestmark = pytest.mark.django_db
 RECEIPT_SUBJECT = SUBJECTS["receipt"].split("{")[0]  # the publication's name follows
 
 CHECKOUT_EMAIL = "typed.at.checkout@example.org"
-RECEIPT = OutboundEmail.Kind.RECEIPT
+RECEIPT = "support.receipt"
 Status = Donation.Status
 Kind = Payment.Kind
 
@@ -43,7 +44,7 @@ def paid_at_stripe(give, stripe_server, *, frequency, amount, delayed=False, out
 
 
 def assert_receipts_at_most_once_each_to_the_checkout_address(donation):
-    receipts = OutboundEmail.objects.filter(kind=RECEIPT, donation=donation)
+    receipts = Email.objects.filter(kind=RECEIPT, context__donation=donation.pk)
     payments = list(receipts.values_list("payment_id", flat=True))
     assert None not in payments
     assert len(payments) == len(set(payments)), "two receipts for one payment"
@@ -60,10 +61,12 @@ def assert_one_receipt_per_payment(donation, *, status, kinds, order):
     assert sorted(p.kind for p in payments) == sorted(kinds)
     assert all(p.amount == donation.amount for p in payments)
     for payment in payments:
-        receipt = OutboundEmail.objects.filter(kind=RECEIPT, payment=payment).first()
+        receipt = Email.objects.filter(kind=RECEIPT, context__payment=payment.pk).first()
         assert receipt is not None, f"no receipt for a {payment.kind} payment after {order}"
-        assert (receipt.to, receipt.status) == (CHECKOUT_EMAIL, OutboundEmail.Status.SENT)
-    assert OutboundEmail.objects.filter(kind=RECEIPT, donation=donation).count() == len(payments)
+        assert (receipt.to, receipt.status) == (CHECKOUT_EMAIL, Email.Status.SENT)
+    assert Email.objects.filter(kind=RECEIPT, context__donation=donation.pk).count() == len(
+        payments
+    )
     receipts = [m for m in mail.outbox if m.subject.startswith(RECEIPT_SUBJECT)]
     assert [m.to for m in receipts] == [[CHECKOUT_EMAIL]] * len(payments), order
     assert donation.address == CHECKOUT_EMAIL, order

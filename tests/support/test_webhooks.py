@@ -5,8 +5,9 @@ import time
 import pytest
 from django.core import mail
 
+from outbox.models import Email
 from support import stripe_gateway
-from support.models import Donation, OutboundEmail, Payment, StripeEvent
+from support.models import Donation, Payment, StripeEvent
 from tests.support.stripe_events import WEBHOOK_URL, post_signed
 
 pytestmark = pytest.mark.django_db
@@ -178,8 +179,8 @@ def test_a_failed_renewal_marks_the_gift_past_due_and_emails_the_portal_link(
     donation.refresh_from_db()
     assert donation.status == Donation.Status.PAST_DUE
     assert donation.payments.count() == 1
-    failed = OutboundEmail.objects.get(kind=OutboundEmail.Kind.PAYMENT_FAILED)
-    assert failed.status == OutboundEmail.Status.SENT
+    failed = Email.objects.get(kind="support.payment_failed")
+    assert failed.status == Email.Status.SENT
     assert "could not charge your card" in mail.outbox[-1].body
     assert "/support/manage/" in mail.outbox[-1].body
 

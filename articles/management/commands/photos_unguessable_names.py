@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.services import photo_move_to_unguessable_name, photos_with_guessable_names
+from articles.photos import photo_move_to_unguessable_name, photos_with_guessable_names
 
 
 class Command(BaseCommand):

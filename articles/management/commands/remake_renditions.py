@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.services import photos_request_renditions
+from articles.photos import photos_request_renditions
 
 
 class Command(BaseCommand):
