@@ -29,8 +29,12 @@ def donations_expire_pending(*, now: datetime.datetime | None = None) -> int:
     expired = 0
     for donation in stale.order_by("pk")[:BATCH]:
         if donation.stripe_checkout_session_id:
-            result = ledger.donation_apply_checkout(checkout=_expired(donation))
-            expired += result is not None and result.status == Donation.Status.ABANDONED
+            seen = ledger.versions([donation.pk])
+            try:
+                result = ledger.donation_apply_checkout(checkout=_expired(donation), seen=seen)
+            except ledger.StaleFetch:
+                continue  # Stripe's own word on it arrived meanwhile: the next sweep looks again
+            expired += result.status == Donation.Status.ABANDONED
         else:
             expired += Donation.objects.filter(
                 pk=donation.pk, status=Donation.Status.PENDING, stripe_checkout_session_id=None
@@ -42,7 +46,6 @@ def _expired(donation: Donation) -> CheckoutFacts:
     """What checkout.session.expired would have said of the gift's session."""
     return CheckoutFacts(
         session_id=donation.stripe_checkout_session_id,
-        donation_id=donation.pk,
         recurring=donation.is_recurring,
         state="expired",
         paid=False,
@@ -52,5 +55,4 @@ def _expired(donation: Donation) -> CheckoutFacts:
         payment_intent_id="",
         amount=donation.amount,
         currency=donation.currency,
-        created=None,
     )

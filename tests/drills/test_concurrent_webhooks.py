@@ -172,7 +172,7 @@ def settled(deliveries: int):
         return None
     first = ledger()
     time.sleep(3)  # a payment's own look-up (sync_payment) may still be running
-    services.support_snapshot_invalidate()
+    services.goal_changed()
     return first if ledger() == first else None
 
 
@@ -194,7 +194,7 @@ def put_back(pending: dict[int, dict]) -> None:
     for pk, fields in pending.items():
         Donation.objects.filter(pk=pk).update(**PENDING, **fields)
     Donor.objects.all().delete()
-    services.support_snapshot_invalidate()
+    services.goal_changed()
 
 
 def test_events_applied_concurrently_by_several_workers_end_in_the_ledger_of_serial_delivery(
@@ -232,7 +232,7 @@ def test_events_applied_concurrently_by_several_workers_end_in_the_ledger_of_ser
             assert response.status_code == 200, response.content
     finally:
         app.conf.task_always_eager = False
-    services.support_snapshot_invalidate()
+    services.goal_changed()
     serial = ledger()
 
     assert concurrent == serial

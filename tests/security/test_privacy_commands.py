@@ -64,7 +64,7 @@ def test_the_export_holds_everything_about_the_address_and_nothing_about_others(
     assert len(data["donors"]) == 1
     assert {d["id"] for d in data["donations"]} == {monthly.pk, once.pk}
     assert len(data["payments"]) == 2
-    assert {e["kind"] for e in data["emails"]} == {"receipt"}
+    assert {e["kind"] for e in data["emails"]} == {"support.receipt"}
     assert [r["email"] for r in data["reminders"]] == [ERASED.lower()]
     assert data["stripe_events"], "the events naming the donor's Stripe objects"
     text = json.dumps(data)

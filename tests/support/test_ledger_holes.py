@@ -353,7 +353,7 @@ def test_a_delayed_payment_settled_next_month_counts_and_is_receipted_in_that_mo
     payment = Payment.objects.get()
     assert payment.paid_at >= opened + timedelta(days=40)
     with time_machine.travel(payment.paid_at, tick=False):
-        services.support_snapshot_invalidate()
+        services.goal_changed()
         assert services.goal_progress()["one_time"] == 25
     assert (payment.paid_at.year, payment.paid_at.month) != (opened.year, opened.month)
     (receipt,) = mail.outbox
