@@ -66,7 +66,7 @@ def seed_due_reminders(size: int):
     """Create `size` due reminders, then gifts from every GAVE_EVERY-th address; return today."""
     from django.utils import timezone
 
-    from support.addresses import normalise
+    from readers.addresses import normalise
     from support.models import Donation, Reminder
     from support.reminders import consent_text
 

@@ -61,6 +61,9 @@ Every variable read here (one-line meanings in .env.example):
   REMINDER_RATE_LIMIT_NETWORK  "remind me later" requests allowed per client network
   REMINDER_RATE_LIMIT_EMAIL    requests per address from one network (others keep theirs)
   REMINDER_DISPATCH_SECONDS  how often beat looks for due reminders
+  SIGN_IN_RATE_LIMIT_NETWORK  emailed links (sign-in, confirmations) asked for per network
+  SIGN_IN_RATE_LIMIT_EMAIL    emailed links asked for one address, from anywhere
+  READER_SESSION_SECONDS      how long a reader stays signed in after using a sign-in link
 """
 
 import ipaddress
@@ -163,6 +166,7 @@ INSTALLED_APPS = [
     "newsroom",
     "pagecache",
     "outbox",
+    "readers",
     "accounts",
     "articles",
     "support",
@@ -438,6 +442,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "articles.tasks.sweep_photo_renditions",
         "schedule": crontab(minute="*/5"),
     },
+    "sweep-reader-links": {
+        "task": "readers.tasks.sweep_tokens",
+        "schedule": crontab(hour=3, minute=30),  # daily
+    },
     "sweep-pending-uploads": {
         "task": "articles.tasks.sweep_pending_uploads",
         "schedule": crontab(minute=45),  # hourly
@@ -459,6 +467,9 @@ CSRF_COOKIE_SECURE = PRODUCTION
 # The site's own cookies (appeal_state) follow the same rule: every first-party cookie is
 # Secure in production.
 COOKIES_SECURE = PRODUCTION
+# A reader signed in by an emailed link (readers/sessions.py): a cookie of its own, apart
+# from the staff's session, for this long from the sign-in.
+READER_SESSION_SECONDS = env.int("READER_SESSION_SECONDS", default=3600)
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -481,12 +492,18 @@ CHECKOUT_SITE_RATE_LIMIT = env("CHECKOUT_SITE_RATE_LIMIT", default="60/m")  # ev
 THANKS_LOOKUP_RATE_LIMIT = env("THANKS_LOOKUP_RATE_LIMIT", default="20/m")
 REMINDER_RATE_LIMIT_NETWORK = env("REMINDER_RATE_LIMIT_NETWORK", default="20/h")
 REMINDER_RATE_LIMIT_EMAIL = env("REMINDER_RATE_LIMIT_EMAIL", default="5/d")
+# Links sent by email on request (the donor account's sign-in, a new confirmation): per
+# network, and per address from anywhere (over it, nothing is sent and the page reads the same).
+SIGN_IN_RATE_LIMIT_NETWORK = env("SIGN_IN_RATE_LIMIT_NETWORK", default="20/h")
+SIGN_IN_RATE_LIMIT_EMAIL = env("SIGN_IN_RATE_LIMIT_EMAIL", default="5/h")
 for _name in (
     "CHECKOUT_RATE_LIMIT",
     "CHECKOUT_SITE_RATE_LIMIT",
     "THANKS_LOOKUP_RATE_LIMIT",
     "REMINDER_RATE_LIMIT_NETWORK",
     "REMINDER_RATE_LIMIT_EMAIL",
+    "SIGN_IN_RATE_LIMIT_NETWORK",
+    "SIGN_IN_RATE_LIMIT_EMAIL",
 ):
     if not re.fullmatch(r"[0-9]+/[smhd]", vars()[_name].strip()):
         raise ImproperlyConfigured(f"{_name} must read like 10/h (a count, then /s, /m, /h or /d).")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/2fa/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("support/", include("support.urls")),
+    path("email/", include("readers.urls")),
     path("", include("articles.urls")),
     path("", include("publication.urls")),
 ]

@@ -1,3 +1,5 @@
+from dataclasses import asdict
+
 from django.apps import AppConfig
 
 
@@ -6,7 +8,14 @@ class SupportConfig(AppConfig):
 
     def ready(self):
         from outbox.services import register
-        from support import emails, receipts, signals  # noqa: F401
+        from readers.services import privacy_register
+        from support import emails, privacy, receipts, signals  # noqa: F401
 
         for name in emails.SUBJECTS:
             register(emails.kind_of(name), receipts.draw)
+        privacy_register(
+            "support",
+            export=lambda email: privacy.donor_data_export(email=email),
+            erase=lambda email, **options: asdict(privacy.donor_data_erase(email=email, **options)),
+            check=lambda email, **options: privacy.erasure_check(email=email, **options),
+        )

@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from support.addresses import validate_deliverable, validate_plain_start
+from readers.addresses import validate_deliverable, validate_plain_start
 from support.models import Frequency, Placement
 from support.money import AmountError, check_chargeable, format_amount, parse_amount
 

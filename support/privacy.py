@@ -1,4 +1,9 @@
-"""What the site holds about a donor or reader, by email address: export and erasure."""
+"""What support holds about an address, for readers' exports and erasures.
+
+Registered with `readers.services.privacy_register` (support/apps.py), so the donor_export
+and donor_erase commands cover support's rows, readers' own and any other app's together.
+An address is matched under every spelling of its mailbox (readers.addresses.normalise).
+"""
 
 import logging
 from dataclasses import dataclass, field
@@ -9,6 +14,8 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from outbox.models import Email
+from readers.addresses import normalise
+from readers.services import ErasureRefused
 from support import stripe_gateway
 from support.models import Donation, Donor, Payment, Reminder, StripeEvent
 from support.services import goal_changed
@@ -23,8 +30,7 @@ DONATION_IDENTIFIERS = (
 PAYMENT_IDENTIFIERS = ("stripe_invoice_id", "stripe_payment_intent_id", "stripe_charge_id")
 
 
-class ErasureRefused(Exception):
-    """The address still has a live recurring gift; erasing it would orphan the charges."""
+__all__ = ["ErasureRefused", "donor_data_erase", "donor_data_export", "erasure_check"]
 
 
 @dataclass
@@ -44,18 +50,38 @@ def _normalise(email: str) -> str:
 
 
 def _donors(email: str):
-    return Donor.objects.filter(email__iexact=email)
+    return Donor.objects.filter(Q(email__iexact=email) | Q(mailbox=normalise(email)))
 
 
-def _donations(email: str):
-    return Donation.objects.filter(Q(email__iexact=email) | Q(donor__in=_donors(email))).distinct()
+def _spellings(email: str) -> set[str]:
+    """The address as typed, and as every donor and reminder of its mailbox spelled it."""
+    found = {email, *_donors(email).exclude(email=None).values_list("email", flat=True)}
+    found |= set(_reminders(email).values_list("email", flat=True))
+    return {spelling.lower() for spelling in found}
 
 
-def _events(email: str, donations) -> "list[StripeEvent]":
+def _matching(field: str, spellings: set[str]) -> Q:
+    match = Q(pk__in=[])
+    for spelling in spellings:
+        match |= Q(**{f"{field}__iexact": spelling})
+    return match
+
+
+def _donations(email: str, spellings: set[str]):
+    by_form = _matching("email", spellings)
+    return Donation.objects.filter(by_form | Q(donor__in=_donors(email))).distinct()
+
+
+def _reminders(email: str):
+    return Reminder.objects.filter(Q(address=normalise(email)) | Q(email__iexact=email))
+
+
+def _events(email: str, spellings: set[str], donation_ids) -> "list[StripeEvent]":
     """Return the recorded Stripe events that carry the address or name the donor's objects."""
-    needles = {email}
+    needles = set(spellings)
     needles |= {c for c in _donors(email).values_list("stripe_customer_id", flat=True) if c}
-    for row in donations.values_list("stripe_customer_id", *DONATION_IDENTIFIERS):
+    rows = Donation.objects.filter(pk__in=donation_ids)
+    for row in rows.values_list("stripe_customer_id", *DONATION_IDENTIFIERS):
         needles |= {value for value in row if value}
     matches = Q()
     for needle in needles:
@@ -63,11 +89,20 @@ def _events(email: str, donations) -> "list[StripeEvent]":
     return list(StripeEvent.objects.filter(matches)) if needles else []
 
 
+def _emails(spellings: set[str], donation_ids):
+    """The emails owed to the address, or about one of its gifts."""
+    return Email.objects.filter(
+        _matching("to", spellings) | Q(context__donation__in=list(donation_ids))
+    )
+
+
 def donor_data_export(*, email: str) -> dict:
     """Return everything stored about an email address, as plain data."""
     email = _normalise(email)
-    donations = _donations(email)
-    payments = Payment.objects.filter(donation__in=donations)
+    spellings = _spellings(email)
+    donations = _donations(email, spellings)
+    ids = list(donations.values_list("pk", flat=True))
+    payments = Payment.objects.filter(donation__in=ids)
     return {
         "email": email,
         "donors": [model_to_dict(d) | {"created_at": d.created_at} for d in _donors(email)],
@@ -77,11 +112,11 @@ def donor_data_export(*, email: str) -> dict:
         ],
         "payments": [model_to_dict(p) | {"created_at": p.created_at} for p in payments],
         "emails": [
-            model_to_dict(o) | {"created_at": o.created_at} for o in _emails(email, donations)
+            model_to_dict(o) | {"created_at": o.created_at} for o in _emails(spellings, ids)
         ],
         "reminders": [
             model_to_dict(r) | {"created_at": r.created_at, "updated_at": r.updated_at}
-            for r in Reminder.objects.filter(email__iexact=email)
+            for r in _reminders(email)
         ],
         "stripe_events": [
             {
@@ -90,12 +125,24 @@ def donor_data_export(*, email: str) -> dict:
                 "received_at": e.received_at,
                 "payload": e.payload,
             }
-            for e in _events(email, donations)
+            for e in _events(email, spellings, ids)
         ],  # fmt: skip
     }
 
 
-def donor_data_erase(*, email: str, cancel_recurring: bool = False) -> Erasure:
+def erasure_check(*, email: str, cancel_recurring: bool = False, **options) -> None:
+    """Raise ErasureRefused while the address has a live recurring gift (unless it is to
+    be cancelled): erasing it would orphan its charges."""
+    email = _normalise(email)
+    live = _donations(email, _spellings(email)).subscribed()
+    if live.exists() and not cancel_recurring:
+        raise ErasureRefused(
+            f"{email} has {live.count()} live recurring gift(s); cancel them first "
+            "(or pass cancel_recurring)."
+        )
+
+
+def donor_data_erase(*, email: str, cancel_recurring: bool = False, **options) -> Erasure:
     """Erase an address: drop its reminders and emails, anonymise its gifts, keep the totals.
 
     Amounts, dates, frequencies, statuses and attribution stay, so the goal meter and
@@ -103,13 +150,9 @@ def donor_data_erase(*, email: str, cancel_recurring: bool = False) -> Erasure:
     recurring gift is refused unless `cancel_recurring`, which cancels it at Stripe first.
     """
     email = _normalise(email)
+    erasure_check(email=email, cancel_recurring=cancel_recurring)
     erasure = Erasure(email=email)
-    live = _donations(email).subscribed()
-    if live.exists() and not cancel_recurring:
-        raise ErasureRefused(
-            f"{email} has {live.count()} live recurring gift(s); cancel them first "
-            "(or pass cancel_recurring)."
-        )
+    live = _donations(email, _spellings(email)).subscribed()
     for subscription_id in live.exclude(stripe_subscription_id=None).values_list(
         "stripe_subscription_id", flat=True
     ):
@@ -122,24 +165,18 @@ def donor_data_erase(*, email: str, cancel_recurring: bool = False) -> Erasure:
 
 
 @transaction.atomic
-def _emails(email: str, donations):
-    """The emails owed to the address, or about one of its gifts."""
-    gifts = list(donations.values_list("pk", flat=True))
-    return Email.objects.filter(Q(to__iexact=email) | Q(context__donation__in=gifts))
-
-
 def _erase_rows(email: str, erasure: Erasure) -> None:
-    donations = _donations(email)
-    donation_ids = list(donations.values_list("pk", flat=True))
-    events = _events(email, donations)
+    spellings = _spellings(email)
+    donation_ids = list(_donations(email, spellings).values_list("pk", flat=True))
+    events = _events(email, spellings, donation_ids)
     for event in events:
         event.payload = {"id": event.event_id, "type": event.type, "redacted": True}
         if event.processed_at is None:
             event.processed_at, event.error = timezone.now(), "redacted before processing"
         event.save(update_fields=["payload", "processed_at", "error"])
     erasure.events = len(events)
-    erasure.reminders = Reminder.objects.filter(email__iexact=email).delete()[0]
-    erasure.emails = _emails(email, donations).delete()[0]
+    erasure.reminders = _reminders(email).delete()[0]
+    erasure.emails = _emails(spellings, donation_ids).delete()[0]
     erasure.payments = Payment.objects.filter(donation_id__in=donation_ids).update(
         card_brand="", card_last4="", **dict.fromkeys(PAYMENT_IDENTIFIERS)
     )

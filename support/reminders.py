@@ -17,7 +17,7 @@ from django.utils import timezone
 from newsroom.queue import after_commit, publish
 from outbox.messages import render_message
 from publication.services import sender
-from support.addresses import normalise
+from readers.addresses import normalise
 from support.emails import publication_context
 from support.models import Donation, Donor, Placement, Reminder, SupportSettings
 from support.money import format_amount

@@ -4,7 +4,7 @@ from django.db.models import Q
 
 def fill_addresses(apps, schema_editor):
     """Key each reminder by its mailbox; of several pending for one mailbox keep the first."""
-    from support.addresses import normalise
+    from readers.addresses import normalise
 
     Reminder = apps.get_model("support", "Reminder")
     pending = set()

@@ -33,7 +33,7 @@ def _unquoted(local):
 
 
 def _normalise(email):
-    """support.addresses.normalise as of this migration (quoted local parts opened)."""
+    """readers.addresses.normalise as of this migration (quoted local parts opened)."""
     local, _, domain = email.strip().rpartition("@")
     local = _unquoted(local).lower().split("+", 1)[0]
     domain = domain.strip().rstrip(".").lower()

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import DecimalField, Exists, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 
+from readers.addresses import normalise
 from support.models.choices import Frequency, Placement
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
@@ -17,6 +18,14 @@ NET = F("amount") - MONEY_BACK
 
 class Donor(models.Model):
     email = models.EmailField(unique=True, null=True, blank=True)
+    mailbox = models.CharField(
+        max_length=254,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="The address's mailbox key (readers.addresses.normalise): a reader's gifts "
+        "under every spelling of it.",
+    )
     stripe_customer_id = models.CharField(
         max_length=255,
         unique=True,
@@ -32,6 +41,12 @@ class Donor(models.Model):
 
     def __str__(self):
         return self.email or self.stripe_customer_id or f"Donor {self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.mailbox = normalise(self.email) if self.email else ""
+        if kwargs.get("update_fields") is not None and "email" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "mailbox"}
+        super().save(*args, **kwargs)
 
 
 class DonationQuerySet(models.QuerySet):

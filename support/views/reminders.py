@@ -8,8 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from newsroom import ratelimit
+from readers.addresses import normalise
 from support import appeals, reminders
-from support.addresses import normalise
 from support.forms import RemindForm
 from support.views.giving import _article_or_none, rate_limited
 

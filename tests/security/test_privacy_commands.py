@@ -61,12 +61,13 @@ def test_the_export_holds_everything_about_the_address_and_nothing_about_others(
     data = export(ERASED.upper())
 
     assert data["email"] == ERASED.lower()
-    assert len(data["donors"]) == 1
-    assert {d["id"] for d in data["donations"]} == {monthly.pk, once.pk}
-    assert len(data["payments"]) == 2
-    assert {e["kind"] for e in data["emails"]} == {"support.receipt"}
-    assert [r["email"] for r in data["reminders"]] == [ERASED.lower()]
-    assert data["stripe_events"], "the events naming the donor's Stripe objects"
+    support = data["support"]
+    assert len(support["donors"]) == 1
+    assert {d["id"] for d in support["donations"]} == {monthly.pk, once.pk}
+    assert len(support["payments"]) == 2
+    assert {e["kind"] for e in support["emails"]} == {"support.receipt"}
+    assert [r["email"] for r in support["reminders"]] == [ERASED.lower()]
+    assert support["stripe_events"], "the events naming the donor's Stripe objects"
     text = json.dumps(data)
     assert KEPT not in text
     assert kept.donor.stripe_customer_id not in text
@@ -95,7 +96,7 @@ def test_erasing_removes_the_address_and_stripe_ids_but_keeps_the_totals(two_don
         assert secret.lower() not in tables
     assert totals() == before
     assert not Payment.objects.filter(donation__in=[monthly, once]).exclude(card_last4="").exists()
-    assert export(ERASED)["donations"] == []
+    assert export(ERASED)["support"]["donations"] == []
     assert not Reminder.objects.filter(email__iexact=ERASED).exists()
     subscription = stripe_gateway.subscription_facts(monthly.stripe_subscription_id)
     assert subscription.status == "canceled"

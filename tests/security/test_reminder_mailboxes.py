@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from support.addresses import normalise
+from readers.addresses import normalise
 from support.models import Reminder
 
 REMIND = reverse("support:remind")

@@ -101,7 +101,7 @@ def test_variants_of_one_address_share_its_one_pending_reminder(client, variant)
 
 
 def test_dots_are_kept_outside_gmail_and_plus_tags_are_dropped_everywhere():
-    from support.addresses import normalise
+    from readers.addresses import normalise
 
     assert normalise(" J.Doe+tag@Example.ORG ") == "j.doe@example.org"
     assert normalise("j.doe+tag@googlemail.com") == "jdoe@gmail.com"

@@ -1,15 +1,14 @@
-from dataclasses import asdict
-
 from django.core.management.base import BaseCommand, CommandError
 
-from support.privacy import ErasureRefused, donor_data_erase
+from readers.services import ErasureRefused, mailbox_erase
 from support.stripe_gateway import PaymentServiceUnavailable
 
 
 class Command(BaseCommand):
     help = (
-        "Erase an email address: delete its reminders and emails, anonymise its gifts and "
-        "payments (amounts and totals stay)."
+        "Erase an email address everywhere: delete its reminders, emails, sign-in links and "
+        "mailbox record, anonymise its gifts and payments (amounts and totals stay). Its "
+        "suppressions stay, as hashes, so it is still sent nothing it opted out of."
     )
 
     def add_arguments(self, parser):
@@ -30,11 +29,17 @@ class Command(BaseCommand):
             if answer.strip().lower() not in ("y", "yes"):
                 raise CommandError("Nothing erased.")
         try:
-            erasure = donor_data_erase(email=email, cancel_recurring=cancel_recurring)
+            erased = mailbox_erase(email, cancel_recurring=cancel_recurring)
         except ErasureRefused as exc:
             raise CommandError(f"{exc} Use --cancel-recurring to do both.") from exc
         except PaymentServiceUnavailable as exc:
             raise CommandError(f"Stripe could not cancel a gift; nothing erased: {exc}") from exc
-        counts = {k: v for k, v in asdict(erasure).items() if k != "email"}
+        counts = {
+            f"{app} {name}": value
+            for app, part in erased.items()
+            if app != "email"
+            for name, value in part.items()
+            if name != "email"
+        }
         summary = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items())
-        self.stdout.write(self.style.SUCCESS(f"Erased {erasure.email}. {summary}"))
+        self.stdout.write(self.style.SUCCESS(f"Erased {erased['email']}. {summary}"))

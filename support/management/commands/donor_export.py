@@ -3,18 +3,21 @@ import json
 from django.core.management.base import BaseCommand
 from django.core.serializers.json import DjangoJSONEncoder
 
-from support.privacy import donor_data_export
+from readers.services import mailbox_export
 
 
 class Command(BaseCommand):
-    help = "Print, as JSON, everything the site holds about an email address."
+    help = (
+        "Print, as JSON, everything the site holds about an email address (every app's part: "
+        "readers, support, ...), under every spelling of its mailbox."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("email")
         parser.add_argument("--output", help="Write the JSON to this file instead of stdout.")
 
     def handle(self, *args, email, output, **options):
-        data = donor_data_export(email=email)
+        data = mailbox_export(email)
         text = json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
         if output:
             with open(output, "w", encoding="utf-8") as file:

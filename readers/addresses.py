@@ -1,4 +1,8 @@
-"""Email addresses as a reminder sees them: one key per mailbox, and only deliverable ones."""
+"""Email addresses: one key per mailbox (the house's one rule), and only deliverable ones.
+
+Every app that keys something by a reader's address (reminders, donors, sign-in links,
+suppressions, newsletter subscriptions) keys it by `normalise(email)`.
+"""
 
 import ipaddress
 import re
