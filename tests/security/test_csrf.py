@@ -20,12 +20,16 @@ def views(patterns=None, prefix=""):
             yield prefix + str(entry.pattern), entry.callback
 
 
-def test_only_the_webhook_and_the_emailed_one_click_cancel_go_without_csrf_protection():
+def test_only_the_webhook_and_the_emailed_one_click_links_go_without_csrf_protection():
     exempt = {route for route, view in views() if getattr(view, "csrf_exempt", False)}
 
-    # Both are authenticated by a signature: Stripe's, or the cancel link's own token,
-    # which a mail provider's one-click POST (RFC 8058) carries without any cookie.
-    assert exempt == {"support/stripe/webhook/", "support/remind/cancel/<str:token>/"}
+    # Each is authenticated by a signature: Stripe's, or the link's own token, which a mail
+    # provider's one-click POST (RFC 8058) carries without any cookie.
+    assert exempt == {
+        "support/stripe/webhook/",
+        "support/remind/cancel/<str:token>/",
+        "email/opt-out/<str:token>/",
+    }
 
 
 @pytest.mark.parametrize(
