@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 
 from pagecache import purge, schedule
 
@@ -11,8 +12,9 @@ from pagecache import purge, schedule
     ignore_result=True,
 )
 def send_purges():
-    """Send the queued edge purges (retried with backoff; beat sends what is left)."""
-    purge.send_queued()
+    """Send the queued edge purges once the origin's own copies have expired (retried with
+    backoff; beat sends what is left)."""
+    purge.send_queued(settle=settings.PAGE_CACHE_RECHECK_SECONDS)
 
 
 @shared_task(ignore_result=True)

@@ -32,6 +32,7 @@ FULL_TIER_MARKS = {"browser", "worker", "stripe", "command", "drill", "bench", "
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by mark
 def pytest_collection_modifyitems(items):
     for item in items:
+        _refuse_plain_flush(item)
         folder = item.path.relative_to(TESTS).parts[0] if item.path.is_relative_to(TESTS) else ""
         uses = [name for name in item.fixturenames if name in FULL_TIER_FIXTURES]
         marks = {FULL_TIER_FOLDERS.get(folder), *(FULL_TIER_FIXTURES[name] for name in uses)}
@@ -40,6 +41,17 @@ def pytest_collection_modifyitems(items):
             item.add_marker(mark)
         if uses or marks or FULL_TIER_MARKS & {mark.name for mark in item.iter_markers()}:
             item.add_marker("full")
+
+
+def _refuse_plain_flush(item):
+    """Every transactional test restores the database's serialized contents: a plain flush
+    makes the content types anew under other ids, and the next test that restores them then
+    fails on a duplicate key, in whichever test process the two happen to share."""
+    for mark in item.iter_markers("django_db"):
+        if mark.kwargs.get("transaction") and not mark.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True"
+            )
 
 
 def pytest_configure(config):

@@ -174,7 +174,7 @@ def test_the_command_moves_photos_of_stories_not_yet_live_to_unguessable_names(
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_makes_the_renditions_of_a_40_megapixel_rgba_png_within_400_mb(
     client, celery_worker_process
 ):

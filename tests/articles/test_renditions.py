@@ -264,7 +264,7 @@ def test_a_new_image_or_a_deleted_photo_leaves_no_old_file_behind(
     assert files_under(media_root) == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_makes_the_renditions_of_an_uploaded_photo(
     client, celery_worker_process, media_root
 ):

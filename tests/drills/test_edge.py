@@ -25,7 +25,7 @@ VARNISHD = shutil.which("varnishd") or (
 TLS = {"X-Forwarded-Proto": "https"}  # what the TLS terminator in front says
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),  # gunicorn reads the test's rows
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),  # gunicorn reads the rows
     pytest.mark.skipif(
         VARNISHD is None or NGINX is None,
         reason="no varnishd or nginx on this machine (.ci/run installs them)",

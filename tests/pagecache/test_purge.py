@@ -52,6 +52,7 @@ def fake_cdn(settings):
     settings.CDN_PURGE_URL = f"http://127.0.0.1:{server.server_port}"
     settings.CDN_SERVICE_ID = "svc123"
     settings.CDN_API_TOKEN = "token-abc"
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0  # see the test of the wait below
     yield FakeCdn.received
     server.shutdown()
     server.server_close()
@@ -90,6 +91,34 @@ def test_cloudflare_gets_the_tags_of_a_renamed_section(
     assert path == "/zones/svc123/purge_cache"
     assert headers["Authorization"] == "Bearer token-abc"
     assert set(json.loads(body)["tags"]) == {f"section:{section.pk}", "lists"}
+
+
+def test_a_purge_waits_until_no_process_still_serves_its_own_copy_of_the_old_page(
+    settings, fake_cdn, newsroom, django_capture_on_commit_callbacks
+):
+    # Each process serves a page it found fresh for PAGE_CACHE_RECHECK_SECONDS without
+    # asking again: purged any sooner, the edge could fetch such a copy again and keep it.
+    settings.CDN_PURGE_BACKEND = "pagecache.purge.VarnishPurge"
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0.5
+    received_at = []
+    FakeCdn.received = _Noted(received_at)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom["edited"].save()
+        committed = time.monotonic()
+
+    assert len(received_at) == 1
+    assert received_at[0] - committed >= 0.5
+
+
+class _Noted(list):
+    def __init__(self, times):
+        super().__init__()
+        self.times = times
+
+    def append(self, item):
+        self.times.append(time.monotonic())
+        super().append(item)
 
 
 def test_no_cdn_configured_means_nothing_is_sent(
