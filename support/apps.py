@@ -8,11 +8,19 @@ class SupportConfig(AppConfig):
 
     def ready(self):
         from outbox.services import register
+        from readers.confirmations import confirmation_register
         from readers.services import privacy_register
-        from support import emails, privacy, receipts, signals  # noqa: F401
+        from support import emails, privacy, receipts, reminders, signals  # noqa: F401
 
         for name in emails.SUBJECTS:
             register(emails.kind_of(name), receipts.draw)
+        register(reminders.CONFIRM_EMAIL, reminders.confirmation_draw)
+        confirmation_register(
+            reminders.CONFIRM,
+            describe=reminders.confirmation_describe,
+            confirmed=reminders.confirmation_confirmed,
+            resend=reminders.confirmation_resend,
+        )
         privacy_register(
             "support",
             export=lambda email: privacy.donor_data_export(email=email),

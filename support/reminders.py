@@ -16,8 +16,11 @@ from django.utils import timezone
 
 from newsroom.queue import after_commit, publish
 from outbox.messages import render_message
+from outbox.services import email_owe
 from publication.services import sender
 from readers.addresses import normalise
+from readers.confirmations import LIFETIME as CONFIRM_LIFETIME
+from readers.confirmations import confirmation_link
 from support.emails import publication_context
 from support.models import Donation, Donor, Placement, Reminder, SupportSettings
 from support.money import format_amount
@@ -45,36 +48,116 @@ def reminder_request(
     placement: str = "",
     token: uuid.UUID | None = None,
 ) -> Reminder | None:
-    """Schedule a reminder unless the mailbox has one pending; never change an existing one.
+    """Ask the mailbox to confirm a reminder, unless it has one pending or awaiting
+    confirmation; never change an existing one. Nothing is sent before it is confirmed.
 
-    Anyone may type any address, so a request that finds a pending reminder leaves it
-    as it is (its date, its story) and returns None; the reader is told the same either way.
+    Anyone may type any address, so a request that finds a reminder leaves it as it is (its
+    date, its story) and returns None; the reader is told the same either way. A request
+    left unconfirmed past the confirmation link's life no longer holds the mailbox.
     """
     email = email.strip().lower()
     address = normalise(email)
-    if Reminder.objects.filter(address=address, status=Reminder.Status.PENDING).exists():
+    mailbox = Reminder.objects.filter(address=address)
+    mailbox.filter(
+        status=Reminder.Status.AWAITING, created_at__lt=timezone.now() - CONFIRM_LIFETIME
+    ).update(status=Reminder.Status.CANCELLED, updated_at=timezone.now())
+    if mailbox.filter(status__in=[Reminder.Status.PENDING, Reminder.Status.AWAITING]).exists():
         return None
-    try:
-        with transaction.atomic():
-            return Reminder.objects.create(
-                email=email,
-                address=address,
-                token=token or uuid.uuid4(),
-                due_on=due_on,
-                article=article,
-                placement=placement,
-                consent_text=consent_text(due_on),
-                consented_at=timezone.now(),
-            )
-    except IntegrityError:
-        return None  # another request created it first
+    with transaction.atomic():
+        reminder = Reminder.objects.create(
+            email=email,
+            address=address,
+            token=token or uuid.uuid4(),
+            due_on=due_on,
+            article=article,
+            placement=placement,
+            status=Reminder.Status.AWAITING,
+            consent_text=consent_text(due_on),
+            consented_at=timezone.now(),
+        )
+        _owe_confirmation(email, reminder.pk)
+    return reminder
+
+
+# Confirming a reminder (readers.confirmations): its subject names the reminder.
+CONFIRM = "support.reminder"
+CONFIRM_EMAIL = "support.reminder_confirm"
+
+
+def _owe_confirmation(email: str, reminder_id: int) -> None:
+    """Owe the email that asks the mailbox to confirm (a new one for each asking)."""
+    email_owe(
+        key=f"{CONFIRM_EMAIL}:{reminder_id}:{uuid.uuid4().hex[:12]}",
+        kind=CONFIRM_EMAIL,
+        to=email,
+        context={"reminder": reminder_id},
+    )
+
+
+def _awaiting(subject: str) -> Reminder | None:
+    reminder_id = subject.partition(":")[2]
+    if not reminder_id.isdigit():
+        return None
+    return Reminder.objects.filter(pk=int(reminder_id), status=Reminder.Status.AWAITING).first()
+
+
+def confirmation_describe(subject: str) -> str:
+    reminder = _awaiting(subject)
+    if reminder is None:
+        return "a reminder that is no longer waiting"
+    return f"one reminder email on {reminder.due_on.day} {reminder.due_on:%B %Y}"
+
+
+def confirmation_confirmed(mailbox, subject: str) -> str:
+    """Set the reminder the link names, once (the page says what became of it)."""
+    with transaction.atomic():
+        reminder = _awaiting(subject)
+        if reminder is None or reminder.address != mailbox.key:
+            return "This reminder was cancelled or set already: nothing was changed."
+        try:
+            with transaction.atomic():
+                Reminder.objects.filter(pk=reminder.pk).update(
+                    status=Reminder.Status.PENDING,
+                    consented_at=timezone.now(),
+                    updated_at=timezone.now(),
+                )
+        except IntegrityError:  # the mailbox has a pending reminder already
+            return "You already have a reminder set: nothing was changed."
+    return f"Your reminder is set. {consent_text(reminder.due_on)}"
+
+
+def confirmation_resend(email: str, subject: str) -> None:
+    reminder = _awaiting(subject)
+    if reminder is not None:
+        _owe_confirmation(reminder.email, reminder.pk)
+
+
+def confirmation_draw(row) -> EmailMultiAlternatives | None:
+    """The confirmation email, drawn when sent: its link is made now and kept nowhere else."""
+    reminder = Reminder.objects.filter(
+        pk=row.context.get("reminder"), status=Reminder.Status.AWAITING
+    ).first()
+    if reminder is None:
+        return None  # confirmed, cancelled or erased meanwhile
+    context = {
+        **publication_context(),
+        "reminder": reminder,
+        "confirm_url": confirmation_link(email=reminder.email, subject=f"{CONFIRM}:{reminder.pk}"),
+    }
+    return render_message(
+        "support/email/reminder_confirm",
+        subject=f"Confirm your reminder from {context['publication'].name}",
+        to=reminder.email,
+        from_email=sender(),
+        context=context,
+    )
 
 
 def reminder_undo(*, token: uuid.UUID) -> None:
-    """Cancel the pending reminder a confirmation page's own link names, if there is one."""
-    Reminder.objects.filter(token=token, status=Reminder.Status.PENDING).update(
-        status=Reminder.Status.CANCELLED, updated_at=timezone.now()
-    )
+    """Cancel the reminder a confirmation page's own link names, if there is one."""
+    Reminder.objects.filter(
+        token=token, status__in=[Reminder.Status.PENDING, Reminder.Status.AWAITING]
+    ).update(status=Reminder.Status.CANCELLED, updated_at=timezone.now())
 
 
 def reminders_dispatch_due(*, today: date | None = None, batch_size: int = 500) -> int:
@@ -223,7 +306,8 @@ def reminders_cancel(*, token: str) -> tuple[str, int]:
     """Cancel every pending reminder for the address a token names; raise BadSignature."""
     email = reminder_email_from_token(token)
     count = Reminder.objects.filter(
-        address=normalise(email), status__in=[Reminder.Status.PENDING, Reminder.Status.SENDING]
+        address=normalise(email),
+        status__in=[Reminder.Status.AWAITING, Reminder.Status.PENDING, Reminder.Status.SENDING],
     ).update(status=Reminder.Status.CANCELLED, updated_at=timezone.now())
     return email, count
 

@@ -10,6 +10,7 @@ class Reminder(models.Model):
     """A reader's "remind me later": the row is the schedule, not a broker message."""
 
     class Status(models.TextChoices):
+        AWAITING = "awaiting", "Awaiting confirmation"
         PENDING = "pending", "Pending"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
@@ -27,6 +28,7 @@ class Reminder(models.Model):
     placement = models.CharField(max_length=20, choices=Placement.choices, blank=True)
     consent_text = models.TextField()
     consented_at = models.DateTimeField()
+    # A reader's request waits for its address to confirm it (AWAITING); then it is PENDING.
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from support.models import Reminder
 from tests.browser.helpers import log_in, staff_user
+from tests.support.confirming import LINK, confirmation_emails
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,6 +26,7 @@ def test_remind_me_later_with_an_email_hides_the_appeal_and_lands_in_the_admin(n
     week = datetime.date.today() + datetime.timedelta(days=7)
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"{week:%-d %B %Y}")
     expect(page.get_by_role("status")).to_contain_text(f"one email on {week:%-d %B %Y}")
+    expect(page.get_by_role("status")).to_contain_text("Check your inbox")
     page.get_by_role("link", name="Back to reading").click()
     expect(page).to_have_url(site.url + site.story_path)
     expect(page.get_by_role("heading", level=1)).to_have_text(site.story.headline)
@@ -38,6 +40,13 @@ def test_remind_me_later_with_an_email_hides_the_appeal_and_lands_in_the_admin(n
         week,
         site.story,
     )
+    assert reminder.status == Reminder.Status.AWAITING  # nothing is sent before it is confirmed
+    [confirmation] = confirmation_emails("later@example.org")
+    page.goto(LINK.search(confirmation.body).group(0))  # the link in the email
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("status")).to_contain_text("Your reminder is set")
+    reminder.refresh_from_db()
+    assert reminder.status == Reminder.Status.PENDING
     admin = new_context().new_page()
     log_in(admin, staff_user("Editors"))
     admin.goto("/admin/")

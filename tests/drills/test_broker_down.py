@@ -17,6 +17,7 @@ from support.tasks import sweep_support_work
 from tests.conftest import ARTIFACTS
 from tests.drills.conftest import DOWN_BROKER, sent_to, wait_until, web_server, worker
 from tests.processes import PROJECT_DIR, child_env
+from tests.support.confirming import confirm_reminder
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -44,7 +45,8 @@ def test_a_reminder_asked_for_while_the_broker_is_down_is_kept_and_sent_when_it_
         )
     assert response.status_code == 200
     assert "appeal_state" in response.cookies
-    reminder = Reminder.objects.get(email="r@example.org", status=Reminder.Status.PENDING)
+    reminder = Reminder.objects.get(email="r@example.org", status=Reminder.Status.AWAITING)
+    confirm_reminder(reminder)  # its confirmation email waits in the outbox meanwhile
 
     Reminder.objects.filter(pk=reminder.pk).update(due_on=timezone.localdate())  # a week on
     dispatch = subprocess.run(

@@ -14,6 +14,7 @@ from support import reminders
 from support.models import Reminder
 from tests.drills.conftest import sent_to, wait_until, worker
 from tests.processes import wait_for_result
+from tests.support.confirming import confirm_reminder
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -29,7 +30,7 @@ def test_after_a_worker_is_killed_mid_send_every_due_reminder_is_sent_exactly_on
     real_broker, mail_file
 ):
     for email in READERS:
-        reminders.reminder_request(email=email, due_on=timezone.localdate())
+        confirm_reminder(reminders.reminder_request(email=email, due_on=timezone.localdate()))
     hanging = Path(f"{mail_file}.hanging")
 
     with worker("drill-worker-killed", real_broker, DRILL_MAIL_FILE=str(mail_file),

@@ -65,7 +65,7 @@ def test_the_export_holds_everything_about_the_address_and_nothing_about_others(
     assert len(support["donors"]) == 1
     assert {d["id"] for d in support["donations"]} == {monthly.pk, once.pk}
     assert len(support["payments"]) == 2
-    assert {e["kind"] for e in support["emails"]} == {"support.receipt"}
+    assert {e["kind"] for e in support["emails"]} == {"support.receipt", "support.reminder_confirm"}
     assert [r["email"] for r in support["reminders"]] == [ERASED.lower()]
     assert support["stripe_events"], "the events naming the donor's Stripe objects"
     text = json.dumps(data)

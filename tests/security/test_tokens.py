@@ -35,9 +35,14 @@ def manage_url(token):
 
 
 def reminder_for(email):
-    return reminders.reminder_request(
+    from tests.support.confirming import confirm_from_email
+
+    reminder = reminders.reminder_request(
         email=email, due_on=timezone.localdate() + datetime.timedelta(days=7)
     )
+    confirm_from_email(email)
+    reminder.refresh_from_db()
+    return reminder
 
 
 def test_a_preview_link_shows_its_draft_and_cannot_be_pointed_at_another(client):

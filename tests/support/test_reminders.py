@@ -12,6 +12,7 @@ from support import reminders
 from support.appeals import COOKIE, SALT, SHOWN, SNOOZED, appeal_state
 from support.models import Reminder
 from support.tasks import send_reminder
+from tests.support.confirming import confirm_from_email, confirmation_emails
 from tests.support.factories import DonationFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,46 @@ def test_with_an_email_the_reader_sees_and_we_store_exactly_what_they_agreed_to(
     assert reminder.email == "reader@example.org"
     assert reminder.due_on == date(2026, 12, 4)
     assert reminder.consent_text == consent
-    assert reminder.status == Reminder.Status.PENDING
+    assert reminder.status == Reminder.Status.AWAITING
+
+
+def test_nothing_is_scheduled_until_the_address_confirms_from_the_email_it_receives(
+    client, frozen_today, dispatch
+):
+    page = ask(client, when="week", email="reader@example.org").content.decode()
+    assert "Check your inbox" in page
+    frozen_today.move_to(date(2026, 12, 4))
+    assert dispatch() == 0  # due, but never confirmed: not sent
+
+    [confirmation] = confirmation_emails("reader@example.org")
+    assert "4 December 2026" in confirmation.body
+    assert "reminder" in confirmation.subject.lower()
+    done = confirm_from_email("reader@example.org").content.decode()
+
+    assert "Your reminder is set" in done
+    assert Reminder.objects.get().status == Reminder.Status.PENDING
+    assert dispatch() == 1
+    assert [m.subject for m in mail.outbox] == [f"Your reminder from {publication_name()}"]
+
+
+def publication_name() -> str:
+    from publication.services import masthead
+
+    return masthead()["publication"].name
+
+
+def test_a_request_never_confirmed_stops_holding_the_address_once_its_link_expired(client):
+    from readers.confirmations import LIFETIME
+
+    ask(client, when="week", email="late@example.org")
+    with time_machine.travel(timezone.now() + LIFETIME + timedelta(hours=1), tick=False):
+        ask(client, when="month", email="late@example.org")
+        confirm_from_email("late@example.org")
+
+    assert set(Reminder.objects.values_list("status", "due_on")) == {
+        (Reminder.Status.CANCELLED, date(2026, 12, 4)),
+        (Reminder.Status.PENDING, date(2026, 12, 29)),
+    }
 
 
 def test_asking_again_for_the_same_address_neither_moves_nor_adds_a_reminder(client):
@@ -126,7 +166,7 @@ def test_the_confirmation_has_a_cancel_button_for_this_browser_that_cancels_on_p
     shown = client.get(undo)
     assert shown.status_code == 200
     assert 'method="post"' in shown.content.decode()
-    assert Reminder.objects.get().status == Reminder.Status.PENDING
+    assert Reminder.objects.get().status == Reminder.Status.AWAITING
 
     assert client.post(undo).status_code == 200
     assert Reminder.objects.get().status == Reminder.Status.CANCELLED
@@ -140,7 +180,7 @@ def test_the_cancel_link_of_a_request_that_found_a_reminder_cancels_nothing(clie
     response = Client().post(undo)
 
     assert response.status_code == 200
-    assert Reminder.objects.get().status == Reminder.Status.PENDING
+    assert Reminder.objects.get().status == Reminder.Status.AWAITING
 
 
 @pytest.mark.parametrize(
@@ -196,6 +236,7 @@ def test_an_attacker_cannot_use_up_the_victims_limit_for_their_own_address(clien
 
 def due_reminder(client, email="due@example.org", **data):
     ask(client, when="week", email=email, **data)
+    confirm_from_email(email)
     return Reminder.objects.get(email=email)
 
 
@@ -334,6 +375,7 @@ def test_a_tampered_cancel_token_changes_nothing(client):
 def test_dispatch_walks_all_due_reminders_in_batches(client, frozen_today, dispatch):
     for n in range(7):
         reminders.reminder_request(email=f"r{n}@example.org", due_on=date(2026, 12, 1))
+        confirm_from_email(f"r{n}@example.org")
     frozen_today.move_to(date(2026, 12, 1))
 
     assert dispatch(batch_size=3) == 7
@@ -344,8 +386,8 @@ def test_dispatch_walks_all_due_reminders_in_batches(client, frozen_today, dispa
 def test_a_reminder_whose_smtp_send_keeps_failing_counts_each_attempt_then_is_marked_failed(
     client, settings
 ):
-    settings.EMAIL_BACKEND = "tests.support.failing_email.FailingBackend"
     reminder = due_reminder(client, email="bounce@example.org")
+    settings.EMAIL_BACKEND = "tests.support.failing_email.FailingBackend"
     Reminder.objects.filter(pk=reminder.pk).update(
         status=Reminder.Status.SENDING, sending_since=timezone.now()
     )

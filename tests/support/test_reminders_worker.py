@@ -7,6 +7,7 @@ from support import reminders
 from support.models import Reminder
 from support.tasks import dispatch_due_reminders
 from tests.processes import wait_for_result
+from tests.support.confirming import confirm_reminder
 
 pytestmark = pytest.mark.worker
 
@@ -27,6 +28,7 @@ def test_beat_and_a_real_worker_deliver_a_due_reminder_and_mark_it_sent(
     celery_worker_process, celery_beat_process
 ):
     reminder = reminders.reminder_request(email="worker@example.org", due_on=timezone.localdate())
+    confirm_reminder(reminder)
 
     wait_for_status(reminder, Reminder.Status.SENT, [celery_worker_process, celery_beat_process])
 
@@ -40,7 +42,9 @@ def test_a_worker_dispatch_keeps_no_handle_per_send_so_its_memory_does_not_grow_
     celery_worker_process,
 ):
     due = [
-        reminders.reminder_request(email=f"reader{n}@example.org", due_on=timezone.localdate())
+        confirm_reminder(
+            reminders.reminder_request(email=f"reader{n}@example.org", due_on=timezone.localdate())
+        )
         for n in range(3)
     ]
 
