@@ -101,6 +101,7 @@ def test_the_reminder_names_the_publication_and_the_story_and_links_its_support_
 
     from articles.seed import load_peacekeeper_story
     from support import reminders
+    from tests.support.confirming import confirm_from_email, confirmation_emails
 
     story = load_peacekeeper_story()
     with time_machine.travel(date(2026, 11, 27), tick=False) as traveller:
@@ -108,6 +109,12 @@ def test_the_reminder_names_the_publication_and_the_story_and_links_its_support_
             "/support/remind/",
             {"when": "week", "email": "later@example.org", "article": story.pk},
         )
+        [confirmation] = confirmation_emails("later@example.org")
+        save_sample("reminder-confirmation", confirmation)
+        assert confirmation.subject == "Confirm your reminder from The Moscow Times"
+        assert "4 December 2026" in confirmation.body
+        holds_nothing_remote_or_tracking(parts(confirmation)[1])
+        confirm_from_email("later@example.org")
         traveller.move_to(date(2026, 12, 4))
         reminder = reminders.Reminder.objects.get()
         reminders.Reminder.objects.filter(pk=reminder.pk).update(status="sending")
