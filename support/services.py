@@ -29,6 +29,7 @@ def donation_create_pending(
     *,
     amount: Decimal,
     frequency: str,
+    currency: str = "",
     email: str = "",
     placement: str = "",
     article=None,
@@ -40,7 +41,7 @@ def donation_create_pending(
         email=email,
         placement=placement,
         article=article,
-        currency=settings.DONATION_CURRENCY,
+        currency=currency or settings.DONATION_CURRENCY,
     )
 
 

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from support.models import SupportSettings
+from support.models import LadderAmount
 from tests.browser.conftest import PHONE
 from tests.browser.helpers import GOOD_CARD, pay_on_checkout_page
 
@@ -19,9 +19,9 @@ def amounts_shown(page) -> list[str]:
 
 
 def test_each_frequency_offers_its_own_amounts_with_2_dollars_monthly_chosen(new_context, site):
-    settings = SupportSettings.load()
-    settings.preset_impact = "annual 50: Pays for a week of a reporter's travel"
-    settings.save()
+    LadderAmount.objects.filter(currency__code="usd", frequency="annual", amount=50).update(
+        impact="Pays for a week of a reporter's travel"
+    )
     page = new_context(viewport=PHONE).new_page()
     page.goto("/support/")
 
