@@ -207,6 +207,9 @@ def goal(request):
             "goal": str(target),
             "percent": progress["percent"],
             "label": f"{format_amount(raised)} of {format_amount(target)} a month",
+            # Counted in the base currency at the editors' rates, and it says so.
+            "currency": progress["currency"],
+            "note": progress["rates_note"],
         }
     )
     patch_cache_control(response, public=True, max_age=services.GOAL_SECONDS)

@@ -148,3 +148,47 @@ def test_the_base_currency_s_rate_is_one_and_limits_must_be_chargeable():
         yen.full_clean()
     assert "The smallest gift we can take in yen is ¥50." in str(refused.value)
     assert "at least the smallest" in str(refused.value)
+
+
+def test_the_goal_meter_counts_every_currency_in_the_base_one_at_the_editors_rates_and_says_so(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from tests.support.factories import DonationFactory
+
+    SiteCurrency.objects.filter(code="eur").update(rate=Decimal("1.10"))
+    SiteCurrency.objects.filter(code="gbp").update(rate=Decimal("1.25"))
+    DonationFactory(status="active", frequency="monthly", amount=Decimal("10"), currency="usd")
+    DonationFactory(status="active", frequency="monthly", amount=Decimal("10"), currency="eur")
+    DonationFactory(status="active", frequency="annual", amount=Decimal("120"), currency="gbp")
+    cache.clear()
+
+    goal = client.get("/support/goal.json").json()
+
+    # $10 + €10 × 1.10 + £120 × 1.25 / 12
+    assert goal["raised"] == "33.50"
+    assert goal["currency"] == "usd"
+    assert goal["note"] == (
+        "Gifts in other currencies are counted in USD at our rates: €1 = $1.10, £1 = $1.25."
+    )
+    assert goal["label"].startswith("$33.50 of $10,000")
+
+
+def test_the_admin_shows_each_gift_and_payment_in_its_own_currency(admin_client):
+    from tests.support.factories import DonationFactory, PaymentFactory
+
+    yen = DonationFactory(amount=Decimal("500"), currency="jpy", frequency="once", status="paid")
+    PaymentFactory(
+        donation=yen, amount=Decimal("500"), currency="jpy", refunded_amount=Decimal("100")
+    )
+    euro = DonationFactory(amount=Decimal("5"), currency="eur")
+    PaymentFactory(donation=euro, amount=Decimal("5"), currency="eur")
+
+    gifts = admin_client.get("/admin/support/donation/").content.decode()
+    payments = admin_client.get("/admin/support/payment/").content.decode()
+    one = admin_client.get(f"/admin/support/donation/{yen.pk}/change/").content.decode()
+
+    assert "¥500 once" in gifts and "€5 every month" in gifts
+    assert "¥500" in payments and "¥100" in payments and "€5.00" in payments
+    assert "¥500" in one and "¥100" in one
