@@ -52,6 +52,8 @@ Every variable read here (one-line meanings in .env.example):
   STRIPE_API_BASE       base URL of a local Stripe test-mode server; empty means Stripe itself
   STRIPE_ALLOW_LIVE     allow live keys (off by default)
   STRIPE_TIMEOUT        seconds before a Stripe call gives up
+  STRIPE_PAYMENT_METHOD_CONFIGURATION  pmc_... the Dashboard's payment method configuration
+                        Checkout uses (empty: the account's default)
   DONATION_CURRENCY     the base currency: the goal meter and totals count in it (usd)
   DONATION_MIN_AMOUNT   smallest gift a new currency starts with (editors set each's)
   DONATION_MAX_AMOUNT   largest gift a new currency starts with
@@ -484,6 +486,7 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_ALLOW_LIVE = env.bool("STRIPE_ALLOW_LIVE", default=False)
 STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=10.0)
+STRIPE_PAYMENT_METHOD_CONFIGURATION = env("STRIPE_PAYMENT_METHOD_CONFIGURATION", default="")
 DONATION_CURRENCY = env("DONATION_CURRENCY", default="usd").lower()
 DONATION_MIN_AMOUNT = env.int("DONATION_MIN_AMOUNT", default=2)
 DONATION_MAX_AMOUNT = env.int("DONATION_MAX_AMOUNT", default=10_000)

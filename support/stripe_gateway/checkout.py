@@ -1,5 +1,7 @@
 """Opening Stripe's pages: Checkout for a gift, the billing portal to manage one."""
 
+from django.conf import settings
+
 from support.money import to_minor
 from support.stripe_gateway.client import _call, client
 
@@ -23,6 +25,11 @@ def create_checkout_session(donation, *, success_url: str, cancel_url: str):
         "client_reference_id": str(donation.pk),
         "metadata": metadata,
     }
+    # Dynamic payment methods: no method list. Checkout offers what the account's payment
+    # method configuration turns on for the currency (wallets, Link, SEPA Direct Debit,
+    # iDEAL...), or the configuration STRIPE_PAYMENT_METHOD_CONFIGURATION names.
+    if settings.STRIPE_PAYMENT_METHOD_CONFIGURATION:
+        params["payment_method_configuration"] = settings.STRIPE_PAYMENT_METHOD_CONFIGURATION
     if donation.email:
         params["customer_email"] = donation.email
     if donation.is_recurring:

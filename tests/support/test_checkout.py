@@ -232,3 +232,21 @@ def test_a_currency_switched_off_is_refused(give, stripe_server, client):
     assert response.status_code == 400
     assert donation is None
     assert client.get("/support/?currency=gbp").status_code == 400
+
+
+def test_checkout_offers_the_payment_methods_stripe_allows_for_the_currency_not_cards_only(
+    give, stripe_server, settings
+):
+    _, euros = give(frequency="once", amount="10", currency="eur")
+    _, dollars = give(frequency="monthly", amount="5")
+    settings.STRIPE_PAYMENT_METHOD_CONFIGURATION = "pmc_1Donations"
+    _, configured = give(frequency="monthly", amount="5", currency="gbp")
+
+    euro_session = stripe_gateway.retrieve_checkout_session(euros.stripe_checkout_session_id)
+    assert {"card", "link", "sepa_debit", "ideal"} <= set(euro_session["payment_method_types"])
+    dollar_session = stripe_gateway.retrieve_checkout_session(dollars.stripe_checkout_session_id)
+    assert dollar_session["payment_method_types"] != ["card"]
+    assert dollar_session["payment_method_configuration_details"]["id"].startswith("pmc_")
+    pounds = stripe_gateway.retrieve_checkout_session(configured.stripe_checkout_session_id)
+    assert pounds["payment_method_configuration_details"]["id"] == "pmc_1Donations"
+    assert "bacs_debit" in pounds["payment_method_types"]
