@@ -8,16 +8,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -25,9 +25,17 @@ from django.utils import timezone
 from pagecache.tags import invalidate
 from pagecache.versions import Namespace
 from support import currencies, emails, stripe_gateway
-from support.models import Appeal, Donation, Donor, Frequency, Payment, SupportSettings
+from support.models import (
+    Appeal,
+    Donation,
+    Donor,
+    Frequency,
+    Payment,
+    SiteCurrency,
+    SupportSettings,
+)
 from support.models.ledger import MONEY_BACK, NET
-from support.money import format_money
+from support.money import currency, format_money
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +50,7 @@ def donation_create_pending(
     amount: Decimal,
     frequency: str,
     currency: str = "",
+    fee_covered: Decimal | None = None,
     email: str = "",
     placement: str = "",
     article=None,
@@ -54,6 +63,7 @@ def donation_create_pending(
         placement=placement,
         article=article,
         currency=currency or settings.DONATION_CURRENCY,
+        fee_covered=fee_covered or Decimal("0"),
     )
 
 
@@ -154,22 +164,16 @@ def _total(queryset, expression):
     return Coalesce(Subquery(grouped.annotate(total=Sum(expression)).values("total")), ZERO)
 
 
-def in_base(expression, currency_field: str = "currency", rates: dict | None = None):
-    """An amount expression counted in the base currency (DONATION_CURRENCY) at the rates
-    editors set on each currency (support.currencies.rates); the base counts as itself."""
-    rates = currencies.rates() if rates is None else rates
-    others = {code: rate for code, rate in rates.items() if code != settings.DONATION_CURRENCY}
-    if not others:
-        return expression
+def in_base(expression, currency_field: str = "currency"):
+    """An amount expression counted in the base currency (DONATION_CURRENCY) at the rate
+    editors set on its currency (SiteCurrency.rate; the base's is 1), read in the same query
+    so the goal meter stays one query."""
     if isinstance(expression, str):
         expression = F(expression)
-    rate = Case(
-        *(When(**{currency_field: code}, then=Value(r)) for code, r in others.items()),
-        default=Value(Decimal(1)),
-        output_field=DecimalField(max_digits=14, decimal_places=6),
-    )
+    rate = SiteCurrency.objects.filter(code=OuterRef(currency_field)).values("rate")[:1]
     return ExpressionWrapper(
-        expression * rate, output_field=DecimalField(max_digits=20, decimal_places=6)
+        expression * Coalesce(Subquery(rate), Value(Decimal(1))),
+        output_field=DecimalField(max_digits=20, decimal_places=6),
     )
 
 
@@ -179,22 +183,19 @@ def _settings_with_ledger_sums(now: datetime) -> SupportSettings:
     this_month = Payment.objects.filter(paid_at__gte=month_start)
     # Money a live recurring gift paid this month and gave back (refund, lost dispute).
     given_back = this_month.filter(donation__status__in=Donation.RECURRING_LIVE)
-    rates = currencies.rates()
+    others = SiteCurrency.objects.filter(offered=True).exclude(code=settings.DONATION_CURRENCY)
     query = SupportSettings.objects.filter(pk=1).annotate(
-        monthly_sum=_total(
-            live.filter(frequency=Frequency.MONTHLY), in_base("amount", rates=rates)
-        ),
-        annual_sum=_total(live.filter(frequency=Frequency.ANNUAL), in_base("amount", rates=rates)),
-        one_time_sum=_total(
-            this_month.filter(kind=Payment.Kind.ONE_TIME), in_base(NET, rates=rates)
-        ),
+        other_currencies=Exists(others),
+        monthly_sum=_total(live.filter(frequency=Frequency.MONTHLY), in_base("amount")),
+        annual_sum=_total(live.filter(frequency=Frequency.ANNUAL), in_base("amount")),
+        one_time_sum=_total(this_month.filter(kind=Payment.Kind.ONE_TIME), in_base(NET)),
         monthly_back=_total(
             given_back.filter(donation__frequency=Frequency.MONTHLY),
-            in_base(MONEY_BACK, rates=rates),
+            in_base(MONEY_BACK),
         ),
         annual_back=_total(
             given_back.filter(donation__frequency=Frequency.ANNUAL),
-            in_base(MONEY_BACK, rates=rates),
+            in_base(MONEY_BACK),
         ),
     )
     row = query.first()
@@ -225,20 +226,27 @@ def _goal_progress(row: SupportSettings) -> dict:
         "one_time": one_time,
         "percent": percent,
         "currency": settings.DONATION_CURRENCY,
-        "rates_note": rates_note(),
+        "rates_note": rates_note() if row.other_currencies else "",
     }
 
 
 def rates_note() -> str:
-    """How the goal meter counts other currencies, as it says under itself ("" for one)."""
-    others = [c for c in currencies.offered() if not c.is_base]
-    if not others:
-        return ""
-    base = settings.DONATION_CURRENCY
-    rates = ", ".join(
-        f"{format_money(1, c.code, short=True)} = {format_money(c.rate, base)}" for c in others
+    """How the goal meter counts other currencies, as it says under itself."""
+    base = currency(settings.DONATION_CURRENCY)
+    return (
+        f"Gifts in other currencies are counted in {base.name or base.code.upper()} at "
+        "exchange rates our editors set."
     )
-    return f"Gifts in other currencies are counted in {base.upper()} at our rates: {rates}."
+
+
+def goal_rates() -> dict[str, str]:
+    """Each currency's rate to the base one, as goal.json lists them: {"eur": "€1 = $1.10"}."""
+    base = settings.DONATION_CURRENCY
+    return {
+        c.code: f"{format_money(1, c.code, short=True)} = {format_money(c.rate, base)}"
+        for c in currencies.offered()
+        if not c.is_base
+    }
 
 
 def attribution_report():

@@ -125,6 +125,7 @@ class DonationAdmin(ReadOnlyAdmin):
         "article_id",
         "email",
         "stripe_subscription_id",
+        "fee_covered",
     ]
     change_list_template = "admin/support/donation/change_list.html"
 

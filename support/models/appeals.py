@@ -9,6 +9,12 @@ from django.db.models import Q
 from support.models.choices import Frequency, Placement
 from support.money import format_amount
 
+# Checkout offers Stripe's dynamic payment methods (support/stripe_gateway/checkout.py).
+PAYMENT_METHODS = (
+    "Cards, Apple Pay, Google Pay, Link, and bank payments such as SEPA and iDEAL where your "
+    "currency allows"
+)
+
 
 class SupportSettings(models.Model):
     """The one row of fundraising settings editors may change in the admin."""
@@ -30,7 +36,7 @@ class SupportSettings(models.Model):
     )
     payment_methods = models.CharField(
         max_length=200,
-        default="Credit and debit cards",
+        default=PAYMENT_METHODS,
         help_text="Accepted payment methods, as shown to readers.",
     )
     banner_max_views = models.PositiveSmallIntegerField(

@@ -10,12 +10,14 @@ INTERVALS = {"monthly": "month", "annual": "year"}
 
 def create_checkout_session(donation, *, success_url: str, cancel_url: str):
     """Create a Checkout Session for a pending donation; return the Stripe object."""
+    product = {"name": f"Support independent journalism ({donation.get_frequency_display()})"}
+    if donation.fee_covered:
+        # One price, so a subscription has one item: the fees are kept apart in the ledger.
+        product["description"] = f"Includes {donation.fee_label} you added to cover fees."
     price_data = {
         "currency": donation.currency,
-        "unit_amount": to_minor(donation.amount, donation.currency),
-        "product_data": {
-            "name": f"Support independent journalism ({donation.get_frequency_display()})"
-        },
+        "unit_amount": to_minor(donation.charged, donation.currency),
+        "product_data": product,
     }
     metadata = {"donation_id": str(donation.pk)}
     params = {

@@ -67,6 +67,7 @@ def give(request):
         amount=data["amount_value"],
         frequency=data["frequency"],
         currency=form.code,
+        fee_covered=data["fee_covered"],
         email=data["email"],
         placement=data["placement"],
         article=_article_or_none(form.article_id()),
@@ -138,6 +139,10 @@ def _render_give(request, form, support_settings, offered, status=200, notice=""
             for c in offered
         ],
         "notice": notice,
+        # How give.js redraws "Add $0.36 to cover fees" as the amount changes.
+        "fee_places": money.currency(form.code).places,
+        "fee_unit": f"{money.currency(form.code).unit.normalize():f}",
+        "fee_sign": money.currency(form.code).symbol or f"{form.code.upper()} ",
     }
     return render(request, "support/give.html", context, status=status)
 
@@ -210,6 +215,7 @@ def goal(request):
             # Counted in the base currency at the editors' rates, and it says so.
             "currency": progress["currency"],
             "note": progress["rates_note"],
+            "rates": services.goal_rates() if progress["rates_note"] else {},
         }
     )
     patch_cache_control(response, public=True, max_age=services.GOAL_SECONDS)

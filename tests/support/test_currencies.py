@@ -170,8 +170,11 @@ def test_the_goal_meter_counts_every_currency_in_the_base_one_at_the_editors_rat
     assert goal["raised"] == "33.50"
     assert goal["currency"] == "usd"
     assert goal["note"] == (
-        "Gifts in other currencies are counted in USD at our rates: €1 = $1.10, £1 = $1.25."
+        "Gifts in other currencies are counted in dollars at exchange rates our editors set."
     )
+    assert goal["rates"] == {"eur": "€1 = $1.10", "gbp": "£1 = $1.25"}
+    page = client.get("/support/").content.decode()
+    assert "counted in dollars at exchange rates our editors set" in page
     assert goal["label"].startswith("$33.50 of $10,000")
 
 
