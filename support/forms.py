@@ -58,7 +58,9 @@ class GiveForm(OriginForm):
         label="Other amount",
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    cover_fees = forms.BooleanField(required=False)
+    cover_fees = forms.BooleanField(
+        required=False, widget=forms.CheckboxInput(attrs={"aria-describedby": "cover-fees-hint"})
+    )
     email = forms.EmailField(
         required=False,
         max_length=254,

@@ -113,7 +113,7 @@ def _initial(request, support_settings, offer):
     }
 
 
-ORIGIN = ("placement", "article", "next", "frequency")
+ORIGIN = ("placement", "article", "next", "frequency", "amount")
 
 
 def _give_url(query, *, currency: str) -> str:

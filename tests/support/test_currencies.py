@@ -87,12 +87,11 @@ def test_the_support_page_offers_the_ladder_of_the_currency_in_its_address(clien
     ],
 )
 def test_a_reader_abroad_is_sent_to_the_address_of_their_currency(client, headers, expected):
-    response = client.get("/support/?placement=top_banner&article=7&next=/a/b/", **headers)
+    query = "placement=end_of_article&article=7&next=/a/b/&frequency=monthly&amount=2"
+    response = client.get(f"/support/?{query}", **headers)
 
     assert response.status_code == 302
-    assert response["Location"] == (
-        f"/support/?placement=top_banner&article=7&next=/a/b/&currency={expected}"
-    )
+    assert response["Location"] == f"/support/?{query}&currency={expected}"
     assert {"cf-ipcountry", "accept-language"} <= {
         v.strip().lower() for v in response["Vary"].split(",")
     }
