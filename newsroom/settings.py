@@ -52,9 +52,13 @@ Every variable read here (one-line meanings in .env.example):
   STRIPE_API_BASE       base URL of a local Stripe test-mode server; empty means Stripe itself
   STRIPE_ALLOW_LIVE     allow live keys (off by default)
   STRIPE_TIMEOUT        seconds before a Stripe call gives up
-  DONATION_CURRENCY     ISO currency of gifts (usd)
-  DONATION_MIN_AMOUNT   smallest gift accepted
-  DONATION_MAX_AMOUNT   largest gift accepted
+  STRIPE_PAYMENT_METHOD_CONFIGURATION  pmc_... the Dashboard's payment method configuration
+                        Checkout uses (empty: the account's default)
+  DONATION_CURRENCY     the base currency: the goal meter and totals count in it (usd)
+  DONATION_MIN_AMOUNT   smallest gift a new currency starts with (editors set each's)
+  DONATION_MAX_AMOUNT   largest gift a new currency starts with
+  SUPPORT_COUNTRY_HEADER  the CDN's request header naming the reader's country (CF-IPCountry;
+                        empty: none), which picks the support page's first currency
   CHECKOUT_RATE_LIMIT   checkout sessions allowed per client network, e.g. 10/h
   CHECKOUT_SITE_RATE_LIMIT  checkout sessions allowed from everyone together, e.g. 60/m
   THANKS_LOOKUP_RATE_LIMIT   thank-you page look-ups at Stripe per network and per checkout
@@ -482,9 +486,11 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_ALLOW_LIVE = env.bool("STRIPE_ALLOW_LIVE", default=False)
 STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=10.0)
+STRIPE_PAYMENT_METHOD_CONFIGURATION = env("STRIPE_PAYMENT_METHOD_CONFIGURATION", default="")
 DONATION_CURRENCY = env("DONATION_CURRENCY", default="usd").lower()
 DONATION_MIN_AMOUNT = env.int("DONATION_MIN_AMOUNT", default=2)
 DONATION_MAX_AMOUNT = env.int("DONATION_MAX_AMOUNT", default=10_000)
+SUPPORT_COUNTRY_HEADER = env("SUPPORT_COUNTRY_HEADER", default="CF-IPCountry")
 # Rate limits (newsroom/ratelimit.py), as count/period (s, m, h, d), each per client network
 # unless it says otherwise; the README's security section lists them all.
 CHECKOUT_RATE_LIMIT = env("CHECKOUT_RATE_LIMIT", default="10/h")

@@ -19,6 +19,10 @@ It serves:
   errors Stripe's shape and status codes, `Idempotency-Key` is honoured. Amounts are in each
   currency's minor units (money.py): zero-decimal currencies count whole units, three-decimal
   ones must be multiples of 10, and a total under Stripe's minimum for its currency is refused.
+  A session without `allowed_payment_method_types` uses dynamic payment methods: it lists
+  what a new account's default configuration offers for its currency and mode (SEPA Direct
+  Debit and iDEAL in euros, Bacs in pounds, Link everywhere: `DYNAMIC` in api_checkout.py)
+  and names the configuration; the hosted page itself still pays by card.
 - `/checkout/{id}` and `/portal/{id}` — plain HTML pages labelled as test mode. Card
   4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined, and as in Stripe's test
   mode 4000 0000 0000 0259 is disputed right after paying and 4000 0000 0000 5126 has its

@@ -58,6 +58,7 @@ CREATE = Obj(
         "submit_type": Str(choices=("auto", "book", "donate", "pay", "subscribe")),
         # Names and values of these two are checked against stripe-python's types first.
         "allowed_payment_method_types": List(Str()),
+        "payment_method_configuration": Str(),
         "ui_mode": Str(),
         "locale": Str(choices=tuple(LOCALES)),
         "expires_at": Int(),
@@ -86,6 +87,7 @@ def create_session(store: Store, params: dict) -> dict:
     session = shapes.checkout_session(
         params, items=items, public_url=store.public_url, customer=customer
     )
+    _payment_methods(session, params)
     if "expires_at" in params:
         session["expires_at"] = _expires_at(params["expires_at"])
     store.add(session)
@@ -126,6 +128,45 @@ def _check_mode(params: dict) -> None:
             "include `card`.",
             param="allowed_payment_method_types",
         )
+
+
+# Dynamic payment methods: without `allowed_payment_method_types`, Checkout offers what the
+# account's payment method configuration turns on and the currency and mode allow. This is
+# the default configuration of a new account, roughly (docs.stripe.com/payments/payment-methods/
+# payment-method-support): wallets ride on `card`; Link everywhere; bank debits and local
+# methods by currency; one-off methods (iDEAL, Bancontact, Cash App Pay) only in payment mode.
+DYNAMIC = {
+    "usd": {
+        "payment": ["card", "link", "cashapp", "us_bank_account"],
+        "subscription": ["card", "link", "us_bank_account"],
+    },
+    "eur": {
+        "payment": ["card", "link", "sepa_debit", "ideal", "bancontact"],
+        "subscription": ["card", "link", "sepa_debit"],
+    },
+    "gbp": {
+        "payment": ["card", "link", "bacs_debit"],
+        "subscription": ["card", "link", "bacs_debit"],
+    },
+}
+DEFAULT_CONFIGURATION = "pmc_1DefaultTestConfiguration"
+
+
+def _payment_methods(session: dict, params: dict) -> None:
+    """The methods the hosted page offers: the allowed list as given (a pinned list), or
+    the configuration's for the session's currency and mode (dynamic payment methods)."""
+    if "allowed_payment_method_types" in params:
+        session["payment_method_types"] = list(params["allowed_payment_method_types"])
+        session["payment_method_configuration_details"] = None
+        return
+    mode = params["mode"]
+    session["payment_method_types"] = DYNAMIC.get(session["currency"], {}).get(
+        mode, ["card", "link"]
+    )
+    session["payment_method_configuration_details"] = {
+        "id": params.get("payment_method_configuration", DEFAULT_CONFIGURATION),
+        "parent": None,
+    }
 
 
 def _line_item(store: Store, mode: str, item: dict, index: int) -> dict:

@@ -63,11 +63,24 @@ def message(text: str | None, *, error: bool = True) -> str:
     return f'<p role="{role}" class="{css}">{escape(text)}</p>'
 
 
+METHOD_NAMES = {
+    "card": "Card (with Apple Pay and Google Pay)",
+    "link": "Link",
+    "sepa_debit": "SEPA Direct Debit",
+    "ideal": "iDEAL",
+    "bancontact": "Bancontact",
+    "bacs_debit": "Bacs Direct Debit",
+    "us_bank_account": "US bank account",
+    "cashapp": "Cash App Pay",
+}
+
+
 def checkout(session: dict, items: list[dict], values: dict, error=None, back=None) -> str:
     recurring = items[0]["price"]["recurring"]
     total = describe_price(session["amount_total"], session["currency"], recurring)
     names = ", ".join(escape(item["description"]) for item in items)
     button = "Subscribe" if session["mode"] == "subscription" else "Pay"
+    methods = [METHOD_NAMES.get(m, m) for m in session.get("payment_method_types") or ["card"]]
     cancel = session["cancel_url"] or back
     cancel_link = f'<p><a href="{escape(cancel)}">Cancel</a></p>' if cancel else ""
     email = values.get("email") or session["customer_email"] or ""
@@ -75,6 +88,8 @@ def checkout(session: dict, items: list[dict], values: dict, error=None, back=No
 <section aria-labelledby="summary">
   <h2 id="summary">{names}</h2>
   <p class="amount">{escape(total)}</p>
+  <p class="methods">Payment methods offered: {escape(", ".join(methods))} (this test page
+    takes cards; the others are what Stripe would show)</p>
 </section>
 {message(error)}
 <form method="post" action="/checkout/{escape(session["id"])}">

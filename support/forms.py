@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from readers.addresses import validate_deliverable, validate_plain_start
 from support.models import Frequency, Placement
-from support.money import AmountError, check_chargeable, format_amount, parse_amount
+from support.money import AmountError, check_chargeable, format_money, parse_amount
 
 OTHER = "other"
 
@@ -58,6 +58,9 @@ class GiveForm(OriginForm):
         label="Other amount",
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
+    cover_fees = forms.BooleanField(
+        required=False, widget=forms.CheckboxInput(attrs={"aria-describedby": "cover-fees-hint"})
+    )
     email = forms.EmailField(
         required=False,
         max_length=254,
@@ -65,20 +68,65 @@ class GiveForm(OriginForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         validators=[validate_plain_start],
     )
+    # The currency the page was drawn in (support.currencies): the view reads it first.
+    currency = forms.CharField(required=False, max_length=3, widget=forms.HiddenInput)
 
-    def __init__(self, *args, presets, impacts=None, **kwargs):
-        """presets: the amounts per frequency (a list offers the same for every one)."""
+    def __init__(self, *args, presets=None, impacts=None, offer=None, **kwargs):
+        """offer: what one currency offers (support.currencies.Offer); or, in its place,
+        presets (the amounts per frequency; a list offers the same for every one) in the
+        base currency within the settings' limits."""
+        from support.currencies import Offer
+
         super().__init__(*args, **kwargs)
-        if not isinstance(presets, dict):
-            presets = dict.fromkeys(Frequency.values, presets)
-        self.presets = {f: presets.get(f, []) for f in Frequency.values}
-        self.impacts = impacts or {}
+        if offer is None:
+            if not isinstance(presets, dict):
+                presets = dict.fromkeys(Frequency.values, presets or [])
+            offer = Offer(
+                code=settings.DONATION_CURRENCY,
+                presets=presets,
+                impacts=impacts or {},
+                smallest=Decimal(settings.DONATION_MIN_AMOUNT),
+                largest=Decimal(settings.DONATION_MAX_AMOUNT),
+            )
+        self.offer = offer
+        self.code = offer.code
+        self.presets = {f: offer.presets.get(f, []) for f in Frequency.values}
+        self.impacts = offer.impacts
+        self.fields["currency"].initial = self.code
         # One radio group named "amount": the same value may sit under several frequencies.
         # "f": Decimal("10").normalize() alone prints as "1E+1".
-        values = {
-            f"{p.normalize():f}": format_amount(p) for ps in self.presets.values() for p in ps
-        }
+        values = {f"{p.normalize():f}": self.money(p) for ps in self.presets.values() for p in ps}
         self.fields["amount"].choices = [*values.items(), (OTHER, "Other amount")]
+        self.fields["cover_fees"].label = self.fee_label()
+
+    def money(self, amount: Decimal) -> str:
+        return format_money(amount, self.code, short=True)
+
+    def fee_label(self) -> str:
+        """ "Add $0.36 to cover fees", for the amount the form opens with (a script redraws
+        it as the reader changes the amount; the server counts it again on submit)."""
+        if not (self.offer.fee_percent or self.offer.fee_fixed):
+            return ""
+        amount = self._chosen_amount()
+        if amount is None:
+            return "Add about the payment fee to my gift"
+        return f"Add {format_money(self.offer.fee_for(amount), self.code)} to cover fees"
+
+    def fee_hint(self) -> str:
+        percent = f"{self.offer.fee_percent.normalize():f}%"
+        fixed = format_money(self.offer.fee_fixed, self.code) if self.offer.fee_fixed else ""
+        formula = f"{percent} + {fixed}" if fixed else percent
+        return (
+            f"Approximate: {formula} of the gift. The fee depends on the payment method you "
+            "choose at checkout."
+        )
+
+    def _chosen_amount(self) -> Decimal | None:
+        try:
+            typed = str(self["custom_amount"].value() or "").strip()
+            return parse_amount(typed or str(self["amount"].value() or ""))
+        except AmountError:
+            return None
 
     def amount_groups(self) -> list[dict]:
         """The amount tiles of each frequency, with the one to show as chosen."""
@@ -90,7 +138,7 @@ class GiveForm(OriginForm):
                 {
                     "id": f"id_amount_{value}_{n}",
                     "value": f"{amount.normalize():f}",
-                    "label": format_amount(amount),
+                    "label": self.money(amount),
                     "impact": self.impacts.get((value, amount), ""),
                     "checked": frequency == value and chosen == f"{amount.normalize():f}",
                 }
@@ -116,6 +164,10 @@ class GiveForm(OriginForm):
             data["amount_value"] = self._valid_amount(choice, field="amount")
         elif "amount" not in self.errors:
             self.add_error("amount", "Choose an amount or type one.")
+        amount = data.get("amount_value")
+        data["fee_covered"] = (
+            self.offer.fee_for(amount) if amount is not None and data.get("cover_fees") else None
+        )
         return data
 
     def _offered(self, choice: str, frequency: str) -> bool:
@@ -124,17 +176,24 @@ class GiveForm(OriginForm):
     def _valid_amount(self, raw: str, *, field: str) -> Decimal | None:
         try:
             amount = parse_amount(raw)
-            # Whole yen, steps of ten fils, Stripe's minimum: said in the site's currency.
-            check_chargeable(amount, settings.DONATION_CURRENCY)
         except AmountError as exc:
             self.add_error(field, str(exc))
             return None
-        low, high = settings.DONATION_MIN_AMOUNT, settings.DONATION_MAX_AMOUNT
-        if amount < low:
-            self.add_error(field, f"The smallest gift we can take is {format_amount(low)}.")
+        if amount < self.offer.smallest:
+            self.add_error(
+                field, f"The smallest gift we can take is {self.money(self.offer.smallest)}."
+            )
             return None
-        if amount > high:
-            self.add_error(field, f"The largest gift we can take online is {format_amount(high)}.")
+        if amount > self.offer.largest:
+            self.add_error(
+                field, f"The largest gift we can take online is {self.money(self.offer.largest)}."
+            )
+            return None
+        try:
+            # Whole yen, steps of ten fils, Stripe's minimum: said in the form's currency.
+            check_chargeable(amount, self.code)
+        except AmountError as exc:
+            self.add_error(field, str(exc))
             return None
         return amount
 

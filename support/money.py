@@ -108,6 +108,18 @@ def check_chargeable(amount: Decimal, code: str) -> None:
         )
 
 
+def fee_estimate(amount: Decimal, code: str, percent: Decimal, fixed: Decimal) -> Decimal:
+    """Estimate the processing fee on a gift: `percent` of it plus `fixed`, rounded half up
+    to an amount the currency can charge ($2 at 2.9% + $0.30 is $0.36; ¥1,000 at 3.6% is
+    ¥36). An estimate only: the fee depends on the method the donor picks at Checkout."""
+    money = currency(code)
+    raw = Decimal(amount) * Decimal(percent) / 100 + Decimal(fixed)
+    if raw <= 0:
+        return Decimal(0).quantize(money.unit)
+    units = (raw / money.unit).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return (max(units, Decimal(1)) * money.unit).quantize(Decimal(1).scaleb(-money.places))
+
+
 def _in(money: Currency) -> str:
     return f" in {money.name}" if money.name else ""
 
@@ -145,7 +157,8 @@ def describe_gift(amount: Decimal, frequency: str, code: str | None = None) -> s
 
 
 HOW_TO_TYPE = "Enter the amount as a number, like 15 or 7.50."
-_CURRENCY = re.compile(r"^(?:US\$|USD|\$)\s*|\s*(?:USD|\$)$", re.IGNORECASE)
+_SIGNS = r"US\$|USD|EUR|GBP|JPY|KRW|INR|[$€£¥₩₹]"
+_CURRENCY = re.compile(rf"^(?:{_SIGNS})\s*|\s*(?:{_SIGNS})$", re.IGNORECASE)
 _GROUPED = re.compile(r"\d{1,3}(?:[,.' ]\d{3})+")
 _AMOUNT = re.compile(r"(?P<whole>[0-9][0-9.,' ]*?)(?:(?P<mark>[.,])(?P<cents>[0-9]{1,2}))?")
 

@@ -21,8 +21,9 @@ from publication.services import sender
 from readers.addresses import normalise
 from readers.confirmations import LIFETIME as CONFIRM_LIFETIME
 from readers.confirmations import confirmation_link
+from support import currencies
 from support.emails import publication_context
-from support.models import Donation, Donor, Placement, Reminder, SupportSettings
+from support.models import Donation, Donor, Frequency, Placement, Reminder, SupportSettings
 from support.money import format_amount
 
 logger = logging.getLogger(__name__)
@@ -319,6 +320,12 @@ def support_link(reminder: Reminder) -> str:
     return settings.SITE_URL + reverse("support:give") + query
 
 
+def _smallest_monthly():
+    """The smallest monthly amount offered in the base currency (the default gift if none)."""
+    monthly = currencies.ladders(settings.DONATION_CURRENCY).get(Frequency.MONTHLY, [])
+    return min(monthly, default=SupportSettings.load().default_amount)
+
+
 def _message(reminder: Reminder) -> EmailMultiAlternatives:
     cancel_url = settings.SITE_URL + reverse("support:remind-cancel", args=[cancel_token(reminder)])
     context = {
@@ -327,7 +334,7 @@ def _message(reminder: Reminder) -> EmailMultiAlternatives:
         "story": reminder.article if reminder.article_id else None,
         "support_url": support_link(reminder),
         "cancel_url": cancel_url,
-        "smallest_monthly": format_amount(min(SupportSettings.load().presets)),
+        "smallest_monthly": format_amount(_smallest_monthly()),
     }
     # One-click unsubscribe (RFC 8058): the provider POSTs to the cancel link.
     headers = {

@@ -7,15 +7,35 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, DecimalField, Q, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from pagecache.tags import invalidate
 from pagecache.versions import Namespace
-from support import emails, stripe_gateway
-from support.models import Appeal, Donation, Donor, Frequency, Payment, SupportSettings
+from support import currencies, emails, stripe_gateway
+from support.models import (
+    Appeal,
+    Donation,
+    Donor,
+    Frequency,
+    Payment,
+    SiteCurrency,
+    SupportSettings,
+)
 from support.models.ledger import MONEY_BACK, NET
+from support.money import currency, format_money
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +49,8 @@ def donation_create_pending(
     *,
     amount: Decimal,
     frequency: str,
+    currency: str = "",
+    fee_covered: Decimal | None = None,
     email: str = "",
     placement: str = "",
     article=None,
@@ -40,7 +62,8 @@ def donation_create_pending(
         email=email,
         placement=placement,
         article=article,
-        currency=settings.DONATION_CURRENCY,
+        currency=currency or settings.DONATION_CURRENCY,
+        fee_covered=fee_covered or Decimal("0"),
     )
 
 
@@ -141,18 +164,39 @@ def _total(queryset, expression):
     return Coalesce(Subquery(grouped.annotate(total=Sum(expression)).values("total")), ZERO)
 
 
+def in_base(expression, currency_field: str = "currency"):
+    """An amount expression counted in the base currency (DONATION_CURRENCY) at the rate
+    editors set on its currency (SiteCurrency.rate; the base's is 1), read in the same query
+    so the goal meter stays one query."""
+    if isinstance(expression, str):
+        expression = F(expression)
+    rate = SiteCurrency.objects.filter(code=OuterRef(currency_field)).values("rate")[:1]
+    return ExpressionWrapper(
+        expression * Coalesce(Subquery(rate), Value(Decimal(1))),
+        output_field=DecimalField(max_digits=20, decimal_places=6),
+    )
+
+
 def _settings_with_ledger_sums(now: datetime) -> SupportSettings:
     month_start = now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     live = Donation.objects.recurring_live()
     this_month = Payment.objects.filter(paid_at__gte=month_start)
     # Money a live recurring gift paid this month and gave back (refund, lost dispute).
     given_back = this_month.filter(donation__status__in=Donation.RECURRING_LIVE)
+    others = SiteCurrency.objects.filter(offered=True).exclude(code=settings.DONATION_CURRENCY)
     query = SupportSettings.objects.filter(pk=1).annotate(
-        monthly_sum=_total(live.filter(frequency=Frequency.MONTHLY), "amount"),
-        annual_sum=_total(live.filter(frequency=Frequency.ANNUAL), "amount"),
-        one_time_sum=_total(this_month.filter(kind=Payment.Kind.ONE_TIME), NET),
-        monthly_back=_total(given_back.filter(donation__frequency=Frequency.MONTHLY), MONEY_BACK),
-        annual_back=_total(given_back.filter(donation__frequency=Frequency.ANNUAL), MONEY_BACK),
+        other_currencies=Exists(others),
+        monthly_sum=_total(live.filter(frequency=Frequency.MONTHLY), in_base("amount")),
+        annual_sum=_total(live.filter(frequency=Frequency.ANNUAL), in_base("amount")),
+        one_time_sum=_total(this_month.filter(kind=Payment.Kind.ONE_TIME), in_base(NET)),
+        monthly_back=_total(
+            given_back.filter(donation__frequency=Frequency.MONTHLY),
+            in_base(MONEY_BACK),
+        ),
+        annual_back=_total(
+            given_back.filter(donation__frequency=Frequency.ANNUAL),
+            in_base(MONEY_BACK),
+        ),
     )
     row = query.first()
     if row is None:
@@ -181,12 +225,34 @@ def _goal_progress(row: SupportSettings) -> dict:
         "recurring": recurring,
         "one_time": one_time,
         "percent": percent,
+        "currency": settings.DONATION_CURRENCY,
+        "rates_note": rates_note() if row.other_currencies else "",
+    }
+
+
+def rates_note() -> str:
+    """How the goal meter counts other currencies, as it says under itself."""
+    base = currency(settings.DONATION_CURRENCY)
+    return (
+        f"Gifts in other currencies are counted in {base.name or base.code.upper()} at "
+        "exchange rates our editors set."
+    )
+
+
+def goal_rates() -> dict[str, str]:
+    """Each currency's rate to the base one, as goal.json lists them: {"eur": "€1 = $1.10"}."""
+    base = settings.DONATION_CURRENCY
+    return {
+        c.code: f"{format_money(1, c.code, short=True)} = {format_money(c.rate, base)}"
+        for c in currencies.offered()
+        if not c.is_base
     }
 
 
 def attribution_report():
     """Return gifts and recurring revenue grouped by article and appeal placement."""
     live = Donation.RECURRING_LIVE
+    amount = in_base("amount")  # every total in the base currency, as the goal meter counts
     rows = (
         Donation.objects.given()
         .values("article_id", "article__headline", "placement")
@@ -194,10 +260,10 @@ def attribution_report():
             donations=Count("id", distinct=True),
             # Counted as the goal meter counts them (Donation.objects.recurring_live()).
             active_monthly=Coalesce(
-                Sum("amount", filter=Q(status__in=live, frequency=Frequency.MONTHLY)), ZERO
+                Sum(amount, filter=Q(status__in=live, frequency=Frequency.MONTHLY)), ZERO
             ),
             active_annual=Coalesce(
-                Sum("amount", filter=Q(status__in=live, frequency=Frequency.ANNUAL)), ZERO
+                Sum(amount, filter=Q(status__in=live, frequency=Frequency.ANNUAL)), ZERO
             ),
         )
         .order_by("article__headline", "placement")
@@ -205,7 +271,7 @@ def attribution_report():
     net_by_key = {
         (r["donation__article_id"], r["donation__placement"]): r["net"]
         for r in Payment.objects.values("donation__article_id", "donation__placement").annotate(
-            net=Sum(NET)
+            net=Sum(in_base(NET))
         )
     }
     report = []

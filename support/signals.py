@@ -5,7 +5,7 @@
 
 from django.db.models.signals import post_delete, post_save
 
-from support.models import Appeal, SupportSettings
+from support.models import Appeal, LadderAmount, SiteCurrency, SupportSettings
 
 
 def _appeals_changed(sender, **kwargs):
@@ -14,7 +14,7 @@ def _appeals_changed(sender, **kwargs):
     appeals_changed()
 
 
-for _model in (Appeal, SupportSettings):
+for _model in (Appeal, SupportSettings, SiteCurrency, LadderAmount):
     post_save.connect(_appeals_changed, sender=_model, dispatch_uid=f"pages-{_model.__name__}")
     post_delete.connect(
         _appeals_changed, sender=_model, dispatch_uid=f"pages-del-{_model.__name__}"

@@ -1,3 +1,3 @@
 """The support app's admin, one module per subject."""
 
-from support.admin import appeals, events, ledger, reminders  # noqa: F401
+from support.admin import appeals, currencies, events, ledger, reminders  # noqa: F401

@@ -11,6 +11,7 @@ from support.admin.common import ReadOnlyAdmin, export_csv
 from support.models import Donation, Donor, Payment
 from support.models.ledger import NET
 from support.money import format_money
+from support.services import in_base
 
 ZERO = Value(0, output_field=DecimalField(max_digits=12, decimal_places=2))
 
@@ -37,11 +38,15 @@ class DonorAdmin(ReadOnlyAdmin):
                     .values("first")
                 ),
                 lifetime=Coalesce(
-                    Subquery(paid.annotate(net=Sum(NET)).values("net")),
+                    Subquery(paid.annotate(net=Sum(in_base(NET))).values("net")),
                     ZERO,
                 ),
                 active_amount=Coalesce(
-                    Subquery(gifts.recurring_live().annotate(total=Sum("amount")).values("total")),
+                    Subquery(
+                        gifts.recurring_live()
+                        .annotate(total=Sum(in_base("amount")))
+                        .values("total")
+                    ),
                     ZERO,
                 ),
             )
@@ -51,7 +56,8 @@ class DonorAdmin(ReadOnlyAdmin):
     def first_gift(self, obj):
         return obj.first_gift_at
 
-    # Totals across a donor's gifts, in the site's currency (DONATION_CURRENCY).
+    # Totals across a donor's gifts, in the base currency (DONATION_CURRENCY) at the rates
+    # editors set on each currency, as the goal meter counts them.
     @admin.display(ordering="lifetime", description="Lifetime total")
     def lifetime_total(self, obj):
         return format_money(obj.lifetime, settings.DONATION_CURRENCY)
@@ -67,15 +73,28 @@ class PaymentInline(admin.TabularInline):
     can_delete = False
     fields = [
         "kind",
-        "amount",
-        "refunded_amount",
+        "amount_display",
+        "refunded",
         "dispute_status",
-        "charged_back_amount",
+        "charged_back",
         "paid_at",
         "stripe_invoice_id",
         "stripe_charge_id",
     ]
     readonly_fields = fields
+
+    # Each payment in its own currency: "€5.00", "¥500".
+    @admin.display(description="Amount")
+    def amount_display(self, obj):
+        return obj.amount_display
+
+    @admin.display(description="Refunded")
+    def refunded(self, obj):
+        return format_money(obj.refunded_amount, obj.currency)
+
+    @admin.display(description="Charged back")
+    def charged_back(self, obj):
+        return format_money(obj.charged_back_amount, obj.currency)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -106,6 +125,7 @@ class DonationAdmin(ReadOnlyAdmin):
         "article_id",
         "email",
         "stripe_subscription_id",
+        "fee_covered",
     ]
     change_list_template = "admin/support/donation/change_list.html"
 
@@ -154,9 +174,9 @@ class PaymentAdmin(ReadOnlyAdmin):
         "__str__",
         "kind",
         "amount_display",
-        "refunded_amount",
+        "refunded",
         "dispute_status",
-        "charged_back_amount",
+        "charged_back",
         "donation",
         "paid_at",
     ]
@@ -174,6 +194,14 @@ class PaymentAdmin(ReadOnlyAdmin):
     @admin.display(ordering="amount", description="Amount")
     def amount_display(self, obj):
         return obj.amount_display
+
+    @admin.display(ordering="refunded_amount", description="Refunded")
+    def refunded(self, obj):
+        return format_money(obj.refunded_amount, obj.currency)
+
+    @admin.display(ordering="charged_back_amount", description="Charged back")
+    def charged_back(self, obj):
+        return format_money(obj.charged_back_amount, obj.currency)
 
     csv_fields = [
         "id",

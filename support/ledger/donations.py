@@ -2,6 +2,7 @@
 gift's row lock."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
@@ -187,8 +188,10 @@ def follow_subscription(donation: Donation, subscription: SubscriptionFacts) -> 
     if status == Status.CANCELLED and not donation.cancelled_at:
         donation.cancelled_at = subscription.canceled_at or timezone.now()
         emails.owe(kind=emails.GIFT_ENDED, donation=donation)
-    if subscription.amount is not None:
-        donation.amount = subscription.amount
+    if subscription.amount is not None and subscription.amount != donation.charged:
+        # A new price (changed at Stripe or in the portal) is the donor's whole gift: the
+        # fee cover was part of the old one.
+        donation.amount, donation.fee_covered = subscription.amount, Decimal("0")
     donation.frequency = INTERVAL_FREQUENCY.get(subscription.interval, donation.frequency)
     donation.current_period_end = subscription.current_period_end
     if subscription.customer_id and donation.donor_id is None and donation.email:

@@ -1,5 +1,6 @@
 from support.models.appeals import Appeal, SupportSettings
 from support.models.choices import Frequency, Placement
+from support.models.currencies import LadderAmount, SiteCurrency
 from support.models.ledger import Donation, Donor, Payment
 from support.models.reminders import Reminder
 from support.models.stripe_events import StripeEvent
@@ -9,9 +10,11 @@ __all__ = [
     "Donation",
     "Donor",
     "Frequency",
+    "LadderAmount",
     "Payment",
     "Placement",
     "Reminder",
+    "SiteCurrency",
     "StripeEvent",
     "SupportSettings",
 ]

@@ -7,7 +7,13 @@ from django.db import models
 from django.db.models import Q
 
 from support.models.choices import Frequency, Placement
-from support.money import AmountError, format_amount, parse_amount
+from support.money import format_amount
+
+# Checkout offers Stripe's dynamic payment methods (support/stripe_gateway/checkout.py).
+PAYMENT_METHODS = (
+    "Cards, Apple Pay, Google Pay, Link, and bank payments such as SEPA and iDEAL where your "
+    "currency allows"
+)
 
 
 class SupportSettings(models.Model):
@@ -28,35 +34,9 @@ class SupportSettings(models.Model):
     default_frequency = models.CharField(
         max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
     )
-    preset_amounts = models.CharField(
-        "monthly amounts",
-        max_length=100,
-        default="2,5,10,25",
-        help_text="Amounts offered, separated by commas: 2, 5, 10, 25. Use a dot for cents: 7.50.",
-    )
-    annual_preset_amounts = models.CharField(
-        "annual amounts",
-        max_length=100,
-        default="25,50,100,250",
-        help_text="Amounts offered for a gift once a year, separated by commas.",
-    )
-    once_preset_amounts = models.CharField(
-        "one-time amounts",
-        max_length=100,
-        default="10,25,50,100",
-        help_text="Amounts offered for a single gift, separated by commas.",
-    )
-    preset_impact = models.TextField(
-        "what an amount does",
-        blank=True,
-        help_text=(
-            "Optional, one line per amount, shown under it: “monthly 5: Pays for a day of "
-            "fact-checking”. Frequencies: monthly, annual, once."
-        ),
-    )
     payment_methods = models.CharField(
         max_length=200,
-        default="Credit and debit cards",
+        default=PAYMENT_METHODS,
         help_text="Accepted payment methods, as shown to readers.",
     )
     banner_max_views = models.PositiveSmallIntegerField(
@@ -91,94 +71,25 @@ class SupportSettings(models.Model):
         return obj
 
     def clean(self):
-        errors = {field: preset_errors(getattr(self, field)) for field in PRESET_FIELDS.values()}
-        errors["default_amount"] = amount_errors(self.default_amount)
-        errors["preset_impact"] = [error for _, error in parse_impact(self.preset_impact) if error]
-        errors = {field: messages for field, messages in errors.items() if messages}
+        errors = amount_errors(self.default_amount)
         if errors:
-            raise ValidationError(errors)
-
-    @property
-    def presets(self) -> list[Decimal]:
-        """Return the monthly amounts; an entry that is not a valid amount is left out."""
-        return self.presets_by_frequency()[Frequency.MONTHLY]
-
-    def presets_by_frequency(self) -> dict[str, list[Decimal]]:
-        """Return the valid amounts offered for each frequency, in order."""
-        return {
-            frequency: [a for a, error in parse_presets(getattr(self, field)) if not error]
-            for frequency, field in PRESET_FIELDS.items()
-        }
-
-    def impacts(self) -> dict[tuple[str, Decimal], str]:
-        """Return the line of impact text for each (frequency, amount) that has one."""
-        return dict(item for item, error in parse_impact(self.preset_impact) if not error)
-
-
-PRESET_FIELDS = {
-    Frequency.MONTHLY: "preset_amounts",
-    Frequency.ANNUAL: "annual_preset_amounts",
-    Frequency.ONCE: "once_preset_amounts",
-}
-
-
-def parse_impact(text: str) -> list[tuple[tuple | None, str]]:
-    """Read "monthly 5: text" lines into ((frequency, amount), text) pairs, or errors."""
-    pairs = []
-    for line in (line.strip() for line in (text or "").splitlines()):
-        if not line:
-            continue
-        head, colon, impact = line.partition(":")
-        frequency, _, amount = head.strip().partition(" ")
-        try:
-            value = parse_amount(amount.strip())
-        except AmountError:
-            value = None
-        if not colon or frequency not in Frequency.values or value is None or not impact.strip():
-            pairs.append((None, f"“{line}” should read like “monthly 5: what it pays for”."))
-        else:
-            pairs.append((((frequency, value), impact.strip()), ""))
-    return pairs
-
-
-def parse_presets(text: str) -> list[tuple[Decimal | None, str]]:
-    """Read comma-separated preset amounts into (amount, error) pairs, in order."""
-    low, high = settings.DONATION_MIN_AMOUNT, settings.DONATION_MAX_AMOUNT
-    pairs = []
-    for item in (part.strip() for part in text.split(",")):
-        if not item:
-            continue
-        try:
-            amount = parse_amount(item)
-        except AmountError:
-            pairs.append((None, f"“{item}” is not an amount; type amounts like 2, 5, 7.50."))
-            continue
-        if not low <= amount <= high:
-            limits = f"{format_amount(low)} and {format_amount(high)}"
-            pairs.append((None, f"{format_amount(amount)} is not between {limits}."))
-        else:
-            pairs.append((amount, ""))
-    return pairs
+            raise ValidationError({"default_amount": errors})
 
 
 def amount_errors(amount: Decimal | None) -> list[str]:
+    """The default gift is in the base currency, within its limits (its own row's, once the
+    currencies exist; the settings' before)."""
+    from support.models.currencies import SiteCurrency
+
+    base = SiteCurrency.objects.filter(code=settings.DONATION_CURRENCY).first()
+    if base is not None:
+        return base.amount_errors(amount)
     low, high = settings.DONATION_MIN_AMOUNT, settings.DONATION_MAX_AMOUNT
     if amount is None or low <= amount <= high:
         return []
     return [
         f"{format_amount(amount)} is not between {format_amount(low)} and {format_amount(high)}."
     ]
-
-
-def preset_errors(text: str) -> list[str]:
-    pairs = parse_presets(text)
-    errors = [error for _, error in pairs if error]
-    amounts = [amount for amount, _ in pairs if amount is not None]
-    if not pairs:
-        errors.append("Offer at least one amount.")
-    if len(set(amounts)) != len(amounts):
-        errors.append("Each amount can be offered only once.")
-    return errors
 
 
 class Appeal(models.Model):

@@ -107,6 +107,13 @@ class Donation(models.Model):
     )
     email = models.EmailField(blank=True, help_text="As entered on the support form.")
     amount = models.DecimalField(max_digits=10, decimal_places=2)
+    fee_covered = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text="Added by the donor to cover payment fees (an estimate when they gave), "
+        "charged with each payment on top of the amount and kept apart from it.",
+    )
     currency = models.CharField(max_length=3, default="usd")
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -164,6 +171,18 @@ class Donation(models.Model):
         from support.money import describe_gift
 
         return describe_gift(self.amount, self.frequency, self.currency)
+
+    @property
+    def charged(self) -> Decimal:
+        """What each payment of this gift charges: the amount and the fees the donor covers."""
+        return self.amount + self.fee_covered
+
+    @property
+    def fee_label(self) -> str:
+        """ "€0.36", or "" when the donor covers no fees."""
+        from support.money import format_money
+
+        return format_money(self.fee_covered, self.currency) if self.fee_covered else ""
 
     @property
     def address(self) -> str:

@@ -1,5 +1,7 @@
 """Opening Stripe's pages: Checkout for a gift, the billing portal to manage one."""
 
+from django.conf import settings
+
 from support.money import to_minor
 from support.stripe_gateway.client import _call, client
 
@@ -8,12 +10,14 @@ INTERVALS = {"monthly": "month", "annual": "year"}
 
 def create_checkout_session(donation, *, success_url: str, cancel_url: str):
     """Create a Checkout Session for a pending donation; return the Stripe object."""
+    product = {"name": f"Support independent journalism ({donation.get_frequency_display()})"}
+    if donation.fee_covered:
+        # One price, so a subscription has one item: the fees are kept apart in the ledger.
+        product["description"] = f"Includes {donation.fee_label} you added to cover fees."
     price_data = {
         "currency": donation.currency,
-        "unit_amount": to_minor(donation.amount, donation.currency),
-        "product_data": {
-            "name": f"Support independent journalism ({donation.get_frequency_display()})"
-        },
+        "unit_amount": to_minor(donation.charged, donation.currency),
+        "product_data": product,
     }
     metadata = {"donation_id": str(donation.pk)}
     params = {
@@ -23,6 +27,11 @@ def create_checkout_session(donation, *, success_url: str, cancel_url: str):
         "client_reference_id": str(donation.pk),
         "metadata": metadata,
     }
+    # Dynamic payment methods: no method list. Checkout offers what the account's payment
+    # method configuration turns on for the currency (wallets, Link, SEPA Direct Debit,
+    # iDEAL...), or the configuration STRIPE_PAYMENT_METHOD_CONFIGURATION names.
+    if settings.STRIPE_PAYMENT_METHOD_CONFIGURATION:
+        params["payment_method_configuration"] = settings.STRIPE_PAYMENT_METHOD_CONFIGURATION
     if donation.email:
         params["customer_email"] = donation.email
     if donation.is_recurring:

@@ -1,15 +1,16 @@
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 
 from newsroom import ratelimit
-from support import appeals, money, services, stripe_gateway
+from support import appeals, currencies, money, services, stripe_gateway
 from support.forms import GiveForm
 from support.models import SupportSettings
 from support.money import describe_gift, format_amount
@@ -27,26 +28,46 @@ def _article_or_none(article_id):
 
 @never_cache
 def give(request):
+    """The support form, in the currency its address (or its own field, on submit) names.
+
+    Without one, a reader whose country or language suggests another currency than the
+    first is sent to that currency's address; the page itself never depends on who asks.
+    """
     support_settings = SupportSettings.load()
-    offer = {
-        "presets": support_settings.presets_by_frequency(),
-        "impacts": support_settings.impacts(),
-    }
+    offered = currencies.offered()
+    source = request.POST if request.method == "POST" else request.GET
+    asked = source.get("currency", "")
+    chosen = currencies.find(asked, offered) if asked else currencies.default(offered)
+    if asked and chosen is None:
+        return _currency_refused(request, asked, offered, support_settings)
     if request.method != "POST":
-        form = GiveForm(initial=_initial(request, support_settings), **offer)
-        return _render_give(request, form, support_settings)
+        if not asked:
+            suggested = currencies.suggested(request, offered)
+            if suggested is not None and suggested != chosen:
+                response = HttpResponseRedirect(_give_url(request.GET, currency=suggested.code))
+            else:
+                response = _render_give(
+                    request, _form(request, chosen, support_settings), support_settings, offered
+                )
+            patch_vary_headers(response, currencies.vary_headers())
+            return response
+        return _render_give(
+            request, _form(request, chosen, support_settings), support_settings, offered
+        )
     if ratelimit.hit("checkout", ratelimit.client_network(request), settings.CHECKOUT_RATE_LIMIT):
         return rate_limited(request)
     # Counted after the network's own limit, so one network's refused attempts spend none of it.
     if ratelimit.hit("checkout-site", "", settings.CHECKOUT_SITE_RATE_LIMIT):
         return rate_limited(request, site_wide=True)
-    form = GiveForm(request.POST, **offer)
+    form = GiveForm(request.POST, offer=currencies.offer_for(chosen))
     if not form.is_valid():
-        return _render_give(request, form, support_settings, status=400)
+        return _render_give(request, form, support_settings, offered, status=400)
     data = form.cleaned_data
     donation = services.donation_create_pending(
         amount=data["amount_value"],
         frequency=data["frequency"],
+        currency=form.code,
+        fee_covered=data["fee_covered"],
         email=data["email"],
         placement=data["placement"],
         article=_article_or_none(form.article_id()),
@@ -62,26 +83,66 @@ def give(request):
     return HttpResponseRedirect(url, status=303)
 
 
-def _initial(request, support_settings):
+def _form(request, chosen, support_settings) -> GiveForm:
+    offer = currencies.offer_for(chosen)
+    return GiveForm(initial=_initial(request, support_settings, offer), offer=offer)
+
+
+def _currency_refused(request, asked, offered, support_settings):
+    """A currency the site does not take: the form in the first one, saying so (400)."""
+    code = asked.strip().upper()
+    named = code if len(code) == 3 and code.isalpha() else "that currency"
+    names = ", ".join(f"{c.code.upper()}" for c in offered) or "none at the moment"
+    form = _form(request, currencies.default(offered), support_settings)
+    notice = f"We do not take gifts in {named}. We take: {names}."
+    return _render_give(request, form, support_settings, offered, status=400, notice=notice)
+
+
+def _initial(request, support_settings, offer):
     query = request.GET
     frequency = query.get("frequency", support_settings.default_frequency)[:20]
+    ladder = offer.presets.get(frequency, [])
     default = support_settings.default_amount
-    if frequency != support_settings.default_frequency:
-        default = next(iter(support_settings.presets_by_frequency().get(frequency, [])), default)
+    if default not in ladder:
+        default = next(iter(ladder), default)
     return {
         "frequency": frequency,
         "amount": query.get("amount", f"{default.normalize():f}")[:20],
+        "currency": offer.code,
         **GiveForm.origin_from(query, placement="support_page"),
     }
 
 
-def _render_give(request, form, support_settings, status=200):
+ORIGIN = ("placement", "article", "next", "frequency", "amount")
+
+
+def _give_url(query, *, currency: str) -> str:
+    kept = {name: query[name][:200] for name in ORIGIN if query.get(name)}
+    return f"{reverse('support:give')}?{urlencode({**kept, 'currency': currency}, safe='/')}"
+
+
+def _render_give(request, form, support_settings, offered, status=200, notice=""):
+    query = request.GET if request.method != "POST" else request.POST
     context = {
         "form": form,
         "support_settings": support_settings,
         "goal": services.goal_progress(),
-        "currency": settings.DONATION_CURRENCY.upper(),
-        "amount_suffix": f" ({money.currency(settings.DONATION_CURRENCY).sign})",
+        "currency": form.code.upper(),
+        "amount_suffix": f" ({money.currency(form.code).sign})",
+        "currency_links": [
+            {
+                "code": c.code.upper(),
+                "label": str(c),
+                "url": _give_url(query, currency=c.code),
+                "current": c.code == form.code,
+            }
+            for c in offered
+        ],
+        "notice": notice,
+        # How give.js redraws "Add $0.36 to cover fees" as the amount changes.
+        "fee_places": money.currency(form.code).places,
+        "fee_unit": f"{money.currency(form.code).unit.normalize():f}",
+        "fee_sign": money.currency(form.code).symbol or f"{form.code.upper()} ",
     }
     return render(request, "support/give.html", context, status=status)
 
@@ -151,6 +212,10 @@ def goal(request):
             "goal": str(target),
             "percent": progress["percent"],
             "label": f"{format_amount(raised)} of {format_amount(target)} a month",
+            # Counted in the base currency at the editors' rates, and it says so.
+            "currency": progress["currency"],
+            "note": progress["rates_note"],
+            "rates": services.goal_rates() if progress["rates_note"] else {},
         }
     )
     patch_cache_control(response, public=True, max_age=services.GOAL_SECONDS)

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from support.models import SupportSettings
+from support.models import LadderAmount
 from tests.browser.conftest import PHONE
 from tests.browser.helpers import GOOD_CARD, pay_on_checkout_page
 
@@ -19,9 +19,9 @@ def amounts_shown(page) -> list[str]:
 
 
 def test_each_frequency_offers_its_own_amounts_with_2_dollars_monthly_chosen(new_context, site):
-    settings = SupportSettings.load()
-    settings.preset_impact = "annual 50: Pays for a week of a reporter's travel"
-    settings.save()
+    LadderAmount.objects.filter(currency__code="usd", frequency="annual", amount=50).update(
+        impact="Pays for a week of a reporter's travel"
+    )
     page = new_context(viewport=PHONE).new_page()
     page.goto("/support/")
 
@@ -64,22 +64,31 @@ def test_an_amount_offered_for_another_frequency_is_refused_with_a_clear_message
 
 
 def test_editors_set_each_frequencys_amounts_and_bad_ones_are_refused(new_context, site):
+    from support.models import LadderAmount, SiteCurrency
     from tests.browser.helpers import log_in, staff_user
 
+    usd = SiteCurrency.objects.get(code="usd")
+    first_new = LadderAmount.objects.filter(currency=usd).count()  # the blank rows follow
     admin = new_context().new_page()
     log_in(admin, staff_user("Editors"))
-    admin.goto("/admin/support/supportsettings/1/change/")
-    admin.get_by_label("Annual amounts").fill("60, 120, 0")
+    admin.goto(f"/admin/support/sitecurrency/{usd.pk}/change/")
+    new = f"amounts-{first_new}"
+    admin.locator(f"select[name={new}-frequency]").select_option("annual")
+    admin.locator(f"input[name={new}-amount]").fill("0")
+    admin.locator(f"input[name={new}-position]").fill("0")
     admin.get_by_role("button", name="Save", exact=True).click()
-    expect(admin.locator(".errorlist")).to_contain_text("$0 is not between")
-    admin.get_by_label("Annual amounts").fill("60, 120, 240")
-    admin.get_by_label("What an amount does").fill("once 7: not a line we can read\nbad line")
-    admin.get_by_role("button", name="Save", exact=True).click()
-    expect(admin.locator(".errorlist")).to_contain_text("should read like")
-    admin.get_by_label("What an amount does").fill("annual 120: Ten days of court reporting")
+    expect(admin.locator(".errorlist")).to_contain_text("The smallest gift we can take is $2.")
+    admin.locator(f"input[name={new}-amount]").fill("300")
+    admin.locator(f"input[name={new}-impact]").fill("Ten days of court reporting")
     admin.get_by_role("button", name="Save", exact=True).click()
     expect(admin.locator(".messagelist")).to_contain_text("changed successfully")
 
     page = new_context().new_page()
     page.goto("/support/?frequency=annual")
-    assert amounts_shown(page) == ["$60", "$120 Ten days of court reporting", "$240"]
+    assert amounts_shown(page) == [
+        "$25",
+        "$300 Ten days of court reporting",
+        "$50",
+        "$100",
+        "$250",
+    ]

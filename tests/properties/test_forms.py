@@ -112,14 +112,23 @@ def test_any_reminder_form_submission_is_answered_without_a_server_error(
             assert_valid_reminder(reminder)
 
 
+def usd_pk():
+    from support.models import SiteCurrency
+
+    return SiteCurrency.objects.get(code="usd").pk
+
+
 @given(preset=st.sampled_from(["2", "5", "10", "25", "100", "7.5"]))
 def test_every_preset_amount_the_page_offers_can_be_given_as_written(client, stripe_server, preset):
-    from support.models import SupportSettings
+    from support.models import LadderAmount, SupportSettings
 
     with rolled_back():
-        SupportSettings.objects.update_or_create(
-            pk=1, defaults={"preset_amounts": f"2,{preset}", "default_amount": Decimal(preset)}
-        )
+        SupportSettings.objects.update_or_create(pk=1, defaults={"default_amount": Decimal(preset)})
+        LadderAmount.objects.filter(currency__code="usd", frequency="monthly").delete()
+        for n, amount in enumerate(dict.fromkeys(["2", preset])):
+            LadderAmount.objects.create(
+                currency_id=usd_pk(), frequency="monthly", amount=amount, position=n
+            )
         page = client.get("/support/").content.decode()
         assert f'name="amount" value="{preset}"' in page
 

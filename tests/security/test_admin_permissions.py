@@ -44,6 +44,8 @@ MATRIX = {
     "articles.Author": {"writer": ({"view"}, set()), "editor": (ALL, {DELETE})},
     "support.Appeal": {"editor": (ALL, {DELETE})},
     "support.SupportSettings": {"editor": ({"view", "change"}, set())},
+    # Currencies are switched off, never deleted (gifts keep their rate for the goal meter).
+    "support.SiteCurrency": {"editor": ({"view", "add", "change"}, set())},
     "support.Donor": {"editor": ({"view"}, {"export_csv"})},
     "support.Donation": {"editor": ({"view"}, {"export_csv"})},
     "support.Payment": {"editor": ({"view"}, {"export_csv"})},

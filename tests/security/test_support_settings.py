@@ -24,14 +24,13 @@ def save(client, **changes):
     [
         ("monthly_goal", "-5", "greater than or equal to 1"),
         ("monthly_goal", "0", "greater than or equal to 1"),
-        ("default_amount", "-2", "is not between $2 and $10,000"),
-        ("default_amount", "0", "is not between $2 and $10,000"),
-        ("default_amount", "20000", "is not between $2 and $10,000"),
+        ("default_amount", "-2", "The smallest gift we can take is $2."),
+        ("default_amount", "0", "The smallest gift we can take is $2."),
+        ("default_amount", "20000", "The largest gift we can take online is $10,000."),
         ("banner_max_views", "0", "greater than or equal to 1"),
         ("banner_max_views", "-1", "greater than or equal to 0"),
         ("banner_window_days", "0", "greater than or equal to 1"),
         ("banner_window_days", "9999", "less than or equal to 365"),
-        ("preset_amounts", "5,-5", "is not an amount"),
     ],
 )
 def test_an_editor_saving_a_number_out_of_range_gets_a_form_error(

@@ -259,3 +259,34 @@ def test_a_property_that_is_not_expandable_is_refused(create_session, stripe_cli
 
     with pytest.raises(stripe.InvalidRequestError, match="cannot be expanded"):
         stripe_client.v1.checkout.sessions.retrieve(session.id, params={"expand": ["mode"]})
+
+
+def test_a_session_without_a_method_list_offers_the_configurations_methods_for_its_currency(
+    stripe_client,
+):
+    def create(mode, currency, **extra):
+        recurring = {"recurring": {"interval": "month"}} if mode == "subscription" else {}
+        price = {"currency": currency, "unit_amount": 500, "product_data": {"name": "Gift"}}
+        return stripe_client.v1.checkout.sessions.create(
+            params={
+                "mode": mode,
+                "success_url": "https://example.org/thanks",
+                "line_items": [{"price_data": {**price, **recurring}, "quantity": 1}],
+                **extra,
+            }
+        )
+
+    euro_once = create("payment", "eur")
+    euro_monthly = create("subscription", "eur")
+    pounds = create("payment", "gbp")
+    pinned = create("payment", "eur", allowed_payment_method_types=["card"])
+    chosen = create("payment", "usd", payment_method_configuration="pmc_1Donations")
+
+    assert {"card", "link", "sepa_debit", "ideal"} <= set(euro_once.payment_method_types)
+    assert "ideal" not in euro_monthly.payment_method_types  # a one-off method
+    assert "sepa_debit" in euro_monthly.payment_method_types
+    assert "bacs_debit" in pounds.payment_method_types
+    assert euro_once.payment_method_configuration_details.id.startswith("pmc_")
+    assert pinned.payment_method_types == ["card"]
+    assert pinned.payment_method_configuration_details is None
+    assert chosen.payment_method_configuration_details.id == "pmc_1Donations"

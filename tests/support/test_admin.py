@@ -118,34 +118,44 @@ def test_editors_see_gifts_and_reminders_and_writers_do_not(
         assert client.get(path).status_code == expected, path
 
 
-def test_an_editor_typing_a_bad_preset_gets_a_form_error_and_nothing_is_saved(admin_client):
-    from support.models import SupportSettings
+def test_an_editor_typing_a_bad_ladder_amount_gets_a_form_error_and_nothing_is_saved(
+    admin_client,
+):
+    from support.models import LadderAmount, SiteCurrency
 
-    row = SupportSettings.load()
-    url = f"/admin/support/supportsettings/{row.pk}/change/"
+    yen = SiteCurrency.objects.create(code="jpy", position=9, smallest_gift=300, largest_gift=10**6)
+    url = f"/admin/support/sitecurrency/{yen.pk}/change/"
     form = admin_client.get(url).context["adminform"].form
     data = {name: form[name].value() for name in form.fields}
-    data["preset_amounts"] = "2,abc,5"
+    data |= {
+        "amounts-TOTAL_FORMS": "2",
+        "amounts-INITIAL_FORMS": "0",
+        "amounts-0-frequency": "monthly",
+        "amounts-0-amount": "500",
+        "amounts-0-position": "0",
+        "amounts-1-frequency": "monthly",
+        "amounts-1-amount": "750.50",
+        "amounts-1-position": "1",
+    }
 
     response = admin_client.post(url, data)
 
     assert response.status_code == 200
-    assert "“abc” is not an amount" in response.content.decode()
-    row.refresh_from_db()
-    assert row.preset_amounts == "2,5,10,25"
+    assert "amounts in yen are whole numbers" in response.content.decode()
+    assert not LadderAmount.objects.filter(currency=yen).exists()
 
 
-def test_a_bad_preset_already_stored_never_breaks_the_support_page(client):
-    from support.models import SupportSettings
+def test_a_bad_ladder_amount_already_stored_never_breaks_the_support_page(client):
+    from support.models import LadderAmount, SiteCurrency
 
-    SupportSettings.objects.filter(pk=SupportSettings.load().pk).update(
-        preset_amounts="2,abc,5,1e999,"
-    )
+    usd = SiteCurrency.objects.get(code="usd")
+    LadderAmount.objects.create(currency=usd, frequency="monthly", amount="1.5", position=9)
 
     response = client.get("/support/")
 
     assert response.status_code == 200
-    assert [str(p) for p in SupportSettings.load().presets] == ["2.00", "5.00"]
+    assert 'value="1.5"' not in response.content.decode()
+    assert 'name="amount" value="25"' in response.content.decode()
 
 
 def test_the_payments_list_finds_a_payment_by_its_whole_stripe_id(admin_client):

@@ -1,4 +1,5 @@
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -122,23 +123,36 @@ def test_the_support_page_offers_presets_frequencies_and_the_payment_methods(cli
     assert re.search(r'name="amount" value="2"[^>]*checked', page)
 
 
+def offer_currency(code, **fields):
+    """The site takes gifts in this currency too (eur and gbp are seeded)."""
+    from support.models import SiteCurrency
+
+    defaults = {"position": 5, "smallest_gift": Decimal("1"), "largest_gift": Decimal("1000000")}
+    return SiteCurrency.objects.update_or_create(code=code, defaults={**defaults, **fields})[0]
+
+
 @pytest.mark.parametrize(
     ("currency", "typed", "minor", "shown"),
     [
         ("jpy", "500", 500, "¥500"),
+        ("krw", "₩10,000", 10000, "₩10,000"),
         ("bhd", "2.50", 2500, "BHD 2.500"),
         ("eur", "7,50", 750, "€7.50"),
+        ("gbp", "£5", 500, "£5.00"),
     ],
 )
 def test_a_gift_goes_to_stripe_in_its_currencys_minor_units_and_comes_back_the_same(
-    give, stripe_server, deliver, settings, currency, typed, minor, shown
+    give, stripe_server, deliver, currency, typed, minor, shown
 ):
     from django.core import mail
 
-    settings.DONATION_CURRENCY = currency
-    response, donation = give(frequency="once", amount="other", custom_amount=typed)
+    offer_currency(currency)
+    response, donation = give(
+        frequency="once", amount="other", custom_amount=typed, currency=currency
+    )
 
     assert response.status_code == 303, response.content
+    assert donation.currency == currency
     session = stripe_gateway.retrieve_checkout_session(donation.stripe_checkout_session_id)
     assert (session["amount_total"], session["currency"]) == (minor, currency)
     stripe_server.pay(donation.stripe_checkout_session_id, email="abroad@example.org")
@@ -147,23 +161,92 @@ def test_a_gift_goes_to_stripe_in_its_currencys_minor_units_and_comes_back_the_s
     assert (payment.amount, payment.currency) == (donation.amount, currency)
     (receipt,) = mail.outbox
     assert f"Amount:         {shown}" in receipt.body
+    assert "$" not in receipt.body
+
+
+def test_a_monthly_gift_in_euros_subscribes_in_euros_from_the_euro_ladder(
+    give, stripe_server, deliver
+):
+    response, donation = give(frequency="monthly", amount="5", currency="eur")
+
+    assert response.status_code == 303, response.content
+    session = stripe_gateway.retrieve_checkout_session(donation.stripe_checkout_session_id)
+    assert (session["mode"], session["amount_total"], session["currency"]) == (
+        "subscription",
+        500,
+        "eur",
+    )
+    stripe_server.pay(donation.stripe_checkout_session_id, email="paris@example.org")
+    deliver()
+    donation.refresh_from_db()
+    assert donation.amount_label == "€5 every month"
+    assert donation.payments.get().amount_display == "€5.00"
 
 
 @pytest.mark.parametrize(
-    ("typed", "error"),
+    ("currency", "smallest", "typed", "error"),
     [
-        ("49", "The smallest gift we can take in yen is ¥50."),
-        ("500.50", "amounts in yen are whole numbers, like 500."),
+        ("jpy", "50", "49", "The smallest gift we can take is ¥50."),
+        ("jpy", "50", "500.50", "amounts in yen are whole numbers, like 500."),
+        # The editors' limit is under Stripe's minimum (set before it): Stripe's wins.
+        ("gbp", "0.10", "0.29", "The smallest gift we can take in pounds is £0.30."),
     ],
 )
-def test_an_amount_yen_cannot_carry_is_a_form_error_in_yen(
-    give, stripe_server, settings, typed, error
+def test_an_amount_a_currency_cannot_carry_is_a_form_error_in_that_currency(
+    give, stripe_server, currency, smallest, typed, error
 ):
-    settings.DONATION_CURRENCY = "jpy"
+    offer_currency(currency, smallest_gift=Decimal(smallest))
 
-    response, donation = give(frequency="once", amount="other", custom_amount=typed)
+    response, donation = give(
+        frequency="once", amount="other", custom_amount=typed, currency=currency
+    )
 
     assert response.status_code == 400
     assert donation is None
     assert error in response.content.decode()
-    assert "(¥)" in response.content.decode()  # the amount field names its currency
+    sign = {"jpy": "¥", "gbp": "£"}[currency]
+    assert f"({sign})" in response.content.decode()  # the amount field names its currency
+
+
+@pytest.mark.parametrize("asked", ["jpy", "xyz", "EURO", "<b>"])
+def test_a_currency_the_site_does_not_offer_is_refused_and_nothing_is_charged(
+    give, stripe_server, asked
+):
+    response, donation = give(frequency="once", amount="10", currency=asked)
+
+    assert response.status_code == 400
+    assert donation is None
+    page = response.content.decode()
+    assert "We do not take gifts in" in page
+    assert "We take: USD, EUR, GBP." in page
+    assert "<b>" not in page.split("We do not take gifts in")[1][:40]
+
+
+def test_a_currency_switched_off_is_refused(give, stripe_server, client):
+    from support.models import SiteCurrency
+
+    SiteCurrency.objects.filter(code="gbp").update(offered=False)
+
+    response, donation = give(frequency="once", amount="10", currency="gbp")
+
+    assert response.status_code == 400
+    assert donation is None
+    assert client.get("/support/?currency=gbp").status_code == 400
+
+
+def test_checkout_offers_the_payment_methods_stripe_allows_for_the_currency_not_cards_only(
+    give, stripe_server, settings
+):
+    _, euros = give(frequency="once", amount="10", currency="eur")
+    _, dollars = give(frequency="monthly", amount="5")
+    settings.STRIPE_PAYMENT_METHOD_CONFIGURATION = "pmc_1Donations"
+    _, configured = give(frequency="monthly", amount="5", currency="gbp")
+
+    euro_session = stripe_gateway.retrieve_checkout_session(euros.stripe_checkout_session_id)
+    assert {"card", "link", "sepa_debit", "ideal"} <= set(euro_session["payment_method_types"])
+    dollar_session = stripe_gateway.retrieve_checkout_session(dollars.stripe_checkout_session_id)
+    assert dollar_session["payment_method_types"] != ["card"]
+    assert dollar_session["payment_method_configuration_details"]["id"].startswith("pmc_")
+    pounds = stripe_gateway.retrieve_checkout_session(configured.stripe_checkout_session_id)
+    assert pounds["payment_method_configuration_details"]["id"] == "pmc_1Donations"
+    assert "bacs_debit" in pounds["payment_method_types"]

@@ -131,3 +131,19 @@ def test_the_reminder_names_the_publication_and_the_story_and_links_its_support_
         assert f"/support/?placement=reminder&article={story.pk}" in part.replace("&amp;", "&")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     holds_nothing_remote_or_tracking(html)
+
+
+def test_a_receipt_in_euros_with_the_fees_covered_says_both(give, stripe_server, deliver):
+    _, donation = give(frequency="monthly", amount="10", currency="eur", cover_fees="on")
+    stripe_server.pay(donation.stripe_checkout_session_id, email="paris@example.org")
+    deliver()
+
+    (receipt,) = mail.outbox
+    text, html = parts(receipt)
+    save_sample("receipt-eur-fees-covered", receipt)
+
+    for part in (text, html):
+        assert "€10.40" in part  # 10 + 1.5% + €0.25
+        assert "€0.40 you added (included above)" in part
+        assert "$" not in part
+    holds_nothing_remote_or_tracking(html)
