@@ -10,9 +10,11 @@ class SupportConfig(AppConfig):
         from outbox.services import register
         from readers.services import privacy_register
         from support import emails, privacy, receipts, signals  # noqa: F401
+        from support.account import signin
 
         for name in emails.SUBJECTS:
             register(emails.kind_of(name), receipts.draw)
+        register(signin.KIND, signin.draw)
         privacy_register(
             "support",
             export=lambda email: privacy.donor_data_export(email=email),

@@ -25,6 +25,7 @@ def draw(email: Email):
         "receipt_number": receipt_number(donation, payment),
         "manage_url": emails.manage_link(donation) if donation.stripe_customer_id else "",
         "support_url": settings.SITE_URL + reverse("support:give"),
+        "account_url": settings.SITE_URL + reverse("support:account"),
     }
     return render_message(
         f"support/email/{name}",
