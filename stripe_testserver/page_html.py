@@ -113,6 +113,8 @@ def portal(session, customer, subscriptions, cards: dict, notice=None, error=Non
     rows = "".join(_subscription(session, sub, cards) for sub in subscriptions)
     if not rows:
         rows = "<p>No subscriptions.</p>"
+    if session.get("flow"):  # a flow shows only its own step: here, the card
+        rows = "<p>Update the card your subscriptions are charged to.</p>"
     back = session["return_url"]
     back_link = f'<p><a href="{escape(back)}">Return to the site</a></p>' if back else ""
     who = escape(customer["email"] or customer["name"] or customer["id"])

@@ -132,6 +132,12 @@ class Donation(models.Model):
         null=True, blank=True, help_text="When Stripe resumes charging a paused gift, if set."
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(
+        max_length=20, blank=True, help_text="Why the donor cancelled, if they said (account)."
+    )
+    cancel_comment = models.TextField(
+        blank=True, max_length=1000, help_text="What the donor wrote when cancelling, if any."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     ledger_version = models.PositiveIntegerField(

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from newsroom import ratelimit
+from newsroom.links import absolute_url
 from readers.services import (
     UNKNOWN,
     TokenRefused,
@@ -19,11 +20,16 @@ from readers.services import (
 )
 from readers.sessions import session_end, session_mailbox, session_start
 from readers.views import REFUSALS
-from support.account import gifts, signin
-from support.account.forms import SignInForm
+from support import stripe_gateway
+from support.account import changes, gifts, signin
+from support.account.forms import CancelForm, GiftChangeForm, PauseForm, SignInForm
 from support.receipts import receipt_number
 
 SIGN_IN = signin.SIGN_IN
+NOTICES = {
+    "resent": "We are sending that receipt again.",
+    "resend-limited": "You have asked for many receipts: please wait an hour before asking again.",
+}
 
 
 def signed_in(view):
@@ -62,7 +68,10 @@ def _home(request, mailbox) -> dict:
         "gifts": list(gifts.mailbox_gifts(mailbox)),
         "payments": [(p, receipt_number(p.donation, p)) for p in payments],
         "years": gifts.years_given(mailbox),
-        "notice": request.GET.get("done", "")[:20],
+        "notice": DONE.get(request.GET.get("done", "")) or NOTICES.get(request.GET.get("done")),
+        "changeable": changes.changeable,
+        "pauses": changes.pause_choices(),
+        "error": "",
     }
 
 
@@ -178,3 +187,113 @@ def manage(request, token):
         return HttpResponseRedirect(reverse("support:account"), status=303)
     context = {"manage": token, "fresh": signin.manage_link_fresh(token)}
     return render(request, "support/account/manage.html", context)
+
+
+# What a donor may change about a gift: each made at Stripe first (support.account.changes).
+DONE = {
+    "changed": "Your gift is changed. The new amount is taken from your next charge on.",
+    "paused": "Your gift is paused: nothing is charged until the date shown.",
+    "resumed": "Your gift is resumed.",
+    "cancelled": "Your gift is cancelled: you will not be charged again. Thank you for your "
+    "support.",
+}
+
+
+def _gift_or_404(mailbox, gift_id):
+    gift = gifts.mailbox_gift(mailbox, gift_id)
+    if gift is None:
+        raise Http404("No such gift.")
+    return gift
+
+
+def _done(what: str):
+    return HttpResponseRedirect(f"{reverse('support:account')}?done={what}", status=303)
+
+
+def _not_changed(request, mailbox, error: Exception):
+    """The account page again, saying that nothing changed and why."""
+    refused = isinstance(error, changes.ChangeRefused)
+    context = _home(request, mailbox) | {
+        "error": (
+            f"Nothing was changed: {error}"
+            if refused
+            else "Nothing was changed: we could not reach our payment service. Please try "
+            "again in a few minutes."
+        )
+    }
+    return render(request, "support/account/home.html", context, status=409 if refused else 503)
+
+
+@require_POST
+@signed_in
+def gift_change(request, mailbox, gift_id):
+    gift = _gift_or_404(mailbox, gift_id)
+    form = GiftChangeForm(request.POST, currency=gift.currency)
+    if not form.is_valid():
+        message = " ".join(e for errors in form.errors.values() for e in errors)
+        return _not_changed(request, mailbox, changes.ChangeRefused(message))
+    try:
+        changes.gift_change(gift, **form.cleaned_data)
+    except stripe_gateway.PaymentServiceUnavailable as error:
+        return _not_changed(request, mailbox, error)
+    return _done("changed")
+
+
+@require_POST
+@signed_in
+def gift_pause(request, mailbox, gift_id):
+    gift = _gift_or_404(mailbox, gift_id)
+    form = PauseForm(request.POST)
+    if not form.is_valid():
+        return _not_changed(request, mailbox, changes.ChangeRefused("Pause for 1 to 3 months."))
+    try:
+        changes.gift_pause(gift, months=form.cleaned_data["months"])
+    except stripe_gateway.PaymentServiceUnavailable as error:
+        return _not_changed(request, mailbox, error)
+    return _done("paused")
+
+
+@require_POST
+@signed_in
+def gift_resume(request, mailbox, gift_id):
+    gift = _gift_or_404(mailbox, gift_id)
+    try:
+        changes.gift_resume(gift)
+    except stripe_gateway.PaymentServiceUnavailable as error:
+        return _not_changed(request, mailbox, error)
+    return _done("resumed")
+
+
+@require_POST
+@signed_in
+def gift_card(request, mailbox, gift_id):
+    gift = _gift_or_404(mailbox, gift_id)
+    back = absolute_url(reverse("support:account"))
+    try:
+        url = changes.card_update_url(gift, return_url=back)
+    except stripe_gateway.PaymentServiceUnavailable as error:
+        return _not_changed(request, mailbox, error)
+    return HttpResponseRedirect(url, status=303)
+
+
+@signed_in
+def gift_cancel(request, mailbox, gift_id):
+    """Before cancelling: a pause or a smaller amount offered, and why asked (optional)."""
+    gift = _gift_or_404(mailbox, gift_id)
+    if not changes.changeable(gift):
+        return HttpResponseRedirect(reverse("support:account"))
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes.gift_cancel(gift, **form.cleaned_data)
+        except stripe_gateway.PaymentServiceUnavailable as error:
+            return _not_changed(request, mailbox, error)
+        return _done("cancelled")
+    context = {
+        "gift": gift,
+        "form": form,
+        "pauses": changes.pause_choices(),
+        "lower": changes.lower_amounts(gift),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "support/account/cancel.html", context, status=status)
