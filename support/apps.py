@@ -9,12 +9,14 @@ class SupportConfig(AppConfig):
     def ready(self):
         from outbox.services import register
         from readers.services import privacy_register
-        from support import emails, privacy, receipts, signals  # noqa: F401
+        from support import care, emails, privacy, receipts, signals  # noqa: F401
         from support.account import signin
 
         for name in emails.SUBJECTS:
             register(emails.kind_of(name), receipts.draw)
         register(signin.KIND, signin.draw)
+        for name in care.SUBJECTS:
+            register(care.kind_of(name), care.draw)
         privacy_register(
             "support",
             export=lambda email: privacy.donor_data_export(email=email),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("goal.json", giving.goal, name="goal"),
     path("manage/<str:token>/", account.manage, name="manage"),
     path("account/", account.account, name="account"),
+    path("card/<str:token>/", account.card_update, name="card-update"),
     path("account/sign-in/<str:ref>/<str:token>/", account.sign_in, name="account-sign-in"),
     path("account/new-link/", account.new_link, name="account-new-link"),
     path("account/sign-out/", account.sign_out, name="account-sign-out"),

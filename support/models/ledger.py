@@ -215,6 +215,10 @@ class Payment(models.Model):
     currency = models.CharField(max_length=3, default="usd")
     card_brand = models.CharField(max_length=20, blank=True, help_text="As Stripe names it.")
     card_last4 = models.CharField(max_length=4, blank=True)
+    card_exp_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    card_exp_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The card's expiry, for the notice the month before."
+    )
     stripe_invoice_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     stripe_payment_intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     stripe_charge_id = models.CharField(max_length=255, unique=True, null=True, blank=True)

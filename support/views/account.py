@@ -297,3 +297,19 @@ def gift_cancel(request, mailbox, gift_id):
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "support/account/cancel.html", context, status=status)
+
+
+@never_cache
+def card_update(request, token):
+    """The failed-payment email's one-click link: Stripe's portal, opened on the card. An
+    expired or broken link offers a sign-in link instead."""
+    from support.care import card_update_gift
+
+    gift = card_update_gift(token)
+    if gift is None or not gift.stripe_customer_id:
+        return _refused(request, TokenRefused(UNKNOWN))
+    try:
+        url = changes.card_update_url(gift, return_url=absolute_url(reverse("support:account")))
+    except stripe_gateway.PaymentServiceUnavailable:
+        return render(request, "support/manage_unavailable.html", status=503)
+    return HttpResponseRedirect(url, status=303)

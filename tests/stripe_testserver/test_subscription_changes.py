@@ -81,7 +81,8 @@ def test_the_card_update_flow_shows_only_the_card_and_redirects_after(
 
     assert portal.flow.type == "payment_method_update"
     page = requests.get(portal.url, timeout=10)
-    assert "Update card" in page.text and "$2.00 per month" not in page.text
+    assert "Update card" in page.text and "$2.00 per month" in page.text
+    assert "/cancel" not in page.text
     cancel = requests.post(
         f"{portal.url}/cancel", data={"subscription": session.subscription.id}, timeout=10
     )

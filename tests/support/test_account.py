@@ -15,6 +15,7 @@ from readers.sessions import COOKIE
 from support.emails import manage_link
 from support.models import Donation, Payment
 from tests.support.factories import DonationFactory, DonorFactory, PaymentFactory
+from tests.support.test_emails import save_sample
 
 pytestmark = pytest.mark.django_db
 ACCOUNT = reverse("support:account")
@@ -88,6 +89,7 @@ def test_a_donor_signs_in_by_link_and_sees_every_gift_of_the_mailbox(client, ask
     assert page.status_code == 200
     assert "Check your inbox" in page.content.decode()
     (message,) = mail.outbox
+    save_sample("sign-in", message)
     assert message.to == ["Ann.Lee@gmail.com"]
     assert "works once, for 30 minutes" in message.body
     link = sign_in_link(message)
