@@ -21,7 +21,7 @@ import hashlib
 from datetime import date, datetime, timedelta
 
 from django.core import signing
-from django.db.models import Max
+from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -97,23 +97,20 @@ def _owe(name: str, donation: Donation, about: str, **context) -> bool:
 def cards_expiring(today: date) -> int:
     """Gifts still charging whose last payment's card expires at the end of next month."""
     year, month = next_month(today)
-    last = (
+    last = Payment.objects.filter(donation=OuterRef("donation")).order_by("-paid_at", "-pk")
+    payments = (
         Payment.objects.filter(
+            card_exp_year=year,
+            card_exp_month=month,
             donation__status__in=COLLECTING,
             donation__frequency__in=[Frequency.MONTHLY, Frequency.ANNUAL],
         )
-        .values("donation_id")
-        .annotate(last=Max("paid_at"))
+        .annotate(last=Subquery(last.values("pk")[:1]))
+        .filter(pk=F("last"))
+        .select_related("donation", "donation__donor")
     )
     owed = 0
-    for row in last:
-        payment = (
-            Payment.objects.select_related("donation", "donation__donor")
-            .filter(donation_id=row["donation_id"], paid_at=row["last"])
-            .first()
-        )
-        if payment is None or (payment.card_exp_year, payment.card_exp_month) != (year, month):
-            continue
+    for payment in payments:
         donation = payment.donation
         if _may_write(donation):
             about = f"donation:{donation.pk}:{year}-{month:02d}"

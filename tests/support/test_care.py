@@ -95,6 +95,14 @@ def test_a_card_expiring_next_month_gets_one_notice_with_a_one_click_update(swee
     assert Email.objects.get().key == f"support.card_expiring:donation:{gift.pk}:2026-12"
 
 
+def test_a_card_replaced_since_gets_no_notice(sweep):
+    gift = monthly_gift()
+    PaymentFactory(
+        donation=gift, paid_at=NOW - timedelta(days=1), card_exp_year=2030, card_exp_month=1
+    )
+    assert sweep()[care.CARD_EXPIRING] == 0
+
+
 def test_a_cancelled_gift_gets_no_card_notice(sweep):
     monthly_gift(status=Donation.Status.CANCELLED)
     assert sweep()[care.CARD_EXPIRING] == 0
