@@ -446,6 +446,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "articles.tasks.sweep_photo_renditions",
         "schedule": crontab(minute="*/5"),
     },
+    "send-care-emails": {
+        "task": "support.tasks.send_care_emails",
+        "schedule": crontab(hour=9, minute=0),  # daily; each email is owed once
+    },
     "sweep-reader-links": {
         "task": "readers.tasks.sweep_tokens",
         "schedule": crontab(hour=3, minute=30),  # daily

@@ -13,9 +13,11 @@ It serves:
 
 - `/v1/` — the part of Stripe's API the app uses: Checkout Sessions (payment and
   subscription mode, `price_data` line items), customers, subscriptions (retrieve, update
-  with `pause_collection` and new item prices, cancel), invoices, invoice payments, payment
-  intents, charges, refunds, disputes (with evidence, and closed), events, Billing Portal
-  sessions. Objects have the fields of Stripe's own examples (`stripe_examples.json`),
+  with `pause_collection`, new item prices and `trial_end`, which a new interval needs: the
+  next charge, as Stripe's billing cycle anchor moves to it; cancel), invoices, invoice
+  payments, payment intents, charges, refunds, disputes (with evidence, and closed), events,
+  Billing Portal sessions (and their `payment_method_update` flow: the card only, then the
+  redirect). Objects have the fields of Stripe's own examples (`stripe_examples.json`),
   errors Stripe's shape and status codes, `Idempotency-Key` is honoured. Amounts are in each
   currency's minor units (money.py): zero-decimal currencies count whole units, three-decimal
   ones must be multiples of 10, and a total under Stripe's minimum for its currency is refused.

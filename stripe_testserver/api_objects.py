@@ -162,6 +162,8 @@ UPDATE_SUBSCRIPTION = Obj(
         "items": List(SUBSCRIPTION_ITEM, 20),
         "proration_behavior": Str(choices=("always_invoice", "create_prorations", "none")),
         "cancel_at_period_end": Bool(),
+        # A timestamp only ("now" is Stripe's too, not implemented here).
+        "trial_end": Int(),
         "metadata": Metadata(),
         "description": Str(500),
         "cancellation_details": Obj(

@@ -2,7 +2,7 @@
 
 from . import shapes
 from .api_checkout import LOCALES
-from .errors import InvalidRequest, no_such
+from .errors import InvalidRequest, missing, no_such
 from .listing import render
 from .params import EXPAND, Obj, Str, Url, validate
 from .routes import route
@@ -20,6 +20,20 @@ PORTAL = Obj(
         "configuration": Str(),
         "locale": Str(choices=tuple(LOCALES)),
         "on_behalf_of": Str(),
+        # One flow here: straight to updating the card (Stripe has four more).
+        "flow_data": Obj(
+            {
+                "type": Str(choices=("payment_method_update",)),
+                "after_completion": Obj(
+                    {
+                        "type": Str(choices=("hosted_confirmation", "portal_homepage", "redirect")),
+                        "redirect": Obj({"return_url": Url(5000)}, required=("return_url",)),
+                    },
+                    required=("type",),
+                ),
+            },
+            required=("type",),
+        ),
         "expand": EXPAND,
     },
     required=("customer",),
@@ -42,4 +56,23 @@ def create_portal_session(store: Store, params: dict) -> dict:
         public_url=store.public_url,
     )
     session["locale"] = params.get("locale")
+    if "flow_data" in params:
+        session["flow"] = _flow(params["flow_data"])
     return render(store, store.add(session), params.get("expand"))
+
+
+def _flow(data: dict) -> dict:
+    after = data.get("after_completion") or {"type": "portal_homepage"}
+    if after["type"] == "redirect" and "redirect" not in after:
+        raise missing("flow_data[after_completion][redirect]")
+    return {
+        "type": data["type"],
+        "after_completion": {
+            "type": after["type"],
+            "redirect": after.get("redirect") if after["type"] == "redirect" else None,
+            "hosted_confirmation": None,
+        },
+        "subscription_cancel": None,
+        "subscription_update": None,
+        "subscription_update_confirm": None,
+    }

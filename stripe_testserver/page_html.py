@@ -125,7 +125,9 @@ def not_found(text: str) -> str:
 
 
 def portal(session, customer, subscriptions, cards: dict, notice=None, error=None) -> str:
-    rows = "".join(_subscription(session, sub, cards) for sub in subscriptions)
+    # A flow (the card update) shows only its own step: the subscriptions, none to cancel.
+    flow = bool(session.get("flow"))
+    rows = "".join(_subscription(session, sub, cards, cancel=not flow) for sub in subscriptions)
     if not rows:
         rows = "<p>No subscriptions.</p>"
     back = session["return_url"]
@@ -153,7 +155,7 @@ def portal(session, customer, subscriptions, cards: dict, notice=None, error=Non
     return layout("Billing portal", body)
 
 
-def _subscription(session: dict, sub: dict, cards: dict) -> str:
+def _subscription(session: dict, sub: dict, cards: dict, *, cancel: bool = True) -> str:
     item = sub["items"]["data"][0]
     price = item["price"]
     amount = describe_price(
@@ -165,13 +167,13 @@ def _subscription(session: dict, sub: dict, cards: dict) -> str:
     if sub["cancel_at_period_end"]:
         status += ", cancels at the end of the period"
     form = ""
-    if sub["status"] != "canceled":
+    if sub["status"] != "canceled" and cancel:
         form = f"""
   <form method="post" action="/portal/{escape(session["id"])}/cancel">
     <input type="hidden" name="subscription" value="{escape(sub["id"])}">
     <button type="submit" aria-label="Cancel the {escape(amount)} subscription">Cancel</button>
   </form>"""
     return f"""
-<article>
+<article id="{escape(sub["id"])}">
   <p><strong>{escape(amount)}</strong> — {escape(status)}{escape(card_text)}</p>{form}
 </article>"""

@@ -89,7 +89,7 @@ def _portal(request, method: str, store, parts: list[str]) -> None:
         notice = NOTICES.get(dict(parse_qsl(request.query)).get("done", ""))
         return _portal_page(request, store, session, customer, notice=notice)
     values = dict(parse_qsl(request.body))
-    if method == "POST" and action == "cancel":
+    if method == "POST" and action == "cancel" and not session.get("flow"):
         sub = store.find(values.get("subscription", ""))
         if not sub or sub.get("customer") != customer["id"] or sub["object"] != "subscription":
             page = page_html.not_found("This subscription does not exist.")
@@ -109,6 +109,9 @@ def _portal(request, method: str, store, parts: list[str]) -> None:
             return _portal_page(
                 request, store, session, customer, error=error.message, status=status
             )
+        after = (session.get("flow") or {}).get("after_completion") or {}
+        if after.get("type") == "redirect":
+            return request.redirect(after["redirect"]["return_url"])
         return request.redirect(f"/portal/{session['id']}?{urlencode({'done': 'card'})}")
     request.send(404, page_html.not_found("There is no page here."), "text/html")
 

@@ -49,6 +49,15 @@ def update_subscription(store: Store, sub: dict, params: dict) -> dict:
         fields["pause_collection"] = None if pause is CLEARED else _pause(pause)
     if "items" in params:
         fields["items"] = _new_items(store, sub, params["items"], params.get("proration_behavior"))
+        if _interval(fields["items"]) != _interval(sub["items"]) and "trial_end" not in params:
+            # Stripe resets the billing cycle and invoices at once; this server does not.
+            raise InvalidRequest(
+                "stripe_testserver changes a subscription's interval only with trial_end "
+                "(its next charge, from which the new interval counts).",
+                param="trial_end",
+            )
+    if "trial_end" in params:
+        fields.update(_trial(sub, params["trial_end"], fields.get("items", sub["items"])))
     if "metadata" in params:
         merged = {**sub["metadata"], **params["metadata"]}
         fields["metadata"] = {k: v for k, v in merged.items() if v != ""}
@@ -66,6 +75,40 @@ def update_subscription(store: Store, sub: dict, params: dict) -> dict:
         details.update(params["cancellation_details"])
         fields["cancellation_details"] = details
     return change(store, sub, **fields)
+
+
+TWO_YEARS = 731 * 86400
+
+
+def _interval(items: dict) -> tuple:
+    recurring = items["data"][0]["price"]["recurring"]
+    return recurring["interval"], recurring["interval_count"]
+
+
+def _trial(sub: dict, trial_end: int, items: dict) -> dict:
+    """`trial_end`: nothing is charged until then, and the billing cycle starts again there
+    (Stripe's `billing_cycle_anchor` moves to it)."""
+    if sub["status"] not in ("active", "trialing"):
+        raise InvalidRequest(
+            f"A {sub['status']} subscription cannot be given a trial period.", param="trial_end"
+        )
+    moment = now()
+    if trial_end <= moment:
+        raise InvalidRequest("trial_end must be in the future.", param="trial_end")
+    if trial_end > moment + TWO_YEARS:
+        raise InvalidRequest(
+            "trial_end can be at most two years from the billing cycle anchor.", param="trial_end"
+        )
+    items = copy.deepcopy(items)
+    for item in items["data"]:
+        item.update(current_period_start=moment, current_period_end=trial_end)
+    return {
+        "items": items,
+        "status": "trialing",
+        "trial_start": moment,
+        "trial_end": trial_end,
+        "billing_cycle_anchor": trial_end,
+    }
 
 
 def _pause(pause: dict) -> dict:

@@ -10,10 +10,14 @@ class SupportConfig(AppConfig):
         from outbox.services import register
         from readers.confirmations import confirmation_register
         from readers.services import privacy_register
-        from support import emails, privacy, receipts, reminders, signals  # noqa: F401
+        from support import care, emails, privacy, receipts, reminders, signals  # noqa: F401
+        from support.account import signin
 
         for name in emails.SUBJECTS:
             register(emails.kind_of(name), receipts.draw)
+        register(signin.KIND, signin.draw)
+        for name in care.SUBJECTS:
+            register(care.kind_of(name), care.draw)
         register(reminders.CONFIRM_EMAIL, reminders.confirmation_draw)
         confirmation_register(
             reminders.CONFIRM,

@@ -40,17 +40,6 @@ def manage_link(donation: Donation) -> str:
     return settings.SITE_URL + reverse("support:manage", args=[token])
 
 
-def manage_token_target(token: str) -> tuple[str, int]:
-    """Return ("gift", id), or ("donor", id) for links sent before gifts had their own.
-
-    Raise signing.BadSignature when the token is not ours, KeyError/ValueError when odd.
-    """
-    data = signing.loads(token, salt=MANAGE_SALT, max_age=MANAGE_LINK_MAX_AGE)
-    if "gift" in data:
-        return "gift", int(data["gift"])
-    return "donor", int(data["donor"])
-
-
 def owe(*, kind: str, donation: Donation, payment: Payment | None = None, about: str = "") -> bool:
     """Owe the donor an email about their gift once (what it is about: the payment, else
     `about`, else the gift); it is sent after the commit. Return whether it is newly owed."""

@@ -181,6 +181,10 @@ def _erase_rows(email: str, erasure: Erasure) -> None:
         card_brand="", card_last4="", **dict.fromkeys(PAYMENT_IDENTIFIERS)
     )
     erasure.donations = Donation.objects.filter(pk__in=donation_ids).update(
-        email="", donor=None, stripe_customer_id="", **dict.fromkeys(DONATION_IDENTIFIERS)
+        email="",
+        donor=None,
+        stripe_customer_id="",
+        cancel_comment="",  # the donor's own words
+        **dict.fromkeys(DONATION_IDENTIFIERS),
     )
     erasure.donors = _donors(email).delete()[1].get(Donor._meta.label, 0)

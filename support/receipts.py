@@ -25,6 +25,8 @@ def draw(email: Email):
         "receipt_number": receipt_number(donation, payment),
         "manage_url": emails.manage_link(donation) if donation.stripe_customer_id else "",
         "support_url": settings.SITE_URL + reverse("support:give"),
+        "account_url": settings.SITE_URL + reverse("support:account"),
+        "card_url": _card_url(name, donation),
     }
     return render_message(
         f"support/email/{name}",
@@ -33,6 +35,15 @@ def draw(email: Email):
         from_email=sender(),
         context=context,
     )
+
+
+def _card_url(name: str, donation: Donation) -> str:
+    """The failed-payment email's one-click link to update the card (support.care)."""
+    from support.care import card_update_link
+
+    if name != emails.PAYMENT_FAILED or not donation.stripe_customer_id:
+        return ""
+    return card_update_link(donation)
 
 
 def _with_card(payment: Payment) -> Payment:

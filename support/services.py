@@ -24,11 +24,10 @@ from django.utils import timezone
 
 from pagecache.tags import invalidate
 from pagecache.versions import Namespace
-from support import currencies, emails, stripe_gateway
+from support import currencies, stripe_gateway
 from support.models import (
     Appeal,
     Donation,
-    Donor,
     Frequency,
     Payment,
     SiteCurrency,
@@ -100,17 +99,6 @@ def checkout_progress(*, donation: Donation, may_ask_stripe: bool) -> tuple[bool
     except stripe_gateway.PaymentServiceUnavailable:
         return False, False
     return checkout.paid, checkout.state == "complete" and not checkout.paid
-
-
-def manage_customer_for(*, token: str) -> str:
-    """Return the Stripe customer whose portal manages the gift a manage link names."""
-    kind, pk = emails.manage_token_target(token)
-    rows = Donation.objects if kind == "gift" else Donor.objects
-    return rows.filter(pk=pk).values_list("stripe_customer_id", flat=True).first() or ""
-
-
-def portal_url(*, customer_id: str, return_url: str) -> str:
-    return stripe_gateway.create_portal_session(customer_id, return_url=return_url)
 
 
 def monthly_equivalent(amount: Decimal, frequency: str) -> Decimal:

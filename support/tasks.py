@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 
 from newsroom.queue import publish
-from support import expiry, reminders, webhooks
+from support import care, expiry, reminders, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +56,9 @@ def dispatch_due_reminders() -> int:
 @shared_task(ignore_result=True, soft_time_limit=20, time_limit=30)
 def send_reminder(reminder_id: int) -> str:
     return reminders.reminder_send(reminder_id=reminder_id)
+
+
+@shared_task
+def send_care_emails() -> dict:
+    """Owe the day's care emails (card expiring, annual renewal, win-back); each once."""
+    return care.care_sweep()

@@ -82,6 +82,8 @@ def _charge_onto(payment: Payment, charge: ChargeFacts) -> None:
     payment.stripe_charge_id = charge.charge_id
     payment.card_brand = charge.card_brand or payment.card_brand
     payment.card_last4 = charge.card_last4 or payment.card_last4
+    payment.card_exp_month = charge.card_exp_month or payment.card_exp_month
+    payment.card_exp_year = charge.card_exp_year or payment.card_exp_year
     dispute = charge.disputes[0] if charge.disputes else None
     payment.dispute_status = dispute.outcome if dispute else Payment.Dispute.NONE
     room = payment.amount - min(payment.amount, charge.refunded)

@@ -139,6 +139,12 @@ class Donation(models.Model):
         null=True, blank=True, help_text="When Stripe resumes charging a paused gift, if set."
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(
+        max_length=20, blank=True, help_text="Why the donor cancelled, if they said (account)."
+    )
+    cancel_comment = models.TextField(
+        blank=True, max_length=1000, help_text="What the donor wrote when cancelling, if any."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     ledger_version = models.PositiveIntegerField(
@@ -228,6 +234,10 @@ class Payment(models.Model):
     currency = models.CharField(max_length=3, default="usd")
     card_brand = models.CharField(max_length=20, blank=True, help_text="As Stripe names it.")
     card_last4 = models.CharField(max_length=4, blank=True)
+    card_exp_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    card_exp_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The card's expiry, for the notice the month before."
+    )
     stripe_invoice_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     stripe_payment_intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     stripe_charge_id = models.CharField(max_length=255, unique=True, null=True, blank=True)

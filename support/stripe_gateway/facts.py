@@ -96,6 +96,8 @@ class ChargeFacts:
     disputes: tuple[DisputeFacts, ...]
     card_brand: str = ""  # "visa", as Stripe names it; empty for other payment methods
     card_last4: str = ""
+    card_exp_month: int | None = None
+    card_exp_year: int | None = None
 
 
 def checkout_facts(session_id: str) -> CheckoutFacts:
@@ -202,6 +204,8 @@ def charge_facts(charge_id: str) -> ChargeFacts:
         disputes=disputes,
         card_brand=(card.get("brand") or "")[:20],
         card_last4=(card.get("last4") or "")[:4],
+        card_exp_month=card.get("exp_month"),
+        card_exp_year=card.get("exp_year"),
     )
 
 

@@ -2,7 +2,6 @@ import logging
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core import signing
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -180,21 +179,6 @@ def _may_look_up(request, session_id: str) -> bool:
         ratelimit.hit("thanks-network", ratelimit.client_network(request), rate)
         or ratelimit.hit("thanks-session", session_id, rate)
     )
-
-
-@never_cache
-def manage(request, token):
-    try:
-        customer_id = services.manage_customer_for(token=token)
-    except (signing.BadSignature, KeyError, ValueError, TypeError):
-        return render(request, "support/manage_invalid.html", status=400)
-    if not customer_id:
-        return render(request, "support/manage_nothing.html", status=404)
-    try:
-        url = services.portal_url(customer_id=customer_id, return_url=settings.SITE_URL + "/")
-    except stripe_gateway.PaymentServiceUnavailable:
-        return render(request, "support/manage_unavailable.html", status=503)
-    return HttpResponseRedirect(url, status=303)
 
 
 def rate_limited(request, *, site_wide: bool = False):

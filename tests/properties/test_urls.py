@@ -127,6 +127,7 @@ def valid_values(template: str, name: str | None, made: dict) -> dict:
         "app_label": "articles", "url": "nowhere/", "path": "nowhere.jpg",
         "content_type_id": ContentType.objects.get_for_model(article).pk,
         "version_id": version.pk, "token": made["tokens"].get(name, "x"), "ref": "x",
+        "payment_id": 1, "gift_id": 1,
     }  # fmt: skip
     match = re.match(r"/admin/(\w+)/(\w+)/", template)
     label = f"{match[1]}.{match[2]}" if match else ""

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from outbox.models import Email
 from support import services, stripe_gateway, webhooks
-from support.emails import manage_link
+from support.care import card_update_link
 from support.models import Donation, Payment, StripeEvent
 from support.stripe_gateway import facts
 
@@ -90,7 +90,7 @@ def test_each_of_two_monthly_gifts_from_one_address_is_managed_in_its_own_portal
 
     assert first.donor_id == second.donor_id
     assert first.stripe_customer_id != second.stripe_customer_id
-    response = client.get(urlsplit(manage_link(second)).path)
+    response = client.get(urlsplit(card_update_link(second)).path)
 
     assert response.status_code == 303
     portal = requests.get(response["Location"], timeout=10).text
@@ -104,7 +104,7 @@ def test_a_portal_that_stripe_refuses_gives_the_donor_a_clear_page(
     donation = paid(give, stripe_server, deliver, email="portal@example.org")
     stripe_server.configure(portal_configured=False)
 
-    response = client.get(urlsplit(manage_link(donation)).path)
+    response = client.get(urlsplit(card_update_link(donation)).path)
 
     assert response.status_code == 503
     assert "cannot open the page to manage your gift" in response.content.decode()
