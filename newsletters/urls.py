@@ -1,0 +1,11 @@
+from django.urls import path
+
+from newsletters import views
+
+app_name = "newsletters"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("subscribe/", views.subscribe, name="subscribe"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]
