@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("subscribe/", views.subscribe, name="subscribe"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("webhooks/mailgun/", views.mailgun_webhook, name="mailgun-webhook"),
 ]

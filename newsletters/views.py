@@ -1,13 +1,16 @@
 """Sign-up (the list page, cached; the subscribe endpoint) and the one-click unsubscribe."""
 
+import json
+
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
-from newsletters import signup
+from newsletters import bounces, signup
 from newsletters.forms import SignupForm
 from newsletters.templating import open_newsletters
 from newsletters.unsubscribe import subscription_end, unsubscribe_target
@@ -62,3 +65,18 @@ def unsubscribe(request, token):
     if request.method == "POST":
         subscription_end(subscription)
     return render(request, "newsletters/unsubscribe.html", context)
+
+
+# Verified by Mailgun's signature of each event (newsletters/bounces.py), not by a cookie.
+@csrf_exempt
+@require_POST
+def mailgun_webhook(request):
+    try:
+        payload = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return HttpResponse("Not JSON.\n", status=400, content_type="text/plain")
+    try:
+        done = bounces.mailgun_event(payload)
+    except bounces.Refused as refused:
+        return HttpResponse(f"Refused: {refused}.\n", status=403, content_type="text/plain")
+    return HttpResponse(f"{done}\n", content_type="text/plain")

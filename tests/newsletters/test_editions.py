@@ -356,3 +356,51 @@ def test_scheduling_from_the_admin_needs_a_time_in_the_future(client, editor, ed
     )
     edition.refresh_from_db()
     assert edition.status == Edition.Status.SCHEDULED
+
+
+def parsed_parts(message):
+    parsed = message_from_bytes(message.message().as_bytes(linesep="\r\n"))
+    text, html = (part.get_payload(decode=True).decode() for part in parsed.get_payload())
+    keep = ("To", "From", "Subject", "Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post")
+    # Unfolded: a long header may be folded onto a second line in one and not the other.
+    return {name: " ".join(str(parsed[name]).split()) for name in keep}, text, html
+
+
+@pytest.mark.parametrize("intro", ["<p>Good morning.</p>", "<p>" + "A long line. " * 120 + "</p>"])
+def test_a_message_made_from_the_batch_template_reads_as_one_built_in_full(edition, intro):
+    edition.intro = intro
+    edition.save()
+    drawn = sending.edition_draw(edition)
+    sender = "The Moscow Times <news@themoscowtimes.example>"
+    template = sending.batch_template(drawn, edition, from_email=sender)
+    made = {
+        kind: sending.edition_message(
+            drawn,
+            edition,
+            subscription_id=42,
+            to="ann@example.org",
+            from_email=sender,
+            template=template if kind == "template" else None,
+        )  # fmt: skip
+        for kind in ("template", "full")
+    }
+
+    assert parsed_parts(made["template"]) == parsed_parts(made["full"])
+    headers, text, html = parsed_parts(made["template"])
+    assert headers["To"] == "ann@example.org"
+    assert headers["Message-ID"] == f"<edition-{edition.pk}.reader-42@themoscowtimes.example>"
+    assert headers["List-Unsubscribe"].strip("<>") in text
+
+
+def test_an_address_with_characters_beyond_ascii_gets_a_message_built_in_full(edition):
+    drawn = sending.edition_draw(edition)
+    sender = "news@themoscowtimes.example"
+    template = sending.batch_template(drawn, edition, from_email=sender)
+
+    message = sending.edition_message(
+        drawn, edition, subscription_id=7, to="anna@bücher.example", from_email=sender,
+        template=template,
+    )  # fmt: skip
+
+    assert message.prepared is None
+    assert "xn--bcher-kva.example" in message.message()["To"]
