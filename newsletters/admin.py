@@ -92,24 +92,17 @@ class EditionAdmin(admin.ModelAdmin):
             return []
         return super().get_inline_instances(request, obj)
 
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        try:
-            shown = response.context_data["cl"].result_list
-        except (AttributeError, KeyError, TypeError):
-            return response
-        self._counts = sending.edition_counts([e.pk for e in shown])
-        return response
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(**sending.edition_count_columns())
 
     @admin.display(description="sent · bounced · complained · unsubscribed")
     def counts(self, obj):
-        if obj is None or obj.pk is None:
+        if obj is None or getattr(obj, "sent_count", None) is None:
             return "—"
-        found = getattr(self, "_counts", None)
-        row = (found or {}).get(obj.pk) or sending.edition_counts([obj.pk]).get(obj.pk)
-        if not row:
-            return "—"
-        return f"{row['sent']} · {row['bounced']} · {row['complained']} · {row['unsubscribed']}"
+        return (
+            f"{obj.sent_count} · {obj.bounced_count} · {obj.complained_count} · "
+            f"{obj.unsubscribed_count}"
+        )
 
     @admin.display(description="note")
     def note_shown(self, obj):

@@ -404,3 +404,18 @@ def test_an_address_with_characters_beyond_ascii_gets_a_message_built_in_full(ed
 
     assert message.prepared is None
     assert "xn--bcher-kva.example" in message.message()["To"]
+
+
+def test_the_editions_list_counts_sent_bounced_complained_and_unsubscribed(
+    client, editor, edition, morning, send
+):
+    readers = [confirmed_subscriber(f"reader{n}@example.org", morning) for n in range(3)]
+    send(edition)
+    Subscription.objects.filter(pk=readers[0].pk).update(state="unsubscribed")
+    Delivery.objects.filter(subscription=readers[1]).update(bounced=True)
+    Delivery.objects.filter(subscription=readers[2]).update(complained=True)
+
+    listing = client.get("/admin/newsletters/edition/").content.decode()
+    page = client.get(f"/admin/newsletters/edition/{edition.pk}/change/").content.decode()
+
+    assert "3 · 1 · 1 · 1" in listing and "3 · 1 · 1 · 1" in page
