@@ -19,7 +19,9 @@ from newsletters.models import Edition, EditionStory, Newsletter, Subscription
 
 @admin.register(Newsletter)
 class NewsletterAdmin(admin.ModelAdmin):
-    list_display = ["name", "frequency", "accepting_signups", "subscribers", "position"]
+    list_display = [
+        "name", "frequency", "accepting_signups", "daily_digest", "subscribers", "position"
+    ]  # fmt: skip
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):

@@ -1,5 +1,7 @@
 """Newsletters, who is subscribed to them, their editions and each edition's deliveries."""
 
+import datetime
+
 from django.db import models
 from django.db.models import Q
 
@@ -21,6 +23,15 @@ class Newsletter(models.Model):
         "accepting sign-ups", default=True, help_text="Off: the list keeps its subscribers."
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the sign-up form.")
+    daily_digest = models.BooleanField(
+        "daily digest",
+        default=False,
+        help_text="Every day at the digest time, send the day's front page stories (beat "
+        "builds and sends it; nothing is sent on a day without new stories).",
+    )
+    digest_time = models.TimeField(
+        default=datetime.time(7, 0), help_text="In the site's time zone."
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -81,6 +92,9 @@ class Edition(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     send_at = models.DateTimeField(null=True, blank=True, help_text="When scheduled: send then.")
+    digest_of = models.DateField(
+        null=True, blank=True, editable=False, help_text="The day a daily digest was built for."
+    )
     note = models.TextField(
         blank=True, editable=False, help_text="What the sending left out, and why."
     )
@@ -91,6 +105,13 @@ class Edition(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "send_at"], name="edition_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["newsletter", "digest_of"],
+                condition=Q(digest_of__isnull=False),
+                name="one_digest_per_list_a_day",
+            )
+        ]
 
     def __str__(self):
         return self.subject

@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from newsletters.digests import digests_due
 from newsletters.editions import (
     UNSUBSCRIBE_MARK,
     Drawn,
@@ -338,14 +339,16 @@ def edition_finish(*, edition_id: int) -> bool:
 
 
 def editions_due_and_sweep() -> dict:
-    """Beat's minute: start scheduled editions that are due; give back batches a killed
-    worker left claimed; restart the chain of an edition that has gone quiet."""
+    """Beat's minute: start scheduled editions that are due and today's daily digests;
+    give back batches a killed worker left claimed; restart the chain of an edition that
+    has gone quiet."""
     now = timezone.now()
     due = list(
         Edition.objects.filter(status=Edition.Status.SCHEDULED, send_at__lte=now).values_list(
             "pk", flat=True
         )
     )
+    due += [edition.pk for edition in digests_due(now=now)]
     for pk in due:
         try:
             edition_send(Edition(pk=pk))

@@ -197,3 +197,29 @@ def test_the_confirmation_names_the_lists_and_holds_nothing_remote(morning, sign
         f"Subject: {message.subject}\n\n{message.body}"
     )
     (samples / "newsletter-confirmation.html").write_text(html)
+
+
+def test_an_expired_link_offers_a_new_one_that_still_confirms(
+    client, morning, sign_up, confirm, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from readers.confirmations import LIFETIME
+
+    sign_up("reader@example.org", "morning")
+    (link,) = confirmation_links()
+    ref, token = link.strip("/").split("/")[-2:]
+
+    with time_machine.travel(timezone.now() + LIFETIME + datetime.timedelta(minutes=1)):
+        page = client.get(link)
+        assert page.status_code == 400 and "Send me a new link" in page.content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/email/confirm/new/", {"ref": ref, "token": token})
+
+    first, second = confirmation_links()
+    assert second != first
+    assert "You are subscribed" in confirm(second).content.decode()
+    assert subscribed("reader@example.org", morning) == Subscription.State.CONFIRMED
