@@ -15,6 +15,7 @@ PAGES = [
     "thank-you",
     "reminder",
     "reminder-done",
+    "newsletters",
 ]
 
 
@@ -42,6 +43,7 @@ def _path(site, name: str) -> str:
         "search": "/search/?q=peacekeepers",
         "support": "/support/",
         "reminder": "/support/remind/?placement=end_of_article",
+        "newsletters": "/newsletters/",
     }
     return paths[name] if name in paths else f"/support/thanks/?session_id={_paid_session(site)}"
 
