@@ -134,3 +134,30 @@ def test_export_and_erasure_cover_subscriptions(morning, weekly):
     assert erased["newsletters"]["subscriptions"] == 2
     assert not Subscription.objects.exists()
     assert mailbox_export("reader@example.org")["newsletters"] == {"subscriptions": []}
+
+
+def test_the_privacy_page_says_what_newsletters_keep(client):
+    page = client.get("/privacy/").content.decode()
+
+    assert "<h2>Newsletters</h2>" in page
+    assert "We do not know whether you open an edition or what you click" in " ".join(page.split())
+
+
+def test_the_migration_adds_it_once_to_a_privacy_page_made_before_newsletters():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from publication.models import Page
+
+    migration = import_module("newsletters.migrations.0004_newsletters_privacy_page")
+    page = Page.objects.get(slug="privacy")
+    page.body = "<p>Ours.</p><h2>Your data</h2><p>Write to us.</p>"
+    page.save()
+
+    migration.add_to_privacy_page(apps, None)
+    migration.add_to_privacy_page(apps, None)
+
+    body = Page.objects.get(slug="privacy").body
+    assert body.count("<h2>Newsletters</h2>") == 1
+    assert body.index("Ours.") < body.index("Newsletters") < body.index("Your data")
