@@ -1,4 +1,5 @@
-"""Bounces and complaints reported by the sending provider: Mailgun's signed webhooks.
+"""Bounces and complaints reported by the sending provider: Mailgun's signed webhooks, and a
+generic signed form for any other provider (through a small relay of one's own).
 
 Mailgun signs each event: HMAC-SHA256 of its timestamp and token under the webhook signing
 key (MAILGUN_WEBHOOK_SIGNING_KEY). An event whose signature does not match, whose timestamp
@@ -10,6 +11,7 @@ is counted in its edition's figures.
 
 import hashlib
 import hmac
+import json
 import re
 import time
 
@@ -55,16 +57,53 @@ def mailgun_event(payload: dict) -> str:
         return "ignored"
     event, recipient = str(data.get("event", "")), str(data.get("recipient", ""))
     if event == "failed" and data.get("severity") == "permanent":
-        reason, field = Suppression.Reason.BOUNCE, "bounced"
+        kind = "bounce"
     elif event == "complained":
-        reason, field = Suppression.Reason.COMPLAINT, "complained"
+        kind = "complaint"
     else:
         return "ignored"
+    headers = (data.get("message") or {}).get("headers") or {}
+    return address_reported(kind=kind, recipient=recipient, message_id=headers.get("message-id"))
+
+
+def generic_event(body: bytes, *, timestamp: str, signature: str) -> str:
+    """The generic form: a JSON object {"event": "bounce" | "complaint", "recipient": …,
+    "message_id": …} posted with X-Newsroom-Timestamp (Unix seconds) and
+    X-Newsroom-Signature (hex HMAC-SHA256 of "<timestamp>." + the body, under
+    BOUNCE_WEBHOOK_SECRET). Raise Refused."""
+    key = settings.BOUNCE_WEBHOOK_SECRET
+    if not key:
+        raise Refused("no secret is configured")
+    signed = timestamp.encode() + b"." + body
+    expected = hmac.new(key.encode(), signed, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, signature):
+        raise Refused("the signature does not match")
+    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_SKEW:
+        raise Refused("the event is too old or from the future")
+    if not cache.add(f"newsletters:generic-signature:{expected}", 1, MAX_SKEW * 2):
+        raise Refused("the event was posted before")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as odd:
+        raise Refused("not JSON") from odd
+    if not isinstance(data, dict) or data.get("event") not in ("bounce", "complaint"):
+        return "ignored"
+    return address_reported(
+        kind=data["event"], recipient=str(data.get("recipient", "")),
+        message_id=data.get("message_id"),
+    )  # fmt: skip
+
+
+def address_reported(*, kind: str, recipient: str, message_id=None) -> str:
+    """A hard bounce or a complaint: the address gets nothing more, from any list."""
+    reason, field = {
+        "bounce": (Suppression.Reason.BOUNCE, "bounced"),
+        "complaint": (Suppression.Reason.COMPLAINT, "complained"),
+    }[kind]
     if "@" not in recipient:
         return "ignored"
     mailbox_suppress(email=recipient, reason=reason)
-    headers = (data.get("message") or {}).get("headers") or {}
-    found = OUR_MESSAGE_ID.fullmatch(str(headers.get("message-id", "")).strip())
+    found = OUR_MESSAGE_ID.fullmatch(str(message_id or "").strip())
     if found:
         edition_id, subscription_id = (int(n) for n in found.groups())
         Delivery.objects.filter(edition_id=edition_id, subscription_id=subscription_id).update(

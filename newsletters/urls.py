@@ -9,4 +9,5 @@ urlpatterns = [
     path("subscribe/", views.subscribe, name="subscribe"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("webhooks/mailgun/", views.mailgun_webhook, name="mailgun-webhook"),
+    path("webhooks/bounces/", views.generic_webhook, name="bounce-webhook"),
 ]

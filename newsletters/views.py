@@ -80,3 +80,18 @@ def mailgun_webhook(request):
     except bounces.Refused as refused:
         return HttpResponse(f"Refused: {refused}.\n", status=403, content_type="text/plain")
     return HttpResponse(f"{done}\n", content_type="text/plain")
+
+
+# Verified by the HMAC of its body under BOUNCE_WEBHOOK_SECRET, not by a cookie.
+@csrf_exempt
+@require_POST
+def generic_webhook(request):
+    try:
+        done = bounces.generic_event(
+            request.body,
+            timestamp=request.headers.get("X-Newsroom-Timestamp", "")[:20],
+            signature=request.headers.get("X-Newsroom-Signature", "")[:128],
+        )
+    except bounces.Refused as refused:
+        return HttpResponse(f"Refused: {refused}.\n", status=403, content_type="text/plain")
+    return HttpResponse(f"{done}\n", content_type="text/plain")

@@ -69,6 +69,7 @@ Every variable read here (one-line meanings in .env.example):
   NEWSLETTER_RATE_PER_SECOND  most newsletter messages sent per second (per sending chain)
   NEWSLETTER_BATCH_SIZE       messages per batch (one SMTP connection each)
   MAILGUN_WEBHOOK_SIGNING_KEY  Mailgun's webhook signing key (bounces and complaints)
+  BOUNCE_WEBHOOK_SECRET  the secret of the generic bounce and complaint webhook
 """
 
 import ipaddress
@@ -513,6 +514,7 @@ NEWSLETTER_SIGNUP_RATE_LIMIT_EMAIL = env("NEWSLETTER_SIGNUP_RATE_LIMIT_EMAIL", d
 NEWSLETTER_RATE_PER_SECOND = env.float("NEWSLETTER_RATE_PER_SECOND", default=250.0)
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
 MAILGUN_WEBHOOK_SIGNING_KEY = env("MAILGUN_WEBHOOK_SIGNING_KEY", default="")
+BOUNCE_WEBHOOK_SECRET = env("BOUNCE_WEBHOOK_SECRET", default="")
 for _name in (
     "NEWSLETTER_SIGNUP_RATE_LIMIT_NETWORK",
     "NEWSLETTER_SIGNUP_RATE_LIMIT_EMAIL",

@@ -161,3 +161,42 @@ def test_the_migration_adds_it_once_to_a_privacy_page_made_before_newsletters():
     body = Page.objects.get(slug="privacy").body
     assert body.count("<h2>Newsletters</h2>") == 1
     assert body.index("Ours.") < body.index("Newsletters") < body.index("Your data")
+
+
+# The generic form, for providers other than Mailgun.
+SECRET = "generic-bounce-secret"
+
+
+def generic_post(client, event: dict, *, secret=SECRET, timestamp=None):
+    body = json.dumps(event).encode()
+    timestamp = str(int(time.time()) if timestamp is None else timestamp)
+    signature = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return client.post(
+        "/newsletters/webhooks/bounces/",
+        body,
+        content_type="application/json",
+        headers={"X-Newsroom-Timestamp": timestamp, "X-Newsroom-Signature": signature.hexdigest()},
+    )
+
+
+def test_the_generic_form_suppresses_a_bounced_address_and_refuses_forgeries(
+    client, settings, delivered
+):
+    settings.BOUNCE_WEBHOOK_SECRET = SECRET
+    delivery, message_id = delivered
+    event = {"event": "bounce", "recipient": "reader@example.org", "message_id": f"<{message_id}>"}
+
+    assert (
+        generic_post(
+            client, {**event, "recipient": "victim@example.org"}, secret="guess"
+        ).status_code
+        == 403
+    )
+    assert generic_post(client, event, timestamp=1).status_code == 403
+    assert suppression_reasons("victim@example.org") == set()
+    assert suppression_reasons("reader@example.org") == set()
+
+    assert generic_post(client, event).status_code == 200
+    assert suppression_reasons("reader@example.org") == {Suppression.Reason.BOUNCE}
+    delivery.refresh_from_db()
+    assert delivery.bounced is True

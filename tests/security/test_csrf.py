@@ -34,6 +34,7 @@ def test_only_the_webhooks_the_emailed_one_click_links_and_the_sign_up_go_withou
         "newsletters/subscribe/",
         "newsletters/unsubscribe/<str:token>/",
         "newsletters/webhooks/mailgun/",
+        "newsletters/webhooks/bounces/",
     }
 
 
