@@ -22,3 +22,13 @@ class CountingBackend(EmailBackend):
         if getattr(self, "_count", None) is not None:
             self._count += sent
         return sent
+
+
+class UnreachableBackend(EmailBackend):
+    """A mail server that cannot be reached."""
+
+    def open(self):
+        raise ConnectionRefusedError("Connection refused")
+
+    def send_messages(self, messages):
+        self.open()

@@ -419,3 +419,21 @@ def test_the_editions_list_counts_sent_bounced_complained_and_unsubscribed(
     page = client.get(f"/admin/newsletters/edition/{edition.pk}/change/").content.decode()
 
     assert "3 · 1 · 1 · 1" in listing and "3 · 1 · 1 · 1" in page
+
+
+def test_while_the_mail_server_is_down_nothing_is_spent_and_the_sweep_sends_it_later(
+    edition, morning, send, settings, django_capture_on_commit_callbacks
+):
+    for n in range(3):
+        confirmed_subscriber(f"reader{n}@example.org", morning)
+    settings.EMAIL_BACKEND = "tests.newsletters.counting_backend.UnreachableBackend"
+
+    send(edition)
+
+    assert mail.outbox == []
+    assert set(Delivery.objects.values_list("status", "attempts")) == {("pending", 0)}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with time_machine.travel(timezone.now() + sending.QUIET_AFTER + datetime.timedelta(seconds=1)):
+        with django_capture_on_commit_callbacks(execute=True):
+            sending.editions_due_and_sweep()
+    assert len(to_whom()) == 3
