@@ -68,6 +68,12 @@ Every variable read here (one-line meanings in .env.example):
   SIGN_IN_RATE_LIMIT_NETWORK  emailed links (sign-in, confirmations) asked for per network
   SIGN_IN_RATE_LIMIT_EMAIL    emailed links asked for one address, from anywhere
   READER_SESSION_SECONDS      how long a reader stays signed in after using a sign-in link
+  NEWSLETTER_SIGNUP_RATE_LIMIT_NETWORK  newsletter sign-ups allowed per client network
+  NEWSLETTER_SIGNUP_RATE_LIMIT_EMAIL    sign-ups for one address, from anywhere
+  NEWSLETTER_RATE_PER_SECOND  most newsletter messages sent per second (per sending chain)
+  NEWSLETTER_BATCH_SIZE       messages per batch (one SMTP connection each)
+  MAILGUN_WEBHOOK_SIGNING_KEY  Mailgun's webhook signing key (bounces and complaints)
+  BOUNCE_WEBHOOK_SECRET  the secret of the generic bounce and complaint webhook
 """
 
 import ipaddress
@@ -174,6 +180,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "support",
+    "newsletters",
     "publication",
 ]
 
@@ -207,7 +214,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "OPTIONS": {
             "environment": "newsroom.templating.environment",
-            "libraries": ["articles.templating", "support.templating"],
+            "libraries": ["articles.templating", "support.templating", "newsletters.templating"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "publication.context_processors.publication",
@@ -454,6 +461,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "readers.tasks.sweep_tokens",
         "schedule": crontab(hour=3, minute=30),  # daily
     },
+    "newsletters-due-and-swept": {
+        "task": "newsletters.tasks.send_due_editions",
+        "schedule": 60.0,  # scheduled editions, and batches a lost message or a worker dropped
+    },
     "sweep-pending-uploads": {
         "task": "articles.tasks.sweep_pending_uploads",
         "schedule": crontab(minute=45),  # hourly
@@ -506,7 +517,17 @@ REMINDER_RATE_LIMIT_EMAIL = env("REMINDER_RATE_LIMIT_EMAIL", default="5/d")
 # network, and per address from anywhere (over it, nothing is sent and the page reads the same).
 SIGN_IN_RATE_LIMIT_NETWORK = env("SIGN_IN_RATE_LIMIT_NETWORK", default="20/h")
 SIGN_IN_RATE_LIMIT_EMAIL = env("SIGN_IN_RATE_LIMIT_EMAIL", default="5/h")
+NEWSLETTER_SIGNUP_RATE_LIMIT_NETWORK = env("NEWSLETTER_SIGNUP_RATE_LIMIT_NETWORK", default="20/h")
+NEWSLETTER_SIGNUP_RATE_LIMIT_EMAIL = env("NEWSLETTER_SIGNUP_RATE_LIMIT_EMAIL", default="5/d")
+# Sending editions (newsletters/sending.py): a batch goes over one SMTP connection and takes
+# at least batch / rate seconds; a provider's own sending limit is the rate to set.
+NEWSLETTER_RATE_PER_SECOND = env.float("NEWSLETTER_RATE_PER_SECOND", default=250.0)
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
+MAILGUN_WEBHOOK_SIGNING_KEY = env("MAILGUN_WEBHOOK_SIGNING_KEY", default="")
+BOUNCE_WEBHOOK_SECRET = env("BOUNCE_WEBHOOK_SECRET", default="")
 for _name in (
+    "NEWSLETTER_SIGNUP_RATE_LIMIT_NETWORK",
+    "NEWSLETTER_SIGNUP_RATE_LIMIT_EMAIL",
     "CHECKOUT_RATE_LIMIT",
     "CHECKOUT_SITE_RATE_LIMIT",
     "THANKS_LOOKUP_RATE_LIMIT",

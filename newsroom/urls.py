@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("support/", include("support.urls")),
     path("email/", include("readers.urls")),
+    path("newsletters/", include("newsletters.urls")),
     path("", include("articles.urls")),
     path("", include("publication.urls")),
 ]

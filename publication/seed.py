@@ -6,6 +6,16 @@ Editors change all of it in the admin (Publication → Publication, Pages).
 NAME = "The Moscow Times"
 TAGLINE = "Independent news from Russia"
 
+# Also added, by a migration of the newsletters app, to a privacy page made before them.
+NEWSLETTERS_PRIVACY = """
+<h2>Newsletters</h2>
+<p>If you sign up for a newsletter, we keep your email address, the newsletters you chose, when
+you signed up, confirmed or left, and whether each edition was sent to you, bounced or was
+reported as spam. We send nothing until you confirm from the email we send you. We do not know
+whether you open an edition or what you click: our newsletters carry no images and no tracking
+links. Every edition has a link to unsubscribe in one click.</p>
+"""
+
 PRIVACY = """
 <p>We ask for as little as we can, keep it only as long as we need it, and sell nothing.</p>
 <h2>Reading</h2>
@@ -30,9 +40,9 @@ address, to send your receipts and let you change or cancel your gift.</p>
 <h2>Reminders</h2>
 <p>If you ask us to remind you later, we keep your email address and the date you chose,
 send that one email and nothing else. Every reminder email has a link to cancel it.</p>
-<h2>Your data</h2>
+{newsletters}<h2>Your data</h2>
 <p>Write to us and we will send you everything we hold about your email address, or erase it.</p>
-"""
+""".format(newsletters=NEWSLETTERS_PRIVACY.lstrip("\n"))
 
 ABOUT = """
 <p>The Moscow Times is an independent news source on Russia, for over 30 years. Since July 1,

@@ -6,6 +6,7 @@ class Placement(models.TextChoices):
     END_OF_ARTICLE = "end_of_article", "End of article"
     SUPPORT_PAGE = "support_page", "Support page"
     REMINDER = "reminder", "Reminder email"
+    NEWSLETTER = "newsletter", "Newsletter"
 
 
 class Frequency(models.TextChoices):

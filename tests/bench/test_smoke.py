@@ -23,6 +23,7 @@ BENCH = PROJECT_DIR / "bench"
 PYTHON_SCRIPTS = {
     "edge.py": ["--tiny"],
     "load.py": ["--tiny"],
+    "newsletter.py": ["--tiny"],
     "newsroom_day.py": ["--tiny"],
     "pages.py": ["--tiny"],
     "reminders.py": ["--tiny"],

@@ -163,6 +163,17 @@ def seeded_story(tmp_path_factory) -> SeededStory:
     return SeededStory(tmp_path_factory.mktemp("media"))
 
 
+def _newsletters():
+    """Two lists taking sign-ups, so every page draws its sign-up form with a choice."""
+    from newsletters.models import Newsletter
+
+    Newsletter.objects.create(
+        name="The Morning Brief", slug="morning", frequency="daily", position=1,
+        description="The day's news before breakfast.",
+    )  # fmt: skip
+    Newsletter.objects.create(name="Caucasus Weekly", slug="caucasus", position=2)
+
+
 @pytest.fixture
 def site(live_server, stripe_server, settings, seeded_story) -> Site:
     """The live app with the peacekeeper story, paying through the local Stripe server."""
@@ -171,6 +182,7 @@ def site(live_server, stripe_server, settings, seeded_story) -> Site:
     # Logging in is part of the journeys; the hasher's cost is not.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     stripe_server.configure(webhook_url=f"{live_server.url}/support/stripe/webhook/")
+    _newsletters()
     yield Site(url=live_server.url, story=seeded_story.load(), stripe=stripe_server)
     # No delivery may reach the app while the test database is being emptied.
     stripe_server.deliveries(wait=True)

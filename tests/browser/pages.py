@@ -18,6 +18,7 @@ PAGES = [
     "reminder-done",
     "account",
     "account-home",
+    "newsletters",
 ]
 
 
@@ -48,6 +49,7 @@ def _path(site, name: str) -> str:
         "support": "/support/",
         "reminder": "/support/remind/?placement=end_of_article",
         "account": "/support/account/",
+        "newsletters": "/newsletters/",
     }
     return paths[name] if name in paths else f"/support/thanks/?session_id={_paid_session(site)}"
 

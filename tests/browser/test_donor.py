@@ -35,7 +35,7 @@ def test_a_reader_gives_2_dollars_monthly_from_the_story_and_the_editor_sees_it(
     open_the_give_form_from_the_story(page, site)
     page.get_by_role("radio", name="Monthly").check()
     page.get_by_role("radio", name="$2", exact=True).check()
-    page.get_by_label("Email").fill("donor@example.org")
+    page.get_by_label("Email (optional").fill("donor@example.org")
     page.get_by_role("button", name="Continue to payment").click()
 
     expect(page.locator(".amount")).to_have_text("$2.00 per month")
@@ -74,13 +74,13 @@ def test_a_reader_gives_2_dollars_monthly_from_the_story_and_the_editor_sees_it(
 
 def test_a_declined_card_is_shown_to_the_donor_who_can_try_again(page, site):
     open_the_give_form_from_the_story(page, site)
-    page.get_by_label("Email").fill("donor@example.org")
+    page.get_by_label("Email (optional").fill("donor@example.org")
     page.get_by_role("button", name="Continue to payment").click()
 
     pay_on_checkout_page(page, DECLINED_CARD)
 
     expect(page.get_by_role("alert")).to_have_text("Your card was declined.")
-    expect(page.get_by_label("Email")).to_have_value("donor@example.org")
+    expect(page.get_by_label("Email (optional")).to_have_value("donor@example.org")
     expect(page.get_by_label("Card number")).to_be_empty()
     site.stripe.deliveries(wait=True)
     assert not Payment.objects.exists()
@@ -110,8 +110,8 @@ def test_the_give_form_can_be_completed_with_the_keyboard_and_shows_where_focus_
     page.keyboard.press("Enter")
 
     expect(page.locator(".amount")).to_have_text("$5.00 per month")
-    expect(page.get_by_label("Email")).to_have_value("keys@example.org")
-    page.get_by_label("Email").press("Tab")
+    expect(page.get_by_label("Email (optional")).to_have_value("keys@example.org")
+    page.get_by_label("Email (optional").press("Tab")
     page.keyboard.type(GOOD_CARD)
     page.keyboard.press("Tab")
     page.keyboard.type("12/34")

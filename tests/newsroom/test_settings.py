@@ -95,6 +95,7 @@ def test_beat_takes_its_schedule_from_the_settings(settings):
         "health-ping", "dispatch-due-reminders", "sweep-support-work", "swap-expired-hero-photos",
         "sweep-photo-renditions", "publish-due-stories", "send-queued-purges",
         "sweep-pending-uploads", "sweep-outbox", "sweep-reader-links", "send-care-emails",
+        "newsletters-due-and-swept",
     }  # fmt: skip
 
 

@@ -38,6 +38,9 @@ def story(db):
 @pytest.fixture
 def reader_pages(story):
     """Every HTML page a reader can reach without an account."""
+    from newsletters.models import Newsletter
+
+    Newsletter.objects.create(name="The Morning Brief", slug="morning")  # its sign-up form
     return [
         "/",
         story.get_absolute_url(),
@@ -48,5 +51,6 @@ def reader_pages(story):
         reverse("support:give"),
         reverse("support:give") + f"?placement=end_of_article&article={story.pk}",
         reverse("support:remind"),
+        reverse("newsletters:index"),
         "/no-such-page/",
     ]

@@ -56,6 +56,10 @@ MATRIX = {
     # Edge purges not sent yet, with their errors; an Editor may send them again.
     "pagecache.Purge": {"editor": ({"view"}, {"send_now"})},
     "publication.Page": {"editor": (ALL, set())},
+    # Newsletters: Editors compose and send; who is subscribed is the reader's own choice.
+    "newsletters.Newsletter": {"editor": (ALL, {DELETE})},
+    "newsletters.Edition": {"editor": (ALL, set())},
+    "newsletters.Subscription": {"editor": ({"view"}, set())},
     "auth.User": {},
     "auth.Group": {},
     "axes.AccessAttempt": {},
@@ -304,6 +308,8 @@ PAGES = {
     "revoke_previews": (_may("change"), _may("change")),  # a story's preview links
     "attribution": (_may("view"), None),  # which stories make readers give
     "password_change": (_may("change"), _may("change")),  # another user's password
+    "preview_html": (_may("view"), None),  # an edition as readers will get it
+    "preview_text": (_may("view"), None),
 }
 
 
@@ -313,8 +319,10 @@ def _make_one(label):
     from django.apps import apps
     from django.contrib.auth.models import Group
 
+    from newsletters.models import Edition, Newsletter, Subscription
     from outbox.models import Email
     from pagecache.models import Purge
+    from readers.services import mailbox_get
     from support.models import StripeEvent
 
     made = {
@@ -336,6 +344,14 @@ def _make_one(label):
             key="support.receipt:payment:1", kind="support.receipt", to="matrix@example.org"
         ),
         "pagecache.Purge": lambda: Purge.objects.create(keys=["lists"]),
+        "newsletters.Newsletter": lambda: Newsletter.objects.create(name="Matrix", slug="matrix"),
+        "newsletters.Edition": lambda: Edition.objects.create(
+            newsletter=Newsletter.objects.create(name="Matrix", slug="matrix"), subject="Matrix"
+        ),
+        "newsletters.Subscription": lambda: Subscription.objects.create(
+            newsletter=Newsletter.objects.create(name="Matrix", slug="matrix"),
+            mailbox=mailbox_get("matrix@example.org", create=True),
+        ),
         "auth.User": UserFactory,
         "auth.Group": lambda: Group.objects.get(name="Writers"),
         "axes.AccessAttempt": lambda: AccessAttempt.objects.create(
