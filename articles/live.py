@@ -12,14 +12,18 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.template.loader import get_template
 from django.utils import timezone
 
 from articles.models import Article, LiveBlog, LiveEntry
 from articles.models.articles import PUBLISHING_STATUSES
-from articles.sanitize import clean_body, html_to_text
+from articles.sanitize import clean_body, html_to_text, inline_photo_ids
+from articles.seo import isotime
 from articles.workflow import user_may_publish
+from newsroom.links import absolute_url
 
 # The page shows every pinned entry and this many of the newest others.
 PAGE_ENTRIES = 200
@@ -148,3 +152,98 @@ def live_entries(article: Article, *, newest: int = PAGE_ENTRIES) -> list[LiveEn
 def last_change(article: Article, entries: list[LiveEntry]) -> datetime.datetime:
     """When the story or any entry shown last changed (Last-Modified, dateModified)."""
     return max([article.modified_at, article.publish_at, *(e.modified_at for e in entries)])
+
+
+# What readers are shown.
+
+# How long a browser may keep the poll document (seconds); an open page asks for it every
+# LIVE_BLOG_POLL_SECONDS.
+POLL_MAX_AGE = 5
+# Updates listed in the JSON-LD, newest first.
+JSON_LD_UPDATES = 50
+
+
+@dataclass
+class LivePage:
+    """A live blog as its page draws it."""
+
+    article: Article
+    entries: list
+    more: bool
+    poll_url: str
+    interval: int
+
+    @property
+    def open(self) -> bool:
+        return self.article.live_blog == LiveBlog.OPEN
+
+
+def live_page(article: Article) -> LivePage:
+    entries = live_entries(article, newest=PAGE_ENTRIES + 1)
+    unpinned = sum(1 for e in entries if not e.pinned)
+    more = unpinned > PAGE_ENTRIES
+    if more:
+        entries = entries[:-1]
+    return LivePage(
+        article=article,
+        entries=entries,
+        more=more,
+        poll_url=live_document_url(article),
+        interval=settings.LIVE_BLOG_POLL_SECONDS,
+    )
+
+
+def live_document_url(article: Article) -> str:
+    return article.get_absolute_url() + "live.json"
+
+
+def live_page_tags(entries) -> list[str]:
+    """What the entries show besides the story: their authors and inline photos."""
+    tags = {f"author:{e.author_id}" for e in entries if e.author_id}
+    tags.update(f"photo:{pk}" for e in entries for pk in inline_photo_ids(e.body))
+    return sorted(tags)
+
+
+def live_document(article: Article, entries: list[LiveEntry], *, complete: bool) -> dict:
+    """The small document an open page polls: the blog's state and its newest entries,
+    each drawn as on the page (the script inserts what it has not got); `complete` when
+    they are all the blog has (the script then removes what is gone)."""
+    draw = get_template("articles/includes/live.html").template.module.live_entry
+    return {
+        "open": article.live_blog == LiveBlog.OPEN,
+        "complete": complete,
+        "entries": [{"id": e.pk, "pinned": e.pinned, "html": str(draw(e))} for e in entries],
+    }
+
+
+def live_json_ld(data: dict, article: Article, entries: list[LiveEntry]) -> dict:
+    """Turn a story's NewsArticle data into schema.org LiveBlogPosting with its updates."""
+    data = {**data, "@type": "LiveBlogPosting"}
+    data["coverageStartTime"] = isotime(article.publish_at)
+    newest = sorted(entries, key=lambda e: (e.posted_at, e.pk), reverse=True)
+    if article.live_blog != LiveBlog.OPEN:
+        data["coverageEndTime"] = isotime(newest[0].posted_at if newest else article.modified_at)
+    data["dateModified"] = isotime(last_change(article, entries))
+    url = data["url"]
+    data["liveBlogUpdate"] = [_update(e, url) for e in newest[:JSON_LD_UPDATES]]
+    return data
+
+
+def _update(entry: LiveEntry, url: str) -> dict:
+    text = entry.body_text
+    headline = entry.headline or (text if len(text) <= 110 else text[:109] + "…")
+    update = {
+        "@type": "BlogPosting",
+        "headline": headline,
+        "url": f"{url}#{entry.anchor}",
+        "datePublished": entry.posted_at.isoformat(),
+        "dateModified": entry.modified_at.isoformat(),
+        "articleBody": text,
+    }
+    if entry.author is not None:
+        update["author"] = {
+            "@type": "Person",
+            "name": entry.author.name,
+            "url": absolute_url(entry.author.get_absolute_url()),
+        }
+    return update
