@@ -36,7 +36,7 @@
       } else if (old.getAttribute("data-version") !== fresh.getAttribute("data-version")) {
         node = fresh;
       }
-      if (old === anchor) anchor = anchor.nextElementSibling;
+      if (old && old === anchor) anchor = anchor.nextElementSibling;
       if (old && node !== old) old.remove();
       list.insertBefore(node, anchor);
     });

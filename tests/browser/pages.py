@@ -15,6 +15,7 @@ PAGES = [
     "thank-you",
     "reminder",
     "reminder-done",
+    "live-blog",
 ]
 
 
@@ -35,6 +36,10 @@ def visit(page: Page, site, name: str) -> str:
 
 
 def _path(site, name: str) -> str:
+    if name == "live-blog":
+        from tests.browser.live import live_blog_story
+
+        return live_blog_story(site).get_absolute_url()
     paths = {
         "home": "/",
         "article": site.story_path,
