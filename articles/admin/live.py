@@ -40,10 +40,24 @@ class EntryForm(forms.Form):
 
 
 class LiveEntryAdminForm(forms.ModelForm):
+    user = None  # set per request by LiveEntryAdmin.get_form
+
     class Meta:
         model = LiveEntry
         fields = ["article", "posted_at", "headline", "body", "author", "pinned"]
         widgets = {"body": BodyEditorWidget}
+
+    def clean_article(self):
+        article = self.cleaned_data["article"]
+        if article.live_blog != LiveBlog.OPEN:
+            raise ValidationError(
+                "This live blog is closed: open it again to post."
+                if article.live_blog
+                else "This story is not a live blog: make it one first."
+            )
+        if not user_may_post(self.user, article):
+            raise ValidationError("Only editors post to a live, scheduled or withdrawn story.")
+        return article
 
 
 @admin.register(LiveEntry)
@@ -67,6 +81,14 @@ class LiveEntryAdmin(admin.ModelAdmin):
             path("story/<path:article_id>/", story, name="articles_liveentry_story"),
             *super().get_urls(),
         ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["article"] if obj is not None else []  # an entry stays with its story
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (

@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
                     ("open", "Live blog, open"),
                     ("closed", "Live blog, closed"),
                 ],
+                db_default="",
                 default="",
                 help_text="A live blog's page lists its entries, newest first; open, it takes new ones and lists show it as live.",
                 max_length=6,

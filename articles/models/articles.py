@@ -78,6 +78,7 @@ class Article(models.Model):
         choices=LiveBlog.choices,
         blank=True,
         default=LiveBlog.NO,
+        db_default=LiveBlog.NO,  # rows written without the ORM (COPY) are ordinary stories
         help_text="A live blog's page lists its entries, newest first; open, it takes new "
         "ones and lists show it as live.",
     )

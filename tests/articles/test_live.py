@@ -211,3 +211,37 @@ def test_the_story_form_links_to_its_live_blog(client, blog, editor):
     page = client.get(f"/admin/articles/article/{blog.pk}/change/")
 
     assert desk(blog).encode() in page.content
+
+
+def test_the_plain_add_form_posts_only_to_an_open_blog_the_user_may_post_to(client, writer):
+    closed = ArticleFactory(status="draft", live_blog="closed")
+    live = ArticleFactory(live=True, live_blog="open")
+    draft = ArticleFactory(status="draft", live_blog="open")
+    client.force_login(writer)
+
+    def add(article):
+        data = {"article": article.pk, "posted_at_0": "2026-12-07", "posted_at_1": "10:00:00"}
+        return client.post("/admin/articles/liveentry/add/", data | {"body": "<p>Text.</p>"})
+
+    assert b"This live blog is closed" in add(closed).content
+    assert b"Only editors post" in add(live).content
+    assert add(draft).status_code == 302
+    assert list(LiveEntry.objects.values_list("article", flat=True)) == [draft.pk]
+
+
+def test_an_entry_edited_in_the_admin_stays_with_its_story(client, blog, editor):
+    entry = LiveEntryFactory(article=blog)
+    other = ArticleFactory(live=True, live_blog="open")
+    client.force_login(editor)
+    data = {
+        "article": other.pk,
+        "posted_at_0": "2026-12-07",
+        "posted_at_1": "10:00:00",
+        "body": "<p>Corrected.</p>",
+    }
+
+    response = client.post(f"/admin/articles/liveentry/{entry.pk}/change/", data)
+
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.article, entry.body) == (blog, "<p>Corrected.</p>")
