@@ -6,7 +6,7 @@ See articles/page_tags.py for the tags each page carries.
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from articles.models import Article, Author, Byline, Correction, Photo, Section, Tag
+from articles.models import Article, Author, Byline, Correction, LiveEntry, Photo, Section, Tag
 from articles.page_tags import article_changed
 from pagecache import schedule
 from pagecache.tags import invalidate
@@ -43,6 +43,12 @@ def _correction_changed(sender, instance, **kwargs):
     invalidate(f"article:{instance.article_id}")
 
 
+def _live_entry_changed(sender, instance, **kwargs):
+    # The story's page and its poll document (live.json) carry the story's key; lists do
+    # not show entries, so they stay.
+    invalidate(f"article:{instance.article_id}")
+
+
 def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not action.startswith("post_") and action != "pre_clear":
         return
@@ -68,6 +74,7 @@ post_delete.connect(_article_changed, sender=Article, dispatch_uid="pages-del-ar
 for _signal in (post_save, post_delete):
     _signal.connect(_byline_changed, sender=Byline, dispatch_uid=f"pages-byline-{_signal}")
     _signal.connect(_correction_changed, sender=Correction, dispatch_uid=f"pages-corr-{_signal}")
+    _signal.connect(_live_entry_changed, sender=LiveEntry, dispatch_uid=f"pages-live-{_signal}")
     for _model in (Author, Photo, Section, Tag):
         _signal.connect(
             _object_changed, sender=_model, dispatch_uid=f"pages-{_model.__name__}-{_signal}"

@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from articles import views
 from articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
+from articles.views import live as live_views
 from articles.views import sitemaps as sitemap_views
 from pagecache.pages import reader_page
 
@@ -36,6 +37,11 @@ rss, atom = reader_page(LatestArticlesFeed()), reader_page(LatestArticlesAtomFee
 urlpatterns = [
     path("", views.home, name="home"),
     path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.article_detail, name="article"),
+    path(
+        "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/live.json",
+        live_views.live_json,
+        name="article-live",
+    ),
     path("section/<slug:slug>/", views.section, name="section"),
     path("section/<slug:slug>/rss/", rss, name="section-feed-rss"),
     path("section/<slug:slug>/atom/", atom, name="section-feed-atom"),

@@ -156,6 +156,7 @@ CDN_SERVICE_ID = env("CDN_SERVICE_ID", default="")
 CDN_API_TOKEN = env("CDN_API_TOKEN", default="")
 CDN_PURGE_TIMEOUT = env.float("CDN_PURGE_TIMEOUT", default=5.0)
 ARTICLE_PREVIEW_MAX_AGE = 3 * 24 * 3600  # lifetime of a signed draft preview link
+LIVE_BLOG_POLL_SECONDS = 15  # how often an open live blog's page asks for new entries
 
 INSTALLED_APPS = [
     "newsroom.admin_site.NewsroomAdminConfig",

@@ -41,13 +41,17 @@ CHECKED = ":checked"
 MAX_QUERY_TEXT = 200
 
 
-def reader_page(view=None, *, query: tuple[str, ...] = ()):
-    """Keep the view's pages in the page cache; `query`: the parameters the view reads."""
+def reader_page(view=None, *, query: tuple[str, ...] = (), max_age: int | None = None):
+    """Keep the view's pages in the page cache; `query`: the parameters the view reads;
+    `max_age`: how long a browser may keep one (PAGE_MAX_AGE unless said, e.g. a document a
+    script polls)."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             request.cache_tags = {ALL}
+            if max_age is not None:
+                request.page_max_age = max_age
             return view(request, *args, **kwargs)
 
         wrapper.page_cache_query = tuple(query)
@@ -204,20 +208,21 @@ def _storable(response) -> bool:
 def _entry(request, response, rendered: int) -> dict:
     tags = sorted(request.cache_tags)
     shared = request.page_variant in settings.PAGE_CACHE_SHARED_VARIANTS
+    max_age = getattr(request, "page_max_age", settings.PAGE_MAX_AGE)
     content = response.content
     response["ETag"] = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
     if shared:
         patch_cache_control(
             response,
             public=True,
-            max_age=settings.PAGE_MAX_AGE,
+            max_age=max_age,
             s_maxage=schedule.seconds_until_next(settings.PAGE_SHARED_MAX_AGE),
             stale_while_revalidate=settings.PAGE_STALE_WHILE_REVALIDATE,
         )
         response["Surrogate-Key"] = " ".join(tags)
         response["Cache-Tag"] = ",".join(tags)
     else:
-        patch_cache_control(response, private=True, max_age=settings.PAGE_MAX_AGE)
+        patch_cache_control(response, private=True, max_age=max_age)
     return {
         "status": response.status_code,
         "content": content,

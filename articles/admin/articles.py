@@ -141,6 +141,7 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
                     "mark_updated",
                     "updated_at",
                     "front_page_position",
+                    "live_blog",
                     "preview_link",
                 ]
             },

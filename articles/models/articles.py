@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from articles.models.live import LiveBlog
 from articles.querysets import ArticleQuerySet
 from articles.sanitize import clean_body, html_to_text, inline_photo_ids
 from articles.statuses import LIVE_STATUSES, PUBLISHING_STATUSES, Status  # noqa: F401 (names of the models)
@@ -70,6 +71,16 @@ class Article(models.Model):
         blank=True,
         help_text="1 makes it the lead story; 2, 3… order the top stories. Leave empty and "
         "the story follows by time.",
+    )
+    live_blog = models.CharField(
+        "live blog",
+        max_length=6,
+        choices=LiveBlog.choices,
+        blank=True,
+        default=LiveBlog.NO,
+        db_default=LiveBlog.NO,  # rows written without the ORM (COPY) are ordinary stories
+        help_text="A live blog's page lists its entries, newest first; open, it takes new "
+        "ones and lists show it as live.",
     )
     seo_title = models.CharField("SEO title", max_length=110, blank=True)
     seo_description = models.CharField("SEO description", max_length=300, blank=True)
@@ -168,6 +179,14 @@ class Article(models.Model):
             and self.publish_at is not None
             and self.publish_at <= timezone.now()
         )
+
+    @property
+    def is_live_blog(self) -> bool:
+        return bool(self.live_blog)
+
+    @property
+    def live_blog_open(self) -> bool:
+        return self.live_blog == LiveBlog.OPEN
 
     @property
     def caption(self) -> str:

@@ -9,6 +9,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
 
 from articles.images import share_image
+from articles.live import last_change, live_json_ld, live_page, live_page_tags
 from articles.models import Article, Author, Section, Tag
 from articles.page_tags import tags_for_articles
 from articles.paging import UncountedPage
@@ -79,9 +80,15 @@ def article_detail(request, year, month, day, slug):
     add_tags(request, *(f"tag:{tag.pk}" for tag in story.tags))
     add_tags(request, *(f"author:{byline.author_id}" for byline in story.bylines))
     add_tags(request, *(f"photo:{pk}" for pk in inline_photo_ids(article.body)))
+    live = live_page(article) if article.live_blog else None
+    if live is not None:
+        add_tags(request, *live_page_tags(live.entries))
     image = share_image(article.hero_photo)
     canonical = absolute_url(article.get_absolute_url())
     site_name = publication_name(request)
+    json_ld = article_json_ld(story, image, site_name=site_name)
+    if live is not None:
+        json_ld = live_json_ld(json_ld, article, live.entries)
     context = {
         "story": story,
         "article": article,
@@ -93,12 +100,15 @@ def article_detail(request, year, month, day, slug):
             site_name=site_name,
             feed_url=reverse("articles:feed-rss"),
         ),
-        "json_ld": json_ld_script(article_json_ld(story, image, site_name=site_name)),
+        "json_ld": json_ld_script(json_ld),
+        "live": live,
     }
     response = render(request, "articles/article.html", context)
     changed = [article.modified_at, article.publish_at]
     if article.hero_photo:
         changed.append(article.hero_photo.modified_at)
+    if live is not None:
+        changed.append(last_change(article, live.entries))
     response["Last-Modified"] = http_date(max(changed).timestamp())
     return response
 

@@ -19,6 +19,7 @@ PAGES = [
     "account",
     "account-home",
     "newsletters",
+    "live-blog",
 ]
 
 
@@ -41,6 +42,10 @@ def visit(page: Page, site, name: str) -> str:
 
 
 def _path(site, name: str) -> str:
+    if name == "live-blog":
+        from tests.browser.live import live_blog_story
+
+        return live_blog_story(site).get_absolute_url()
     paths = {
         "home": "/",
         "article": site.story_path,

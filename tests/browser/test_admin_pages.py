@@ -9,6 +9,7 @@ from django.utils import timezone
 from tests.articles.factories import ArticleFactory, PhotoFactory
 from tests.browser.conftest import DESKTOP, SCREENSHOTS
 from tests.browser.helpers import log_in, staff_user
+from tests.browser.live import live_blog_story
 from tests.browser.test_accessibility import axe_violations
 
 pytestmark = [
@@ -21,6 +22,7 @@ PAGES = {
     "admin-article-form": lambda site: f"/admin/articles/article/{site.story.pk}/change/",
     "admin-photos": lambda site: "/admin/articles/photo/",
     "admin-photo-form": lambda site: f"/admin/articles/photo/{site.story.hero_photo_id}/change/",
+    "admin-live-blog": lambda site: f"/admin/articles/liveentry/story/{live_blog_story(site).pk}/",
 }
 LIBRARY = [  # a caption, a colour and the days its rights have left
     ("Delegates arrive for the talks in Geneva", "#6d7f8c", None),

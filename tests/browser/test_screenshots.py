@@ -24,6 +24,7 @@ SHOTS = {
     "support-annual": "support",
     "support-once": "support",
     "thank-you": "thank-you",
+    "live-blog": "live-blog",
 }
 
 

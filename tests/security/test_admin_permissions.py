@@ -16,6 +16,7 @@ from tests.articles.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.articles.live_factories import LiveEntryFactory
 from tests.support.factories import PaymentFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,8 @@ MATRIX = {
     "articles.Tag": {"writer": ({"view", "add", "change"}, set()), "editor": (ALL, {DELETE})},
     "articles.Section": {"writer": ({"view"}, set()), "editor": (ALL, {DELETE})},
     "articles.Author": {"writer": ({"view"}, set()), "editor": (ALL, {DELETE})},
+    # Live blog entries: a Writer's only on stories readers cannot see (per row, below).
+    "articles.LiveEntry": {"writer": (ALL, set()), "editor": (ALL, set())},
     "support.Appeal": {"editor": (ALL, {DELETE})},
     "support.SupportSettings": {"editor": ({"view", "change"}, set())},
     # Currencies are switched off, never deleted (gifts keep their rate for the goal meter).
@@ -210,6 +213,11 @@ ROW_CASES = {
     "tag of a draft": (lambda: _tag_on("draft"), True),
     "tag of a live story": (lambda: _tag_on("published"), False),
     "tag of a scheduled story": (lambda: _tag_on("scheduled"), False),
+    "entry of a live blog": (lambda: LiveEntryFactory(), False),
+    "entry of a draft live blog": (
+        lambda: LiveEntryFactory(article=ArticleFactory(status="draft", live_blog="open")),
+        True,
+    ),
 }
 
 
@@ -310,6 +318,7 @@ PAGES = {
     "password_change": (_may("change"), _may("change")),  # another user's password
     "preview_html": (_may("view"), None),  # an edition as readers will get it
     "preview_text": (_may("view"), None),
+    "story": (_may("view"), _may("add")),  # a live blog's desk: its entries, a new one
 }
 
 
@@ -331,6 +340,9 @@ def _make_one(label):
         "articles.Tag": TagFactory,
         "articles.Section": SectionFactory,
         "articles.Author": AuthorFactory,
+        "articles.LiveEntry": lambda: LiveEntryFactory(
+            article=ArticleFactory(status="draft", live_blog="open")
+        ),
         "support.Donor": lambda: PaymentFactory().donation.donor,
         "support.Donation": lambda: PaymentFactory().donation,
         "support.Payment": PaymentFactory,
@@ -408,6 +420,7 @@ def admin_pages(label, obj):
             "compare": [obj.pk, versions and versions[0].pk],
             "revision": [obj.pk, versions and versions[0].pk],
             "recover": [versions and versions[1].pk],
+            "story": [getattr(obj, "article_id", obj.pk)],
         }.get(kind, [obj.pk])
         pages.append((kind, reverse(f"admin:{pattern.name}", args=args)))
     return pages
