@@ -6,6 +6,7 @@ import {
   History, Italic, Link, ListItem, Menu, Node, OrderedList, Paragraph, Text,
 } from "../django_prose_editor/editor.js";
 import { cleanPastedHTML, refusal } from "./paste.js";
+import { chooserForHero, openPhotoChooser } from "./photo-chooser.js";
 
 // A photo from the library, stored as <figure data-photo="id">label</figure>; the reader
 // page renders it with the photo's caption and credit.
@@ -87,14 +88,13 @@ function setUp(textarea) {
     },
   });
   count.textContent = countWords(editor);
-  const chooser = field.querySelector(".body-photo-chooser select");
-  field.querySelector(".body-photo-chooser button").addEventListener("click", () => {
-    const option = chooser.selectedOptions[0];
-    if (!option || !option.value) return;
-    editor.chain().focus().insertContent({
-      type: "inlinePhoto", attrs: { photo: option.value, label: option.dataset.label },
-    }).run();
-  });
+  const chooser = field.querySelector("[data-photo-chooser-url]");
+  chooser.addEventListener("click", () =>
+    openPhotoChooser(chooser.dataset.photoChooserUrl, ({ id, label }) => {
+      editor.chain().focus().insertContent({ type: "inlinePhoto", attrs: { photo: String(id), label } }).run();
+    }),
+  );
+  chooserForHero(chooser.dataset.photoChooserUrl);
   textarea.dataset.editorReady = "true";
 }
 
