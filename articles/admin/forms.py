@@ -57,6 +57,18 @@ def changes_since(article, started: str) -> str:
     return reverse("admin:articles_article_compare", args=[article.pk, version.pk])
 
 
+def _to_the_second(moment):
+    return moment.replace(microsecond=0) if isinstance(moment, datetime.datetime) else moment
+
+
+class PublishAtField(forms.SplitDateTimeField):
+    """The form shows the time to the second: a time stored with microseconds ("Publish
+    now") is unchanged when the form sends back the same second."""
+
+    def has_changed(self, initial, data):
+        return super().has_changed(_to_the_second(initial), data)
+
+
 class ArticleAdminForm(forms.ModelForm):
     mark_updated = forms.BooleanField(
         label="Show as updated",
@@ -78,6 +90,7 @@ class ArticleAdminForm(forms.ModelForm):
             "seo_title", "seo_description",
         ]  # fmt: skip
         widgets = {"body": BodyEditorWidget}
+        field_classes = {"publish_at": PublishAtField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,6 +123,13 @@ class ArticleAdminForm(forms.ModelForm):
                 f"Search engines show about {SEO_HEADLINE} characters; "
                 "write a separate SEO title below if it must be longer."
             )
+
+    def clean_publish_at(self):
+        value = self.cleaned_data.get("publish_at")
+        stored = self.instance.publish_at if self.instance.pk else None
+        if stored is not None and value is not None and value == _to_the_second(stored):
+            return stored  # the same second as stored: kept as stored, not "changed"
+        return value
 
     def clean(self):
         cleaned = super().clean()

@@ -2,8 +2,11 @@
 their start page), and a Writer proposes a change to a live or scheduled story that an
 Editor reviews: what changes, accept, send back with a note (issue 25)."""
 
+import datetime
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from articles.models import Article, DeskNotice, ProposedRevision, Status
 from tests.articles.factories import ArticleFactory, UserFactory
@@ -266,3 +269,37 @@ def test_only_writers_propose_only_to_live_or_scheduled_stories_and_only_editors
     assert client.get(review_url(proposal)).status_code == 403
     live.refresh_from_db()
     assert live.headline == "Ceasefire holds"
+
+
+# Small but daily
+
+
+def test_an_update_lists_publish_at_as_changed_only_when_it_changed(client, editor):
+    from reversion.models import Version
+
+    article = ArticleFactory(live=True, headline="Ceasefire holds", slug="ceasefire-holds")
+    published_at = article.publish_at
+    assert published_at.microsecond  # as "Publish now" stores it; the form shows seconds
+
+    unchanged = {"body": article.body, "edited_since": article.modified_at.isoformat()}
+    post(client, editor, article, "update", dek="A fix.", **unchanged)
+
+    article.refresh_from_db()
+    assert article.publish_at == published_at
+    comment = Version.objects.get_for_object(article).order_by("-pk").first().revision
+    assert comment.get_comment() == "Updated the live story. Changed Dek (standfirst)."
+
+    unchanged["edited_since"] = article.modified_at.isoformat()
+    earlier = published_at.replace(microsecond=0) - datetime.timedelta(minutes=5)
+    post(
+        client,
+        editor,
+        article,
+        "update",
+        dek="A fix.",
+        **unchanged,
+        publish_at_0=f"{timezone.localtime(earlier):%Y-%m-%d}",
+        publish_at_1=f"{timezone.localtime(earlier):%H:%M:%S}",
+    )
+    comment = Version.objects.get_for_object(article).order_by("-pk").first().revision
+    assert comment.get_comment() == "Updated the live story. Changed Publish at."
