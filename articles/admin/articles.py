@@ -16,6 +16,7 @@ from reversion import is_active, set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from articles.admin.chooser import chooser_upload_view, chooser_view
 from articles.admin.compare import compare_view, history_rows, restore_view
 from articles.admin.forms import ArticleAdminForm
 from articles.admin.photos import thumbnail
@@ -23,7 +24,7 @@ from articles.admin.proposals import proposal_view, propose_view
 from articles.admin.workflow import buttons, outcome_message
 from articles.desk import desk_after_move, user_may_propose
 from articles.editing import HEARTBEAT_SECONDS, editing_ended, editing_notice, editing_seen
-from articles.models import Article, Author, Byline, Correction, Status
+from articles.models import Article, Author, Byline, Correction, Photo, Status
 from articles.models.articles import PUBLISHING_STATUSES
 from articles.search import condition as search_condition
 from articles.views.preview import preview_token
@@ -184,7 +185,13 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
                 self, request, object_id, proposal_id
             )
         )
+        photos = self.admin_site.get_model_admin(Photo)
+        choose = self.admin_site.admin_view(lambda request: chooser_view(photos, request))
+        upload = self.admin_site.admin_view(lambda request: chooser_upload_view(photos, request))
         return [
+            # The photo chooser the article form opens (its permissions are the photos').
+            path("photo-chooser/", choose, name="articles_photo_chooser"),
+            path("photo-chooser/upload/", upload, name="articles_photo_chooser_upload"),
             path("<path:object_id>/propose/", propose, name="articles_article_propose"),
             path(
                 "<path:object_id>/proposals/<int:proposal_id>/",

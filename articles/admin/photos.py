@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin
 from django.core.files.storage import default_storage
 from django.db import models
-from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from PIL import Image
@@ -234,22 +233,6 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_usage_count()
-
-    def get_urls(self):
-        from articles.admin.chooser import chooser_upload_view, chooser_view
-
-        def wrap(view):
-            return self.admin_site.admin_view(lambda request: view(self, request))
-
-        return [
-            path("chooser/", wrap(chooser_view), name="articles_photo_chooser"),
-            path(
-                "chooser/upload/",
-                wrap(chooser_upload_view),
-                name="articles_photo_chooser_upload",
-            ),
-            *super().get_urls(),
-        ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):

@@ -303,3 +303,20 @@ def test_an_update_lists_publish_at_as_changed_only_when_it_changed(client, edit
     )
     comment = Version.objects.get_for_object(article).order_by("-pk").first().revision
     assert comment.get_comment() == "Updated the live story. Changed Publish at."
+
+
+def test_the_admin_header_carries_the_publications_name(client, editor):
+    from publication.models import Publication
+    from publication.services import masthead_changed
+
+    publication = Publication.load()
+    publication.name = "The Caucasus Ledger"
+    publication.save()
+    masthead_changed()
+    client.force_login(editor)
+
+    page = client.get("/admin/")
+
+    (header,) = find(page.content, "div", id="site-name")
+    assert header["text"].strip() == "The Caucasus Ledger"
+    assert "<title>Start | The Caucasus Ledger admin</title>" in page.content.decode()

@@ -15,8 +15,8 @@ from tests.articles.test_photo_admin import jpeg
 
 pytestmark = pytest.mark.django_db
 
-CHOOSER = "/admin/articles/photo/chooser/"
-UPLOAD = "/admin/articles/photo/chooser/upload/"
+CHOOSER = "/admin/articles/article/photo-chooser/"
+UPLOAD = "/admin/articles/article/photo-chooser/upload/"
 
 
 @pytest.fixture
