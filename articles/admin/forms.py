@@ -9,6 +9,7 @@ from reversion.models import Version
 
 from articles.admin.body_editor import BodyEditorWidget
 from articles.models import Article, Status
+from articles.models.articles import NO_SECTION
 from articles.sanitize import clean_body
 from articles.workflow import (
     GOING_LIVE,
@@ -67,6 +68,10 @@ class PublishAtField(forms.SplitDateTimeField):
 
     def has_changed(self, initial, data):
         return super().has_changed(_to_the_second(initial), data)
+
+
+def _photo_problems(article, *, at) -> list[str]:
+    return [p for p in article.publication_problems(at=at) if p != NO_SECTION]
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -204,11 +209,13 @@ class ArticleAdminForm(forms.ModelForm):
             raise ValidationError({"publish_at": LIVE_TIME_STAYS})
         if publish_at is None:
             cleaned["publish_at"] = publish_at = now
+        # Each field's problems at the field.
         hero = Article(hero_photo=cleaned.get("hero_photo"))
         body = Article(body=clean_body(cleaned.get("body", "")))
         errors = {
-            "hero_photo": hero.publication_problems(at=publish_at),
-            "body": body.publication_problems(at=publish_at),
+            "section": [] if cleaned.get("section") is not None else [NO_SECTION],
+            "hero_photo": _photo_problems(hero, at=publish_at),
+            "body": _photo_problems(body, at=publish_at),
         }
         errors = {field: problems for field, problems in errors.items() if problems}
         if errors:

@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from articles.models import Article, DeskNotice, ProposedRevision, Status
-from tests.articles.factories import ArticleFactory, UserFactory
+from tests.articles.factories import ArticleFactory, SectionFactory, UserFactory
 from tests.articles.html import find, inside
 from tests.articles.test_workflow import SITE, later, post, site_url, success  # noqa: F401
 
@@ -320,3 +320,29 @@ def test_the_admin_header_carries_the_publications_name(client, editor):
     (header,) = find(page.content, "div", id="site-name")
     assert header["text"].strip() == "The Caucasus Ledger"
     assert "<title>Start | The Caucasus Ledger admin</title>" in page.content.decode()
+
+
+def test_a_draft_saves_without_a_section_and_goes_live_only_with_one(client, writer, editor):
+    from articles.workflow import PublicationRefused, article_publish
+    from tests.articles.test_admin import ADD, change_url, form_data, opened
+    from tests.articles.test_preview import preview_link
+
+    client.force_login(writer)
+    data = form_data(SectionFactory(), headline="No section yet", slug="no-section-yet")
+    data["section"] = ""
+    response = client.post(f"{ADD}add/", data, follow=True)
+
+    article = Article.objects.get(slug="no-section-yet")
+    assert (article.status, article.section) == (Status.DRAFT, None)
+    assert "Saved “No section yet” as a draft." in success(response)
+    preview = client.get(preview_link(client, writer, article))
+    assert preview.status_code == 200  # its preview draws without a section
+    assert "No section yet" in preview.content.decode()
+
+    client.force_login(editor)
+    publish = data | opened(article) | {"_workflow": "publish", "body": "<p>Text.</p>"}
+    refused = client.post(change_url(article), publish)
+    assert "Choose a section: a story goes live only filed under one." in refused.content.decode()
+    with pytest.raises(PublicationRefused, match="Choose a section"):
+        article_publish(article=Article.objects.get(pk=article.pk), user=editor)
+    assert Article.objects.get(pk=article.pk).status == Status.DRAFT
