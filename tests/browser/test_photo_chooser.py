@@ -2,6 +2,7 @@
 the hero or an inline photo, upload one in place."""
 
 import datetime
+import os
 import re
 
 import pytest
@@ -11,7 +12,10 @@ from playwright.sync_api import expect
 from articles.models import Article, Photo
 from tests.articles.factories import PhotoFactory
 from tests.articles.test_photo_admin import jpeg
+from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
 from tests.browser.helpers import log_in, staff_user
+from tests.browser.test_accessibility import axe_violations
+from tests.browser.test_admin_pages import LIBRARY, STOCK_ADMIN
 from tests.browser.test_body_editor import csp_violations, write
 
 pytestmark = [
@@ -107,3 +111,37 @@ def test_a_photo_uploaded_in_place_needs_a_credit_and_is_then_inserted(new_conte
         "Delegates in Geneva. (Reuters)"
     )
     assert Photo.objects.get(caption="Delegates in Geneva.").credit_line == "Reuters"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
+def test_the_chooser_is_screenshotted_fits_the_screen_and_has_no_axe_violations(
+    viewport, new_context, site
+):
+    for caption, colour, days in LIBRARY:
+        expires = timezone.localdate() + datetime.timedelta(days) if days is not None else None
+        PhotoFactory(
+            caption=caption,
+            image__width=300,
+            image__height=200,
+            image__color=colour,
+            rights_expire_on=expires,
+        )
+    page = new_context(viewport=viewport).new_page()
+    log_in(page, staff_user("Editors"))
+    write(page, "With a photo")
+
+    chooser = open_chooser(page)
+    chooser.get_by_label("Rights", exact=True).select_option(label="All photos, unusable ones too")
+    chooser.get_by_role("button", name="Search").click()
+    expect(chooser.locator(".chooser-card-warning")).to_have_count(1)
+    chooser.evaluate("dialog => { dialog.scrollTop = 0; }")
+
+    overflow = chooser.evaluate("dialog => dialog.scrollWidth - dialog.clientWidth")
+    assert overflow <= 0, f"the chooser scrolls {overflow} px sideways"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"admin-photo-chooser-{viewport['width']}.png"
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_bytes(page.screenshot(animations="disabled"))
+    os.replace(partial, path)
+    violations = [v for v in axe_violations(page) if not any(s in v for s in STOCK_ADMIN)]
+    assert violations == [], "\n".join(violations)
