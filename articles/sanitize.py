@@ -23,19 +23,24 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # it) and no longer than a 64-bit integer.
 PHOTO_ID = re.compile(r"\A[0-9]{1,18}\Z")
 
+# A paragraph with nothing in it (a word processor's empty line, a Docs <br> the editor made
+# a paragraph of) shows as a gap on the page.
+EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|\u00a0|<br\s*/?>)*</p>", re.IGNORECASE)
 _BLOCK_END = re.compile(r"</(p|h[2-4]|li|blockquote|pre)\s*>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
 
 
 def clean_body(value: str) -> str:
-    """Return the body with every tag, attribute and URL scheme not allowed removed."""
-    return nh3.clean(
+    """Return the body with every tag, attribute and URL scheme not allowed removed, and
+    no empty paragraphs."""
+    cleaned = nh3.clean(
         value or "",
         tags=BODY_TAGS,
         attributes=BODY_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         attribute_filter=_attribute_filter,
-    ).strip()
+    )
+    return EMPTY_PARAGRAPH.sub("", cleaned).strip()
 
 
 def _attribute_filter(element: str, attribute: str, value: str) -> str | None:

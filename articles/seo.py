@@ -39,7 +39,8 @@ def article_meta(story, *, canonical: str, image: dict | None, site_name: str, f
     cards.append(("article:published_time", isotime(article.publish_at)))
     if article.reader_updated_at:
         cards.append(("article:modified_time", isotime(article.reader_updated_at)))
-    cards.append(("article:section", article.section.name))
+    if article.section:  # a draft's preview may have none yet
+        cards.append(("article:section", article.section.name))
     cards += [("article:tag", tag.name) for tag in story.tags]
     twitter = [
         ("twitter:card", "summary_large_image" if image else "summary"),
@@ -82,7 +83,7 @@ def article_json_ld(story, image: dict | None, *, site_name: str) -> dict:
         "description": article.description,
         "datePublished": article.publish_at.isoformat(),
         "dateModified": (article.reader_updated_at or article.publish_at).isoformat(),
-        "articleSection": article.section.name,
+        "articleSection": article.section.name if article.section else "",
         "keywords": [tag.name for tag in story.tags],
         "author": authors or [publisher(site_name)],
         "publisher": publisher(site_name),

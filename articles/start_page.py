@@ -2,7 +2,9 @@
 
 from django.utils import timezone
 
+from articles.desk import desk_notices, pending_proposals
 from articles.models import Article, Photo, Status
+from articles.workflow import user_may_publish
 
 ROWS = 10
 RIGHTS_WINDOW_DAYS = 14
@@ -32,6 +34,10 @@ def start_page(user) -> dict:
             )[:ROWS],
             "published": articles.published().order_by("-publish_at", "-pk")[:ROWS],
             "expiring_photos": photos,
+            "notices": desk_notices(user),
+            "proposals": pending_proposals().order_by("created_at", "pk")[:ROWS]
+            if user_may_publish(user)
+            else pending_proposals().filter(proposed_by=user)[:ROWS],
             "rights_window_days": RIGHTS_WINDOW_DAYS,
         }
     }

@@ -41,6 +41,15 @@ class NewsroomAdminSite(admin.AdminSite):
 
         return checked
 
+    def each_context(self, request):
+        """The header and title carry the publication's name (settings.ADMIN_SITE_NAME)."""
+        context = super().each_context(request)
+        name = import_string(settings.ADMIN_SITE_NAME)(request)
+        if name:
+            context["site_header"] = name
+            context["site_title"] = f"{name} admin"
+        return context
+
     def index(self, request, extra_context=None):
         start_page = import_string(settings.ADMIN_START_PAGE)
         context = {**start_page(request.user), **(extra_context or {})}

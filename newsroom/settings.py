@@ -206,6 +206,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "newsroom.urls"
 # What the admin's start page lists for the person who opens it (newsroom/admin_site.py).
 ADMIN_START_PAGE = "articles.start_page.start_page"
+# The name the admin's header carries: the publication's.
+ADMIN_SITE_NAME = "publication.services.publication_name"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [

@@ -16,12 +16,15 @@ from reversion import is_active, set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from articles.admin.chooser import chooser_upload_view, chooser_view
 from articles.admin.compare import compare_view, history_rows, restore_view
 from articles.admin.forms import ArticleAdminForm
 from articles.admin.photos import thumbnail
+from articles.admin.proposals import proposal_view, propose_view
 from articles.admin.workflow import buttons, outcome_message
+from articles.desk import desk_after_move, user_may_propose
 from articles.editing import HEARTBEAT_SECONDS, editing_ended, editing_notice, editing_seen
-from articles.models import Article, Author, Byline, Correction, Status
+from articles.models import Article, Author, Byline, Correction, Photo, Status
 from articles.models.articles import PUBLISHING_STATUSES
 from articles.search import condition as search_condition
 from articles.views.preview import preview_token
@@ -175,7 +178,27 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
         route = "<path:object_id>/history/<int:version_id>/compare/"
         editing = self.admin_site.admin_view(self.editing_view)
         revoke = self.admin_site.admin_view(self.revoke_previews_view)
+        propose = self.admin_site.admin_view(
+            lambda request, object_id: propose_view(self, request, object_id)
+        )
+        proposal = self.admin_site.admin_view(
+            lambda request, object_id, proposal_id: proposal_view(
+                self, request, object_id, proposal_id
+            )
+        )
+        photos = self.admin_site.get_model_admin(Photo)
+        choose = self.admin_site.admin_view(lambda request: chooser_view(photos, request))
+        upload = self.admin_site.admin_view(lambda request: chooser_upload_view(photos, request))
         return [
+            # The photo chooser the article form opens (its permissions are the photos').
+            path("photo-chooser/", choose, name="articles_photo_chooser"),
+            path("photo-chooser/upload/", upload, name="articles_photo_chooser_upload"),
+            path("<path:object_id>/propose/", propose, name="articles_article_propose"),
+            path(
+                "<path:object_id>/proposals/<int:proposal_id>/",
+                proposal,
+                name="articles_article_proposal",
+            ),
             path(route, compare, name="articles_article_compare"),
             path("<path:object_id>/editing/", editing, name="articles_article_editing"),
             path(
@@ -226,6 +249,8 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
         may_edit = add or self.has_change_permission(request, obj)
         moves = getattr(form, "moves", ()) if may_edit else ()
         context["workflow_buttons"] = buttons(stage=getattr(form, "stage", None), moves=moves)
+        if obj is not None and obj.pk and user_may_propose(request.user, obj):
+            context["propose_url"] = reverse("admin:articles_article_propose", args=[obj.pk])
         if obj is not None and obj.pk:
             if may_edit:
                 editing_seen(article=obj, user=request.user)
@@ -307,6 +332,7 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
             move=form.move,
             expected_version=form.cleaned_data.get("opened_version"),
         )
+        desk_after_move(moved=request.article_moved, user=request.user)
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._after_move(request, obj) or super().response_add(request, obj)
@@ -402,6 +428,7 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
             except (PublicationRefused, StaleEdit) as refusal:
                 messages.error(request, f"“{article}” was not {verb}: {refusal}")
             else:
+                desk_after_move(moved=moved, user=request.user)
                 done.setdefault(DONE[moved.move], []).append(article)
         for did, articles in done.items():
             count = len(articles)

@@ -6,27 +6,15 @@ imports the editor by URL, and the package's stylesheets. nh3 still decides what
 """
 
 from django import forms
-from django.db.models import Q
-from django.utils import timezone
-
-from articles.models import Photo
+from django.urls import reverse
 
 PROSE_CSS = [
     "django_prose_editor/material-icons.css",
     "django_prose_editor/editor.css",
     "django_prose_editor/overrides.css",
     "newsroom-admin/body-editor.css",
+    "newsroom-admin/photo-chooser.css",
 ]
-
-
-def photos_for_the_body():
-    """Photos an inline photo may be: credited, rights not expired, not the placeholder."""
-    credited = ~Q(photographer="") | ~Q(agency="")
-    return (
-        Photo.objects.filter(credited, is_placeholder=False)
-        .exclude(rights_expire_on__lt=timezone.localdate())
-        .order_by("-created_at")[:200]
-    )
 
 
 class BodyEditorWidget(forms.Textarea):
@@ -41,7 +29,7 @@ class BodyEditorWidget(forms.Textarea):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"]["data-body-editor"] = "true"
-        context["widget"]["photos"] = list(photos_for_the_body())
+        context["widget"]["chooser_url"] = reverse("admin:articles_photo_chooser")
         return context
 
     def use_required_attribute(self, initial):

@@ -9,6 +9,7 @@ from reversion.models import Version
 
 from articles.admin.body_editor import BodyEditorWidget
 from articles.models import Article, Status
+from articles.models.articles import NO_SECTION
 from articles.sanitize import clean_body
 from articles.workflow import (
     GOING_LIVE,
@@ -57,6 +58,22 @@ def changes_since(article, started: str) -> str:
     return reverse("admin:articles_article_compare", args=[article.pk, version.pk])
 
 
+def _to_the_second(moment):
+    return moment.replace(microsecond=0) if isinstance(moment, datetime.datetime) else moment
+
+
+class PublishAtField(forms.SplitDateTimeField):
+    """The form shows the time to the second: a time stored with microseconds ("Publish
+    now") is unchanged when the form sends back the same second."""
+
+    def has_changed(self, initial, data):
+        return super().has_changed(_to_the_second(initial), data)
+
+
+def _photo_problems(article, *, at) -> list[str]:
+    return [p for p in article.publication_problems(at=at) if p != NO_SECTION]
+
+
 class ArticleAdminForm(forms.ModelForm):
     mark_updated = forms.BooleanField(
         label="Show as updated",
@@ -78,6 +95,7 @@ class ArticleAdminForm(forms.ModelForm):
             "seo_title", "seo_description",
         ]  # fmt: skip
         widgets = {"body": BodyEditorWidget}
+        field_classes = {"publish_at": PublishAtField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,6 +128,13 @@ class ArticleAdminForm(forms.ModelForm):
                 f"Search engines show about {SEO_HEADLINE} characters; "
                 "write a separate SEO title below if it must be longer."
             )
+
+    def clean_publish_at(self):
+        value = self.cleaned_data.get("publish_at")
+        stored = self.instance.publish_at if self.instance.pk else None
+        if stored is not None and value is not None and value == _to_the_second(stored):
+            return stored  # the same second as stored: kept as stored, not "changed"
+        return value
 
     def clean(self):
         cleaned = super().clean()
@@ -184,11 +209,13 @@ class ArticleAdminForm(forms.ModelForm):
             raise ValidationError({"publish_at": LIVE_TIME_STAYS})
         if publish_at is None:
             cleaned["publish_at"] = publish_at = now
+        # Each field's problems at the field.
         hero = Article(hero_photo=cleaned.get("hero_photo"))
         body = Article(body=clean_body(cleaned.get("body", "")))
         errors = {
-            "hero_photo": hero.publication_problems(at=publish_at),
-            "body": body.publication_problems(at=publish_at),
+            "section": [] if cleaned.get("section") is not None else [NO_SECTION],
+            "hero_photo": _photo_problems(hero, at=publish_at),
+            "body": _photo_problems(body, at=publish_at),
         }
         errors = {field: problems for field, problems in errors.items() if problems}
         if errors:

@@ -28,7 +28,10 @@ class Article(models.Model):
     dek = models.TextField("dek (standfirst)", blank=True)
     body = models.TextField(blank=True, help_text="HTML; scripts and unsafe markup are removed.")
     body_text = models.TextField(blank=True, editable=False)
-    section = models.ForeignKey("articles.Section", models.PROTECT, related_name="articles")
+    # A draft may wait for its section; a story goes live only with one (publication_problems).
+    section = models.ForeignKey(
+        "articles.Section", models.PROTECT, null=True, blank=True, related_name="articles"
+    )
     tags = models.ManyToManyField("articles.Tag", blank=True, related_name="articles")
     authors = models.ManyToManyField(
         "articles.Author", through="articles.Byline", blank=True, related_name="articles"
@@ -220,6 +223,8 @@ class Article(models.Model):
         Photo = type(self).hero_photo.field.related_model  # noqa: N806 (a model)
 
         problems = []
+        if self.section_id is None:
+            problems.append(NO_SECTION)
         if self.hero_photo is not None:
             problems += _photo_problems(self.hero_photo, "The hero photo", at=at)
         inline_ids = inline_photo_ids(self.body)
@@ -231,6 +236,9 @@ class Article(models.Model):
             else:
                 problems += _photo_problems(photo, f"The inline photo “{photo}”", at=at)
         return problems
+
+
+NO_SECTION = "Choose a section: a story goes live only filed under one."
 
 
 def _photo_problems(photo, name: str, *, at: datetime.datetime | None) -> list[str]:

@@ -5,6 +5,8 @@ import {
   Blockquote, Bold, BulletList, Document, Dropcursor, Editor, Gapcursor, HardBreak, Heading,
   History, Italic, Link, ListItem, Menu, Node, OrderedList, Paragraph, Text,
 } from "../django_prose_editor/editor.js";
+import { cleanPastedHTML, refusal } from "./paste.js";
+import { chooserForHero, openPhotoChooser } from "./photo-chooser.js";
 
 // A photo from the library, stored as <figure data-photo="id">label</figure>; the reader
 // page renders it with the photo's caption and credit.
@@ -31,20 +33,6 @@ const InlinePhoto = Node.create({
   },
 });
 
-// Pasted HTML loses its style attributes before anything parses it (a parsed style
-// attribute is an inline style, which the admin's policy refuses, loudly), so readers never
-// get a word processor's fonts and colours: tags (<b>, <i>, links, lists) carry the meaning.
-// Google Docs wraps a whole copied selection in <b id="docs-internal-guid-…">: not bold.
-const STYLE_ATTRIBUTE = /\sstyle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi;
-
-function cleanPastedHTML(html) {
-  const doc = new DOMParser().parseFromString(html.replace(STYLE_ATTRIBUTE, ""), "text/html");
-  for (const wrapper of doc.querySelectorAll('b[id^="docs-internal-guid"]')) {
-    wrapper.replaceWith(...wrapper.childNodes);
-  }
-  return doc.body.innerHTML;
-}
-
 function countWords(editor) {
   const text = editor.state.doc.textBetween(0, editor.state.doc.content.size, " ", " ");
   const words = text.split(/\s+/).filter(Boolean).length;
@@ -58,6 +46,22 @@ function setUp(textarea) {
   textarea.before(holder);
   holder.append(textarea);
   const count = field.querySelector(".body-word-count");
+  const notice = field.querySelector(".body-paste-notice");
+  // A paste too big to clean without freezing the tab is refused before anything reads it.
+  holder.addEventListener(
+    "paste",
+    (event) => {
+      const data = event.clipboardData;
+      const size = data ? Math.max(data.getData("text/html").length, data.getData("text/plain").length) : 0;
+      const refused = refusal(size);
+      notice.textContent = refused;
+      if (refused) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    },
+    true,
+  );
   const editor = new Editor({
     element: holder,
     injectCSS: false,
@@ -70,7 +74,11 @@ function setUp(textarea) {
     ],
     editorProps: {
       attributes: { role: "textbox", "aria-multiline": "true", "aria-label": "Body" },
-      transformPastedHTML: cleanPastedHTML,
+      transformPastedHTML(html, view) {
+        const cleaned = cleanPastedHTML(html, { tables: Boolean(view.state.schema.nodes.table) });
+        notice.textContent = cleaned.notice;
+        return cleaned.html;
+      },
     },
     onUpdate({ editor }) {
       const html = editor.getHTML();
@@ -80,14 +88,13 @@ function setUp(textarea) {
     },
   });
   count.textContent = countWords(editor);
-  const chooser = field.querySelector(".body-photo-chooser select");
-  field.querySelector(".body-photo-chooser button").addEventListener("click", () => {
-    const option = chooser.selectedOptions[0];
-    if (!option || !option.value) return;
-    editor.chain().focus().insertContent({
-      type: "inlinePhoto", attrs: { photo: option.value, label: option.dataset.label },
-    }).run();
-  });
+  const chooser = field.querySelector("[data-photo-chooser-url]");
+  chooser.addEventListener("click", () =>
+    openPhotoChooser(chooser.dataset.photoChooserUrl, ({ id, label }) => {
+      editor.chain().focus().insertContent({ type: "inlinePhoto", attrs: { photo: String(id), label } }).run();
+    }),
+  );
+  chooserForHero(chooser.dataset.photoChooserUrl);
   textarea.dataset.editorReady = "true";
 }
 

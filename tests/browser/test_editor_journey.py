@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from articles.models import Article, Status
 from tests.articles.factories import PhotoFactory
 from tests.browser.helpers import log_in, staff_user
-from tests.browser.test_body_editor import PLAIN_TEXT, paste
+from tests.browser.test_body_editor import PLAIN_TEXT, insert_photo, paste
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,10 +28,7 @@ def test_a_story_goes_from_writer_to_editor_to_readers_and_survives_a_restore(ne
     writer.get_by_label("Headline").fill(HEADLINE)
     writer.get_by_label("Section").select_option(label="News")
     paste(writer, text=PLAIN_TEXT)
-    writer.get_by_label("Inline photo from the library").select_option(
-        label="The crossing at dawn. (Jane Doe / Reuters)"
-    )
-    writer.get_by_role("button", name="Insert photo").click()
+    insert_photo(writer, search="crossing", label="The crossing at dawn. (Jane Doe / Reuters)")
     writer.get_by_role("button", name="Submit for review").click()
     expect(writer.locator(".messagelist .success")).to_contain_text(
         f"Submitted “{HEADLINE}” for review."

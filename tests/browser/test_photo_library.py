@@ -51,3 +51,32 @@ def test_clicking_the_photo_sets_its_focal_point_which_is_saved(page, live_serve
     photo = Photo.objects.get(pk=photo.pk)
     assert (photo.focal_x, photo.focal_y) == (0.75, 0.25)
     assert {r["crop"] for r in photo.renditions} == {"free", "lead", "teaser", "social"}
+
+
+def marker_position(page) -> tuple[float, float]:
+    """Where the marker's centre is on the photo, as fractions of the photo's size."""
+    image = page.locator("[data-focal-picker] img").bounding_box()
+    marker = page.locator(".focal-marker").bounding_box()
+    return (
+        (marker["x"] + marker["width"] / 2 - image["x"]) / image["width"],
+        (marker["y"] + marker["height"] / 2 - image["y"]) / image["height"],
+    )
+
+
+def test_the_focal_marker_is_drawn_where_the_point_is_on_a_photo_wider_than_the_form(page, site):
+    photo = site.story.hero_photo
+    assert photo.width > 1000 and (photo.focal_x, photo.focal_y) == (0.5, 0.5)
+    log_in(page, staff_user("Editors"))
+
+    page.goto(f"/admin/articles/photo/{photo.pk}/change/")
+    expect(page.locator(".focal-marker")).to_be_visible()
+    x, y = marker_position(page)
+    assert abs(x - 0.5) < 0.01 and abs(y - 0.5) < 0.01
+
+    image = page.locator("[data-focal-picker] img").bounding_box()
+    page.locator("[data-focal-picker] img").click(
+        position={"x": image["width"] * 0.79, "y": image["height"] * 0.3}
+    )
+    expect(page.get_by_label("Focal point, across")).to_have_value("0.79")
+    x, y = marker_position(page)
+    assert abs(x - 0.79) < 0.01 and abs(y - 0.3) < 0.01
