@@ -64,6 +64,10 @@ Every variable read here (one-line meanings in .env.example):
   SIGN_IN_RATE_LIMIT_NETWORK  emailed links (sign-in, confirmations) asked for per network
   SIGN_IN_RATE_LIMIT_EMAIL    emailed links asked for one address, from anywhere
   READER_SESSION_SECONDS      how long a reader stays signed in after using a sign-in link
+  APPEAL_BEACON_RATE_LIMIT    appeal view/click beacons counted per client network (60/m)
+  APPEAL_VIEW_SAMPLE          one appeal view in N is sent, counted as N (10)
+  APPEAL_EXPLORATION_FLOOR    the least share of traffic each live variant keeps (0.05)
+  APPEAL_COUNTRY_HEADER       the CDN's header naming the reader's country (CF-IPCountry)
 """
 
 import ipaddress
@@ -446,6 +450,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "readers.tasks.sweep_tokens",
         "schedule": crontab(hour=3, minute=30),  # daily
     },
+    "fold-appeal-counts": {"task": "support.tasks.fold_appeal_counts", "schedule": 60.0},
+    "refresh-appeal-weights": {
+        "task": "support.tasks.refresh_appeal_weights",
+        "schedule": crontab(minute="*/5"),
+    },
+    "roll-up-appeal-counts": {
+        "task": "support.tasks.roll_up_appeal_counts",
+        "schedule": crontab(hour=4, minute=10),  # daily
+    },
     "sweep-pending-uploads": {
         "task": "articles.tasks.sweep_pending_uploads",
         "schedule": crontab(minute=45),  # hourly
@@ -496,6 +509,13 @@ REMINDER_RATE_LIMIT_EMAIL = env("REMINDER_RATE_LIMIT_EMAIL", default="5/d")
 # network, and per address from anywhere (over it, nothing is sent and the page reads the same).
 SIGN_IN_RATE_LIMIT_NETWORK = env("SIGN_IN_RATE_LIMIT_NETWORK", default="20/h")
 SIGN_IN_RATE_LIMIT_EMAIL = env("SIGN_IN_RATE_LIMIT_EMAIL", default="5/h")
+# Appeals that learn (support/experiments.py): beacons per network beyond the rate are dropped
+# (and counted as dropped); one view in APPEAL_VIEW_SAMPLE is sent and counted as that many.
+APPEAL_BEACON_RATE_LIMIT = env("APPEAL_BEACON_RATE_LIMIT", default="60/m")
+APPEAL_VIEW_SAMPLE = env.int("APPEAL_VIEW_SAMPLE", default=10)
+APPEAL_EXPLORATION_FLOOR = env.float("APPEAL_EXPLORATION_FLOOR", default=0.05)
+APPEAL_COUNTRY_HEADER = env("APPEAL_COUNTRY_HEADER", default="CF-IPCountry")
+APPEAL_WEIGHTS_SECONDS = 60  # max-age of /support/appeals/weights.json
 for _name in (
     "CHECKOUT_RATE_LIMIT",
     "CHECKOUT_SITE_RATE_LIMIT",
@@ -504,6 +524,7 @@ for _name in (
     "REMINDER_RATE_LIMIT_EMAIL",
     "SIGN_IN_RATE_LIMIT_NETWORK",
     "SIGN_IN_RATE_LIMIT_EMAIL",
+    "APPEAL_BEACON_RATE_LIMIT",
 ):
     if not re.fullmatch(r"[0-9]+/[smhd]", vars()[_name].strip()):
         raise ImproperlyConfigured(f"{_name} must read like 10/h (a count, then /s, /m, /h or /d).")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from support.views import giving, reminders, webhooks
+from support.views import appeals, giving, reminders, webhooks
 
 app_name = "support"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", giving.give, name="give"),
     path("thanks/", giving.thanks, name="thanks"),
     path("goal.json", giving.goal, name="goal"),
+    path("appeals/weights.json", appeals.weights, name="appeal-weights"),
+    path("appeals/count", appeals.count, name="appeal-count"),
     path("manage/<str:token>/", giving.manage, name="manage"),
     path("remind/", reminders.remind, name="remind"),
     path("remind/cancel/<str:token>/", reminders.cancel, name="remind-cancel"),

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from newsroom import ratelimit
 from support import appeals, money, services, stripe_gateway
 from support.forms import GiveForm
-from support.models import SupportSettings
+from support.models import Appeal, SupportSettings
 from support.money import describe_gift, format_amount
 
 logger = logging.getLogger(__name__)
@@ -25,15 +25,27 @@ def _article_or_none(article_id):
     return Article.objects.published().filter(pk=article_id).first()
 
 
+def _variant_or_none(value) -> Appeal | None:
+    """The appeal variant a link or the form names (any, even one ended since)."""
+    value = str(value or "")[:12]
+    if not (value.isascii() and value.isdigit()):
+        return None
+    return Appeal.objects.filter(pk=int(value)).first()
+
+
 @never_cache
 def give(request):
     support_settings = SupportSettings.load()
+    source = request.POST if request.method == "POST" else request.GET
+    variant = _variant_or_none(source.get("variant"))
     offer = {
-        "presets": support_settings.presets_by_frequency(),
+        "presets": variant.ladder(support_settings)
+        if variant
+        else support_settings.presets_by_frequency(),
         "impacts": support_settings.impacts(),
     }
     if request.method != "POST":
-        form = GiveForm(initial=_initial(request, support_settings), **offer)
+        form = GiveForm(initial=_initial(request, support_settings, variant), **offer)
         return _render_give(request, form, support_settings)
     if ratelimit.hit("checkout", ratelimit.client_network(request), settings.CHECKOUT_RATE_LIMIT):
         return rate_limited(request)
@@ -50,6 +62,7 @@ def give(request):
         email=data["email"],
         placement=data["placement"],
         article=_article_or_none(form.article_id()),
+        appeal=variant,
     )
     thanks = settings.SITE_URL + reverse("support:thanks") + "?session_id={CHECKOUT_SESSION_ID}"
     cancel = settings.SITE_URL + (data["next"] or reverse("support:give"))
@@ -62,12 +75,16 @@ def give(request):
     return HttpResponseRedirect(url, status=303)
 
 
-def _initial(request, support_settings):
+def _initial(request, support_settings, variant=None):
     query = request.GET
-    frequency = query.get("frequency", support_settings.default_frequency)[:20]
-    default = support_settings.default_amount
-    if frequency != support_settings.default_frequency:
-        default = next(iter(support_settings.presets_by_frequency().get(frequency, [])), default)
+    site_frequency, default = support_settings.default_frequency, support_settings.default_amount
+    ladder = support_settings.presets_by_frequency()
+    if variant is not None:
+        site_frequency, default = variant.preset(support_settings)
+        ladder = variant.ladder(support_settings)
+    frequency = query.get("frequency", site_frequency)[:20]
+    if frequency != site_frequency:
+        default = next(iter(ladder.get(frequency, [])), default)
     return {
         "frequency": frequency,
         "amount": query.get("amount", f"{default.normalize():f}")[:20],
@@ -110,6 +127,7 @@ def thanks(request):
     response = render(request, "support/thanks.html", context)
     if paid:
         appeals.mark_given(response)
+        appeals.set_donor_hint(response, donation)
     return response
 
 
