@@ -43,14 +43,14 @@ def beacon_count(*, variant_id, event: str, article_id, network: str) -> bool:
     today = timezone.localdate()
     known = {a.pk for variants in appeals_now()["variants"].values() for a in variants}
     if (
-        not isinstance(variant_id, int)
+        type(variant_id) is not int  # noqa: E721 - not True, which is an int too
         or variant_id not in known
         or event not in EVENTS
         or ratelimit.hit("appeal-beacon", network, settings.APPEAL_BEACON_RATE_LIMIT)
     ):
         counters.add(counters.dropped_field(today))
         return False
-    if not (isinstance(article_id, int) and 0 < article_id < 2**62):
+    if not (type(article_id) is int and 0 < article_id < 2**62):  # noqa: E721
         article_id = None
     amount = settings.APPEAL_VIEW_SAMPLE if event == "view" else 1
     counters.add(counters.field(today, variant_id, article_id, event), amount)
