@@ -66,7 +66,7 @@ Every variable read here (one-line meanings in .env.example):
   READER_SESSION_SECONDS      how long a reader stays signed in after using a sign-in link
   APPEAL_BEACON_RATE_LIMIT    appeal view/click beacons counted per client network (60/m)
   APPEAL_VIEW_SAMPLE          one appeal view in N is sent, counted as N (10)
-  APPEAL_EXPLORATION_FLOOR    the least share of traffic each live variant keeps (0.05)
+  APPEAL_EXPLORATION_FLOOR    the least share of traffic each live variant keeps (0.02)
   APPEAL_COUNTRY_HEADER       the CDN's header naming the reader's country (CF-IPCountry)
 """
 
@@ -513,7 +513,7 @@ SIGN_IN_RATE_LIMIT_EMAIL = env("SIGN_IN_RATE_LIMIT_EMAIL", default="5/h")
 # (and counted as dropped); one view in APPEAL_VIEW_SAMPLE is sent and counted as that many.
 APPEAL_BEACON_RATE_LIMIT = env("APPEAL_BEACON_RATE_LIMIT", default="60/m")
 APPEAL_VIEW_SAMPLE = env.int("APPEAL_VIEW_SAMPLE", default=10)
-APPEAL_EXPLORATION_FLOOR = env.float("APPEAL_EXPLORATION_FLOOR", default=0.05)
+APPEAL_EXPLORATION_FLOOR = env.float("APPEAL_EXPLORATION_FLOOR", default=0.02)
 APPEAL_COUNTRY_HEADER = env("APPEAL_COUNTRY_HEADER", default="CF-IPCountry")
 APPEAL_WEIGHTS_SECONDS = 60  # max-age of /support/appeals/weights.json
 for _name in (
