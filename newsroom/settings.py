@@ -197,7 +197,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "newsroom.urls"
 # What the admin's start page lists for the person who opens it (newsroom/admin_site.py).
-ADMIN_START_PAGE = "articles.start_page.start_page"
+ADMIN_START_PAGE = "support.start_page.start_page"  # the newsroom's, and what earns support
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [

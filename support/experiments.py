@@ -204,3 +204,86 @@ def weights_changed() -> None:
     """A variant was added, ended or switched: weights are computed afresh on next ask."""
     cache.delete(WEIGHTS_KEY)
     transaction.on_commit(lambda: cache.delete(WEIGHTS_KEY), robust=True)
+
+
+# --- reports -----------------------------------------------------------------------------
+
+MIN_GIFTS_FOR_CONVERSION = 10  # fewer gifts than this: no conversion figure (it means little)
+
+
+def per_thousand(amount: Decimal, views: int) -> Decimal | None:
+    return (amount * 1000 / views).quantize(Decimal("0.01")) if views else None
+
+
+def variant_report() -> dict:
+    """Every variant, live or not, with what it raised; and the beacons dropped."""
+    figures = variant_figures()
+    p_best = appeal_weights().get("p_best", {})
+    now = timezone.now()
+    rows = []
+    for appeal in Appeal.objects.order_by("placement", "position", "pk"):
+        f = figures.get(appeal.pk, {})
+        views, gifts = f.get("views", 0), f.get("gifts", 0)
+        shown = gifts >= MIN_GIFTS_FOR_CONVERSION and views
+        rows.append(
+            {
+                "appeal": appeal,
+                "live": appeal.is_live(now),
+                "views": views,
+                "clicks": f.get("clicks", 0),
+                "gifts": gifts,
+                "conversion": (Decimal(gifts * 100) / views).quantize(Decimal("0.001"))
+                if shown
+                else None,
+                "given": f.get("given", Decimal(0)),
+                "annual": f.get("annual", Decimal(0)),
+                "per_thousand": per_thousand(f.get("annual", Decimal(0)), views),
+                "p_best": p_best.get(appeal.pk),
+            }
+        )
+    dropped = AppealCount.objects.filter(appeal=None).aggregate(n=Sum("dropped"))["n"] or 0
+    return {"rows": rows, "dropped": dropped}
+
+
+def article_report(limit: int = 10) -> list[dict]:
+    """ "What earns support": the stories whose end-of-article appeal raised the most
+    annualised revenue per 1,000 of its views (then by revenue), with their gifts."""
+    from articles.models import Article
+
+    views = dict(
+        AppealCount.objects.filter(appeal__placement=Placement.END_OF_ARTICLE)
+        .exclude(article=None)
+        .values_list("article")
+        .annotate(n=Sum("views"))
+    )
+    money = defaultdict(lambda: {"gifts": 0, "annual": Decimal(0)})
+    rows = (
+        Donation.objects.given()
+        .exclude(article=None)
+        .values("article", "frequency")
+        .annotate(n=Count("id"), total=Sum("amount"))
+    )
+    for row in rows:
+        total = Decimal(row["total"] or 0).quantize(Decimal("0.01"))
+        money[row["article"]]["gifts"] += row["n"]
+        money[row["article"]]["annual"] += annualised(total, row["frequency"])
+    ids = set(views) | set(money)
+    stories = (
+        Article.objects.filter(pk__in=ids)
+        .select_related("section")
+        .only("pk", "headline", "section__name")
+    )
+    report = []
+    for story in stories:
+        seen, raised = views.get(story.pk, 0), money[story.pk]
+        report.append(
+            {
+                "article": story,
+                "views": seen,
+                "gifts": raised["gifts"],
+                "annual": raised["annual"],
+                "per_thousand": per_thousand(raised["annual"], seen),
+            }
+        )
+    report.sort(key=lambda r: (r["per_thousand"] or Decimal(-1), r["annual"]), reverse=True)
+    return report[:limit]

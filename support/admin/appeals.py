@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -6,7 +7,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from support import experiments
 from support.models import Appeal, Audience, SupportSettings
+from support.money import format_money
 from support.views import appeals as appeal_views
 
 
@@ -70,6 +73,7 @@ class AppealForm(forms.ModelForm):
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
     form = AppealForm
+    change_list_template = "admin/support/appeal/change_list.html"
     list_display = ["__str__", "active", "position", "starts_at", "ends_at", "preview_link"]
     list_filter = ["placement", "active"]
     save_as = True  # "Save as new": a new variant from this one
@@ -115,6 +119,11 @@ class AppealAdmin(admin.ModelAdmin):
     def get_urls(self):
         own = [
             path(
+                "report/",
+                self.admin_site.admin_view(self.report_view),
+                name="support_appeal_report",
+            ),
+            path(
                 "<int:pk>/preview/",
                 self.admin_site.admin_view(self.preview_view),
                 name="support_appeal_preview",
@@ -141,8 +150,31 @@ class AppealAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/support/appeal/preview.html", context)
 
+    def report_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied  # fundraising figures: Editors only
+        report = experiments.variant_report()
+        for row in report["rows"]:
+            row["given_display"] = _money(row["given"])
+            row["annual_display"] = _money(row["annual"])
+            row["per_thousand_display"] = _money(row["per_thousand"])
+            row["p_best_display"] = "—" if row["p_best"] is None else f"{row['p_best']:.0%}"
+        context = {
+            **self.admin_site.each_context(request),
+            **report,
+            "title": "What each appeal raises",
+            "opts": self.model._meta,
+            "min_gifts": experiments.MIN_GIFTS_FOR_CONVERSION,
+            "sample": settings.APPEAL_VIEW_SAMPLE,
+        }
+        return TemplateResponse(request, "admin/support/appeal/report.html", context)
+
     def preview_story_view(self, request, pk):
         return appeal_views.preview_story(request, self._appeal_for(request, pk))
+
+
+def _money(amount) -> str:
+    return "—" if amount is None else format_money(amount, settings.DONATION_CURRENCY)
 
 
 @admin.register(SupportSettings)
