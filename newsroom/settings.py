@@ -74,6 +74,10 @@ Every variable read here (one-line meanings in .env.example):
   NEWSLETTER_BATCH_SIZE       messages per batch (one SMTP connection each)
   MAILGUN_WEBHOOK_SIGNING_KEY  Mailgun's webhook signing key (bounces and complaints)
   BOUNCE_WEBHOOK_SECRET  the secret of the generic bounce and complaint webhook
+  APPEAL_BEACON_RATE_LIMIT    appeal view/click beacons counted per client network (60/m)
+  APPEAL_VIEW_SAMPLE          one appeal view in N is sent, counted as N (10)
+  APPEAL_EXPLORATION_FLOOR    the least share of traffic each live variant keeps (0.02)
+  APPEAL_COUNTRY_HEADER       the CDN's header naming the reader's country (CF-IPCountry)
 """
 
 import ipaddress
@@ -205,7 +209,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "newsroom.urls"
 # What the admin's start page lists for the person who opens it (newsroom/admin_site.py).
-ADMIN_START_PAGE = "articles.start_page.start_page"
+ADMIN_START_PAGE = "support.start_page.start_page"  # the newsroom's, and what earns support
 # The name the admin's header carries: the publication's.
 ADMIN_SITE_NAME = "publication.services.publication_name"
 WSGI_APPLICATION = "newsroom.wsgi.application"
@@ -468,6 +472,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "newsletters.tasks.send_due_editions",
         "schedule": 60.0,  # scheduled editions, and batches a lost message or a worker dropped
     },
+    "fold-appeal-counts": {"task": "support.tasks.fold_appeal_counts", "schedule": 60.0},
+    "refresh-appeal-weights": {
+        "task": "support.tasks.refresh_appeal_weights",
+        "schedule": crontab(minute="*/5"),
+    },
+    "roll-up-appeal-counts": {
+        "task": "support.tasks.roll_up_appeal_counts",
+        "schedule": crontab(hour=4, minute=10),  # daily
+    },
     "sweep-pending-uploads": {
         "task": "articles.tasks.sweep_pending_uploads",
         "schedule": crontab(minute=45),  # hourly
@@ -528,6 +541,13 @@ NEWSLETTER_RATE_PER_SECOND = env.float("NEWSLETTER_RATE_PER_SECOND", default=250
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
 MAILGUN_WEBHOOK_SIGNING_KEY = env("MAILGUN_WEBHOOK_SIGNING_KEY", default="")
 BOUNCE_WEBHOOK_SECRET = env("BOUNCE_WEBHOOK_SECRET", default="")
+# Appeals that learn (support/experiments.py): beacons per network beyond the rate are dropped
+# (and counted as dropped); one view in APPEAL_VIEW_SAMPLE is sent and counted as that many.
+APPEAL_BEACON_RATE_LIMIT = env("APPEAL_BEACON_RATE_LIMIT", default="60/m")
+APPEAL_VIEW_SAMPLE = env.int("APPEAL_VIEW_SAMPLE", default=10)
+APPEAL_EXPLORATION_FLOOR = env.float("APPEAL_EXPLORATION_FLOOR", default=0.02)
+APPEAL_COUNTRY_HEADER = env("APPEAL_COUNTRY_HEADER", default="CF-IPCountry")
+APPEAL_WEIGHTS_SECONDS = 60  # max-age of /support/appeals/weights.json
 for _name in (
     "NEWSLETTER_SIGNUP_RATE_LIMIT_NETWORK",
     "NEWSLETTER_SIGNUP_RATE_LIMIT_EMAIL",
@@ -538,6 +558,7 @@ for _name in (
     "REMINDER_RATE_LIMIT_EMAIL",
     "SIGN_IN_RATE_LIMIT_NETWORK",
     "SIGN_IN_RATE_LIMIT_EMAIL",
+    "APPEAL_BEACON_RATE_LIMIT",
 ):
     if not re.fullmatch(r"[0-9]+/[smhd]", vars()[_name].strip()):
         raise ImproperlyConfigured(f"{_name} must read like 10/h (a count, then /s, /m, /h or /d).")

@@ -26,13 +26,28 @@ analytics and no advertising, and our pages load nothing from any other site.</p
 <li><code>appeal_state</code>: set on the thank-you page after a gift, or after you press
 "Remind me later". It hides our appeals for 30 days, or until the date you chose. It is signed,
 and holds only that choice.</li>
+<li><code>support_hint</code>: set on the thank-you page after a gift. It holds only the kind
+of gift (monthly, annual or one-time) and the day it is paid through, so our appeals can thank
+you instead of asking again. It names no one and is never used to count you.</li>
 <li><code>csrftoken</code>: set on a page with a form (the support form, the reminder form).
 It protects those forms from forged submissions.</li>
 <li><code>sessionid</code>: set only when a member of staff logs in to edit the site.</li>
 </ul>
 <h2>Stored in your browser only</h2>
-<p>Your browser remembers how many times it has shown you our top banner, and whether you
-pressed "Not now", in its local storage. It is never sent to us.</p>
+<p>Your browser keeps these in its local storage, and they are never sent to us:</p>
+<ul>
+<li><code>appeal-banner-views</code> and <code>appeal-banner-closed</code>: how many times it
+has shown you our top banner, and when you pressed "Not now".</li>
+<li><code>appeal-reads</code>: the times you opened a story in the last 30 days, so an appeal
+can suit how much you read.</li>
+<li><code>appeal-views</code>: when each of our appeals was shown to you, so none is shown too
+often.</li>
+<li><code>appeal-referrer</code> (session storage, gone when you close the tab): whether this
+visit came from a search, social media, a newsletter or elsewhere.</li>
+</ul>
+<p>To learn which appeal works best we count, without any cookie, a sample of the times each
+appeal is shown and every time one is clicked, as totals per appeal and story. We never
+store who saw or clicked it, nor your IP address.</p>
 <h2>When you support us</h2>
 <p>Payments are handled by Stripe; we never see or store your card number. We keep the amount,
 how often you give, the date, the story you came from and, if you give it, your email

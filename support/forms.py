@@ -18,6 +18,7 @@ class OriginForm(forms.Form):
     placement = forms.CharField(required=False, widget=forms.HiddenInput)
     article = forms.CharField(required=False, widget=forms.HiddenInput)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+    variant = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
@@ -38,13 +39,19 @@ class OriginForm(forms.Form):
     def origin_from(query, *, placement: str = "") -> dict[str, str]:
         """Initial values of the origin fields, taken from a link's query string."""
         origin = {"placement": query.get("placement", placement)}
-        origin |= {name: query.get(name, "") for name in ("article", "next")}
+        origin |= {name: query.get(name, "") for name in ("article", "next", "variant")}
         return {name: value[:200] for name, value in origin.items()}
 
     def article_id(self) -> int | None:
-        value = self.cleaned_data.get("article") or ""
-        # isdigit() alone accepts "²", which int() refuses.
-        return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+        return _id(self.cleaned_data.get("article") or "")
+
+    def variant_id(self) -> int | None:
+        return _id(self.cleaned_data.get("variant") or "")
+
+
+def _id(value: str) -> int | None:
+    # isdigit() alone accepts "²", which int() refuses.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 class GiveForm(OriginForm):

@@ -53,6 +53,7 @@ def donation_create_pending(
     email: str = "",
     placement: str = "",
     article=None,
+    appeal=None,
 ) -> Donation:
     """Record the reader's intent before Stripe is called, so nothing is lost if it fails."""
     return Donation.objects.create(
@@ -61,6 +62,7 @@ def donation_create_pending(
         email=email,
         placement=placement,
         article=article,
+        appeal=appeal,
         currency=currency or settings.DONATION_CURRENCY,
         fee_covered=fee_covered or Decimal("0"),
     )
@@ -117,10 +119,10 @@ def appeals_now(request=None) -> dict:
 
 
 def _appeals() -> dict:
-    return {
-        "appeals": {a.placement: a for a in Appeal.objects.filter(active=True)},
-        "settings": SupportSettings.load(),
-    }
+    variants = {}
+    for appeal in Appeal.objects.filter(active=True).order_by("placement", "position", "pk"):
+        variants.setdefault(appeal.placement, []).append(appeal)
+    return {"variants": variants, "settings": SupportSettings.load()}
 
 
 def appeals_changed() -> None:

@@ -9,9 +9,11 @@ from support.models import Appeal, LadderAmount, SiteCurrency, SupportSettings
 
 
 def _appeals_changed(sender, **kwargs):
+    from support.experiments import weights_changed
     from support.services import appeals_changed
 
     appeals_changed()
+    weights_changed()
 
 
 for _model in (Appeal, SupportSettings, SiteCurrency, LadderAmount):

@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 
 from newsroom.queue import publish
-from support import care, expiry, reminders, webhooks
+from support import care, experiments, expiry, reminders, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +62,21 @@ def send_reminder(reminder_id: int) -> str:
 def send_care_emails() -> dict:
     """Owe the day's care emails (card expiring, annual renewal, win-back); each once."""
     return care.care_sweep()
+
+
+@shared_task(ignore_result=True)
+def fold_appeal_counts() -> int:
+    """Beacon counters into the day's rows (every minute)."""
+    return experiments.appeal_counts_fold()
+
+
+@shared_task(ignore_result=True)
+def refresh_appeal_weights() -> None:
+    """Each placement's shares of traffic, computed afresh (weights.json serves them)."""
+    experiments.appeal_weights_refresh()
+
+
+@shared_task(ignore_result=True)
+def roll_up_appeal_counts() -> int:
+    """Daily counts older than 13 months kept as monthly totals."""
+    return experiments.appeal_counts_roll_up()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from support.views import account, giving, reminders, webhooks
+from support.views import account, appeals, giving, reminders, webhooks
 
 app_name = "support"
 
@@ -26,6 +26,8 @@ urlpatterns = [
     path("account/gifts/<int:gift_id>/resume/", account.gift_resume, name="account-resume"),
     path("account/gifts/<int:gift_id>/card/", account.gift_card, name="account-card"),
     path("account/gifts/<int:gift_id>/cancel/", account.gift_cancel, name="account-cancel"),
+    path("appeals/weights.json", appeals.weights, name="appeal-weights"),
+    path("appeals/count", appeals.count, name="appeal-count"),
     path("remind/", reminders.remind, name="remind"),
     path("remind/cancel/<str:token>/", reminders.cancel, name="remind-cancel"),
     path("remind/undo/<uuid:token>/", reminders.undo, name="remind-undo"),

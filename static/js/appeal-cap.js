@@ -35,10 +35,14 @@
   }
   views.push(now);
   save(viewsKey, JSON.stringify(views));
-  var close = banner.querySelector("[data-appeal-dismiss]");
-  if (!close) return;
-  close.removeAttribute("data-pending");
-  close.addEventListener("click", function () {
+  /* The picker (appeal-picker.js) may swap the banner's variant: clicks are taken on the
+     banner, and a swapped-in "Not now" is ready at once. */
+  banner.setAttribute("data-dismiss-ready", "");
+  banner.querySelectorAll("[data-appeal-dismiss]").forEach(function (close) {
+    close.removeAttribute("data-pending");
+  });
+  banner.addEventListener("click", function (event) {
+    if (!event.target.closest("[data-appeal-dismiss]")) return;
     save(closedKey, String(Date.now()));
     banner.hidden = true;
     var main = document.getElementById("main");

@@ -1,12 +1,180 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
-from support.models import Appeal, SupportSettings
+from support import experiments
+from support.models import Appeal, Audience, SupportSettings
+from support.money import format_money
+from support.views import appeals as appeal_views
+
+
+class AppealForm(forms.ModelForm):
+    """A variant: its words, its amounts, when it runs and whom it asks."""
+
+    reads = forms.MultipleChoiceField(
+        label="Articles read in the last 30 days",
+        choices=Audience.READS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Counted in the reader's own browser. None ticked: any.",
+    )
+    donor_states = forms.MultipleChoiceField(
+        label="Donor state",
+        choices=Audience.DONOR,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="From the hint the thank-you page leaves in the reader's browser. None "
+        "ticked: everyone but monthly and yearly donors, who see only a variant that names them.",
+    )
+    referrers = forms.MultipleChoiceField(
+        label="Came from",
+        choices=Audience.REFERRER,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: any.",
+    )
+
+    class Meta:
+        model = Appeal
+        fields = [
+            "placement",
+            "name",
+            "position",
+            "active",
+            "starts_at",
+            "ends_at",
+            "heading",
+            "body",
+            "button_label",
+            "footnote",
+            "remind_prompt",
+            "remind_label",
+            "show_goal",
+            "monthly_amounts",
+            "annual_amounts",
+            "once_amounts",
+            "default_frequency",
+            "default_amount",
+            "reads",
+            "donor_states",
+            "referrers",
+            "countries",
+            "cap_views",
+            "cap_days",
+            "gap_days",
+        ]
 
 
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
-    list_display = ["placement", "active", "show_goal", "heading", "updated_at"]
-    list_editable = ["active", "show_goal"]
+    form = AppealForm
+    change_list_template = "admin/support/appeal/change_list.html"
+    list_display = ["__str__", "active", "position", "starts_at", "ends_at", "preview_link"]
+    list_filter = ["placement", "active"]
+    save_as = True  # "Save as new": a new variant from this one
+    fieldsets = [
+        (None, {"fields": ["placement", "name", "position", "active", ("starts_at", "ends_at")]}),
+        (
+            "Words",
+            {
+                "fields": [
+                    "heading",
+                    "body",
+                    "button_label",
+                    "footnote",
+                    "remind_prompt",
+                    "remind_label",
+                    "show_goal",
+                ]
+            },
+        ),
+        (
+            "Amounts (empty: the site's)",
+            {
+                "fields": [
+                    "monthly_amounts",
+                    "annual_amounts",
+                    "once_amounts",
+                    ("default_frequency", "default_amount"),
+                ]
+            },
+        ),
+        ("Audience", {"fields": ["reads", "donor_states", "referrers", "countries"]}),
+        (
+            "How often one reader sees it",
+            {"fields": [("cap_views", "cap_days"), "gap_days"]},
+        ),
+    ]
+
+    @admin.display(description="Preview")
+    def preview_link(self, obj):
+        url = reverse("admin:support_appeal_preview", args=[obj.pk])
+        return format_html('<a href="{}">Preview on a story</a>', url)
+
+    def get_urls(self):
+        own = [
+            path(
+                "report/",
+                self.admin_site.admin_view(self.report_view),
+                name="support_appeal_report",
+            ),
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="support_appeal_preview",
+            ),
+            path(
+                "<int:pk>/preview/story/",
+                self.admin_site.admin_view(self.preview_story_view),
+                name="support_appeal_preview_story",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _appeal_for(self, request, pk) -> Appeal:
+        if not self.has_view_permission(request):
+            raise PermissionDenied  # fundraising: not for Writers
+        return get_object_or_404(Appeal, pk=pk)
+
+    def preview_view(self, request, pk):
+        appeal = self._appeal_for(request, pk)
+        context = {
+            **self.admin_site.each_context(request),
+            **appeal_views.preview(request, appeal),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/support/appeal/preview.html", context)
+
+    def report_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied  # fundraising figures: Editors only
+        report = experiments.variant_report()
+        for row in report["rows"]:
+            row["given_display"] = _money(row["given"])
+            row["annual_display"] = _money(row["annual"])
+            row["per_thousand_display"] = _money(row["per_thousand"])
+            row["p_best_display"] = "—" if row["p_best"] is None else f"{row['p_best']:.0%}"
+        context = {
+            **self.admin_site.each_context(request),
+            **report,
+            "title": "What each appeal raises",
+            "opts": self.model._meta,
+            "min_gifts": experiments.MIN_GIFTS_FOR_CONVERSION,
+            "sample": settings.APPEAL_VIEW_SAMPLE,
+        }
+        return TemplateResponse(request, "admin/support/appeal/report.html", context)
+
+    def preview_story_view(self, request, pk):
+        return appeal_views.preview_story(request, self._appeal_for(request, pk))
+
+
+def _money(amount) -> str:
+    return "—" if amount is None else format_money(amount, settings.DONATION_CURRENCY)
 
 
 @admin.register(SupportSettings)

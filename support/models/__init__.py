@@ -1,4 +1,4 @@
-from support.models.appeals import Appeal, SupportSettings
+from support.models.appeals import Appeal, AppealCount, Audience, SupportSettings
 from support.models.choices import Frequency, Placement
 from support.models.currencies import LadderAmount, SiteCurrency
 from support.models.ledger import Donation, Donor, Payment
@@ -7,6 +7,8 @@ from support.models.stripe_events import StripeEvent
 
 __all__ = [
     "Appeal",
+    "AppealCount",
+    "Audience",
     "Donation",
     "Donor",
     "Frequency",

@@ -125,6 +125,14 @@ class Donation(models.Model):
         on_delete=models.SET_NULL,
         related_name="donations",
     )
+    appeal = models.ForeignKey(
+        "support.Appeal",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,  # a variant with gifts is ended, never deleted
+        related_name="donations",
+        help_text="The appeal variant the reader followed, if any.",
+    )
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     stripe_checkout_session_id = models.CharField(
         max_length=255, unique=True, null=True, blank=True

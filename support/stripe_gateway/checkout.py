@@ -20,6 +20,8 @@ def create_checkout_session(donation, *, success_url: str, cancel_url: str):
         "product_data": product,
     }
     metadata = {"donation_id": str(donation.pk)}
+    if donation.appeal_id:  # the appeal variant followed: its gifts stay its own in the ledger
+        metadata["appeal_variant"] = str(donation.appeal_id)
     params = {
         "line_items": [{"price_data": price_data, "quantity": 1}],
         "success_url": success_url,

@@ -1,4 +1,5 @@
 import logging
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from newsroom import ratelimit
 from support import appeals, currencies, money, services, stripe_gateway
 from support.forms import GiveForm
-from support.models import SupportSettings
+from support.models import Appeal, SupportSettings
 from support.money import describe_gift, format_amount
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,14 @@ def _article_or_none(article_id):
     return Article.objects.published().filter(pk=article_id).first()
 
 
+def _variant_or_none(value) -> Appeal | None:
+    """The appeal variant a link or the form names (any, even one ended since)."""
+    value = str(value or "")[:12]
+    if not (value.isascii() and value.isdigit()):
+        return None
+    return Appeal.objects.filter(pk=int(value)).first()
+
+
 @never_cache
 def give(request):
     """The support form, in the currency its address (or its own field, on submit) names.
@@ -35,30 +44,28 @@ def give(request):
     support_settings = SupportSettings.load()
     offered = currencies.offered()
     source = request.POST if request.method == "POST" else request.GET
+    variant = _variant_or_none(source.get("variant"))
     asked = source.get("currency", "")
     chosen = currencies.find(asked, offered) if asked else currencies.default(offered)
     if asked and chosen is None:
         return _currency_refused(request, asked, offered, support_settings)
     if request.method != "POST":
+        form = _form(request, chosen, support_settings, variant)
         if not asked:
             suggested = currencies.suggested(request, offered)
             if suggested is not None and suggested != chosen:
                 response = HttpResponseRedirect(_give_url(request.GET, currency=suggested.code))
             else:
-                response = _render_give(
-                    request, _form(request, chosen, support_settings), support_settings, offered
-                )
+                response = _render_give(request, form, support_settings, offered)
             patch_vary_headers(response, currencies.vary_headers())
             return response
-        return _render_give(
-            request, _form(request, chosen, support_settings), support_settings, offered
-        )
+        return _render_give(request, form, support_settings, offered)
     if ratelimit.hit("checkout", ratelimit.client_network(request), settings.CHECKOUT_RATE_LIMIT):
         return rate_limited(request)
     # Counted after the network's own limit, so one network's refused attempts spend none of it.
     if ratelimit.hit("checkout-site", "", settings.CHECKOUT_SITE_RATE_LIMIT):
         return rate_limited(request, site_wide=True)
-    form = GiveForm(request.POST, offer=currencies.offer_for(chosen))
+    form = GiveForm(request.POST, offer=_offer(chosen, variant))
     if not form.is_valid():
         return _render_give(request, form, support_settings, offered, status=400)
     data = form.cleaned_data
@@ -70,6 +77,7 @@ def give(request):
         email=data["email"],
         placement=data["placement"],
         article=_article_or_none(form.article_id()),
+        appeal=variant,
     )
     thanks = settings.SITE_URL + reverse("support:thanks") + "?session_id={CHECKOUT_SESSION_ID}"
     cancel = settings.SITE_URL + (data["next"] or reverse("support:give"))
@@ -82,9 +90,18 @@ def give(request):
     return HttpResponseRedirect(url, status=303)
 
 
-def _form(request, chosen, support_settings) -> GiveForm:
+def _offer(chosen, variant):
+    """The currency's ladders, or the variant's own where it names amounts (in the base
+    currency: another currency keeps its own ladder)."""
     offer = currencies.offer_for(chosen)
-    return GiveForm(initial=_initial(request, support_settings, offer), offer=offer)
+    if variant is not None and offer.code == settings.DONATION_CURRENCY:
+        offer = replace(offer, presets=variant.ladder(offer.presets))
+    return offer
+
+
+def _form(request, chosen, support_settings, variant=None) -> GiveForm:
+    offer = _offer(chosen, variant)
+    return GiveForm(initial=_initial(request, support_settings, offer, variant), offer=offer)
 
 
 def _currency_refused(request, asked, offered, support_settings):
@@ -97,11 +114,13 @@ def _currency_refused(request, asked, offered, support_settings):
     return _render_give(request, form, support_settings, offered, status=400, notice=notice)
 
 
-def _initial(request, support_settings, offer):
+def _initial(request, support_settings, offer, variant=None):
     query = request.GET
-    frequency = query.get("frequency", support_settings.default_frequency)[:20]
+    site_frequency, default = support_settings.default_frequency, support_settings.default_amount
+    if variant is not None:
+        site_frequency, default = variant.preset(support_settings)
+    frequency = query.get("frequency", site_frequency)[:20]
     ladder = offer.presets.get(frequency, [])
-    default = support_settings.default_amount
     if default not in ladder:
         default = next(iter(ladder), default)
     return {
@@ -170,6 +189,7 @@ def thanks(request):
     response = render(request, "support/thanks.html", context)
     if paid:
         appeals.mark_given(response)
+        appeals.set_donor_hint(response, donation)
     return response
 
 

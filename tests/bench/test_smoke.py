@@ -30,6 +30,8 @@ PYTHON_SCRIPTS = {
     "scale.py": ["--tiny", "--database", f"newsroom_scale_smoke_{os.getpid()}"],
     "webhooks.py": ["--tiny"],
 }
+# Scripts that need no database or Redis (a simulation): run in any environment.
+PLAIN_SCRIPTS = {"appeals.py": ["--tiny"]}
 REDIS_URLS = ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "CACHE_URL")  # BENCH_REDIS_DBS order
 
 
@@ -74,6 +76,16 @@ def test_the_script_runs_at_its_smallest_size_and_its_own_checks_pass(script):
     assert result.stdout.strip(), "the script printed nothing"
 
 
+@pytest.mark.parametrize("script", sorted(PLAIN_SCRIPTS))
+def test_the_simulation_runs_at_its_smallest_size(script):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DJANGO_"))}
+
+    result = run([sys.executable, str(BENCH / script), *PLAIN_SCRIPTS[script]], env)
+
+    assert "revenue vs the oracle: median" in result.stdout
+    assert "uniform split" in result.stdout
+
+
 # Serialized rollback, as every live-server test here: a plain flush would make the content
 # types anew, under other ids than the ones the next such test restores.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -97,4 +109,4 @@ def test_every_script_in_bench_has_a_smoke_run():
         or (path.suffix == ".py" and 'if __name__ == "__main__"' in path.read_text())
     }
 
-    assert scripts == {*PYTHON_SCRIPTS, "lighthouse.sh"}
+    assert scripts == {*PYTHON_SCRIPTS, *PLAIN_SCRIPTS, "lighthouse.sh"}

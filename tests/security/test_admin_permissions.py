@@ -315,6 +315,9 @@ PAGES = {
     "editing": (_may("view"), _may("change")),  # who else has a story open; the heartbeat
     "revoke_previews": (_may("change"), _may("change")),  # a story's preview links
     "attribution": (_may("view"), None),  # which stories make readers give
+    "preview": (_may("view"), None),  # an appeal variant on a story, two widths
+    "preview_story": (_may("view"), None),  # the story itself, with only that variant
+    "report": (_may("view"), None),  # what each appeal variant raises
     "password_change": (_may("change"), _may("change")),  # another user's password
     "preview_html": (_may("view"), None),  # an edition as readers will get it
     "preview_text": (_may("view"), None),
@@ -417,6 +420,7 @@ def admin_pages(label, obj):
             "add": [],
             "recoverlist": [],
             "attribution": [],
+            "report": [],
             "compare": [obj.pk, versions and versions[0].pk],
             "revision": [obj.pk, versions and versions[0].pk],
             "recover": [versions and versions[1].pk],

@@ -98,6 +98,8 @@ def test_an_appeal_switched_off_by_an_editor_disappears(client, article, admin_c
         f"/admin/support/appeal/{appeal.pk}/change/",
         {
             "placement": "top_banner",
+            "name": appeal.name,
+            "position": "0",
             "active": "",
             "heading": appeal.heading,
             "body": appeal.body,

@@ -1,0 +1,23 @@
+"""The admin's start page: the newsroom's (articles.start_page) and, for those who may see
+fundraising figures (Editors, never Writers), "What earns support"."""
+
+from django.conf import settings
+
+from articles.start_page import start_page as newsroom_start_page
+from support.experiments import article_report
+from support.money import format_money
+
+
+def start_page(user) -> dict:
+    context = newsroom_start_page(user)
+    if user.has_perm("support.view_donation"):
+        rows = article_report()
+        for row in rows:
+            row["annual_display"] = _money(row["annual"])
+            row["per_thousand_display"] = _money(row["per_thousand"])
+        context["support_report"] = {"earns": rows}
+    return context
+
+
+def _money(amount) -> str:
+    return "—" if amount is None else format_money(amount, settings.DONATION_CURRENCY)
