@@ -246,8 +246,8 @@ def ledger_problems(database_url: str, gifts: dict, deliveries: list[dict]) -> l
             " count(*) filter (where processed_at is null) from support_stripeevent"
         ).fetchone()
         receipts = conn.execute(
-            "select count(*), count(*) filter (where status = 'sent') from support_outboundemail"
-            " where kind = 'receipt'"
+            "select count(*), count(*) filter (where status = 'sent') from outbox_email"
+            " where kind = 'support.receipt'"
         ).fetchone()
     expected_payments = 0
     for session, gift in gifts.items():
@@ -401,7 +401,7 @@ def settle(port, stripe_port, database_url, procs) -> list[dict]:
         with psycopg.connect(database_url) as conn:
             pending = conn.execute(
                 "select (select count(*) from support_stripeevent where processed_at is null)"
-                " + (select count(*) from support_outboundemail where status = 'pending')"
+                " + (select count(*) from outbox_email where status = 'pending')"
             ).fetchone()[0]
         return pending == 0
 

@@ -129,7 +129,7 @@ def main(count: int, clients: int, workers: int) -> None:
             floor = [
                 x
                 for f in [
-                    pool.submit(hammer, port, "/bench/bare/2/", floor_seconds, False)
+                    pool.submit(hammer, port, "/bench/bare/2/", floor_seconds)
                     for _ in range(clients)
                 ]
                 for x in f.result()
