@@ -37,7 +37,8 @@ class ReminderAdmin(CheckedDateHierarchy, admin.ModelAdmin):
 
     @admin.action(description="Cancel selected pending reminders")
     def cancel_selected(self, request, queryset):
-        count = queryset.filter(status=Reminder.Status.PENDING).update(
+        waiting = [Reminder.Status.AWAITING, Reminder.Status.PENDING]
+        count = queryset.filter(status__in=waiting).update(
             status=Reminder.Status.CANCELLED
         )
         self.message_user(request, f"{count} reminder(s) cancelled.")
