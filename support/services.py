@@ -13,7 +13,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     Subquery,
     Sum,
@@ -164,15 +163,14 @@ def _total(queryset, expression):
     return Coalesce(Subquery(grouped.annotate(total=Sum(expression)).values("total")), ZERO)
 
 
-def in_base(expression, currency_field: str = "currency"):
+def in_base(expression, currency_row: str = "currency_row"):
     """An amount expression counted in the base currency (DONATION_CURRENCY) at the rate
-    editors set on its currency (SiteCurrency.rate; the base's is 1), read in the same query
-    so the goal meter stays one query."""
+    editors set on its currency (SiteCurrency.rate; the base's is 1), joined on the currency's
+    code in the same query (a gift in a currency with no row counts as the base)."""
     if isinstance(expression, str):
         expression = F(expression)
-    rate = SiteCurrency.objects.filter(code=OuterRef(currency_field)).values("rate")[:1]
     return ExpressionWrapper(
-        expression * Coalesce(Subquery(rate), Value(Decimal(1))),
+        expression * Coalesce(F(f"{currency_row}__rate"), Value(Decimal(1))),
         output_field=DecimalField(max_digits=20, decimal_places=6),
     )
 

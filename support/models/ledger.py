@@ -115,6 +115,16 @@ class Donation(models.Model):
         "charged with each payment on top of the amount and kept apart from it.",
     )
     currency = models.CharField(max_length=3, default="usd")
+    # The editors' row for this currency (no column: joined on the code), whose rate the goal
+    # meter counts the gift at in the base currency (support.services.in_base).
+    currency_row = models.ForeignObject(
+        "support.SiteCurrency",
+        from_fields=["currency"],
+        to_fields=["code"],
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+    )
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     placement = models.CharField(max_length=20, choices=Placement.choices, blank=True)
@@ -226,6 +236,14 @@ class Payment(models.Model):
         "when it is lost or lost under appeal, back when it is won.",
     )
     currency = models.CharField(max_length=3, default="usd")
+    currency_row = models.ForeignObject(
+        "support.SiteCurrency",
+        from_fields=["currency"],
+        to_fields=["code"],
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+    )
     card_brand = models.CharField(max_length=20, blank=True, help_text="As Stripe names it.")
     card_last4 = models.CharField(max_length=4, blank=True)
     stripe_invoice_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
