@@ -38,7 +38,8 @@ def give(request):
     source = request.POST if request.method == "POST" else request.GET
     asked = source.get("currency", "")
     chosen = currencies.find(asked, offered) if asked else currencies.default(offered)
-    if asked and chosen is None:
+    if chosen is None and (asked or request.method == "POST"):
+        # Not offered, or (editors switched every one off) none is.
         return _currency_refused(request, asked, offered, support_settings)
     if request.method != "POST":
         if not asked:
@@ -90,7 +91,7 @@ def _form(request, chosen, support_settings) -> GiveForm:
 
 def _currency_refused(request, asked, offered, support_settings):
     """A currency the site does not take: the form in the first one, saying so (400)."""
-    code = asked.strip().upper()
+    code = (asked or settings.DONATION_CURRENCY).strip().upper()
     named = code if len(code) == 3 and code.isalpha() else "that currency"
     names = ", ".join(f"{c.code.upper()}" for c in offered) or "none at the moment"
     form = _form(request, currencies.default(offered), support_settings)
