@@ -33,7 +33,7 @@ from support.models import (
     SiteCurrency,
     SupportSettings,
 )
-from support.models.ledger import MONEY_BACK, NET
+from support.models.ledger import CHARGED, MONEY_BACK, NET
 from support.money import currency, format_money
 
 logger = logging.getLogger(__name__)
@@ -184,8 +184,8 @@ def _settings_with_ledger_sums(now: datetime) -> SupportSettings:
     others = SiteCurrency.objects.filter(offered=True).exclude(code=settings.DONATION_CURRENCY)
     query = SupportSettings.objects.filter(pk=1).annotate(
         other_currencies=Exists(others),
-        monthly_sum=_total(live.filter(frequency=Frequency.MONTHLY), in_base("amount")),
-        annual_sum=_total(live.filter(frequency=Frequency.ANNUAL), in_base("amount")),
+        monthly_sum=_total(live.filter(frequency=Frequency.MONTHLY), in_base(CHARGED)),
+        annual_sum=_total(live.filter(frequency=Frequency.ANNUAL), in_base(CHARGED)),
         one_time_sum=_total(this_month.filter(kind=Payment.Kind.ONE_TIME), in_base(NET)),
         monthly_back=_total(
             given_back.filter(donation__frequency=Frequency.MONTHLY),
@@ -250,7 +250,7 @@ def goal_rates() -> dict[str, str]:
 def attribution_report():
     """Return gifts and recurring revenue grouped by article and appeal placement."""
     live = Donation.RECURRING_LIVE
-    amount = in_base("amount")  # every total in the base currency, as the goal meter counts
+    amount = in_base(CHARGED)  # every total in the base currency, as the goal meter counts
     rows = (
         Donation.objects.given()
         .values("article_id", "article__headline", "placement")

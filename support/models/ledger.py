@@ -14,6 +14,9 @@ ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_plac
 # Money that went back after a payment (refunds, lost disputes), and what was kept.
 MONEY_BACK = F("refunded_amount") + F("charged_back_amount")
 NET = F("amount") - MONEY_BACK
+# What each payment of a gift charges: the gift and the fees its donor covers (what the goal
+# meter counts for a recurring gift, as a payment's amount holds both).
+CHARGED = F("amount") + F("fee_covered")
 
 
 class Donor(models.Model):
