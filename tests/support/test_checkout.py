@@ -137,6 +137,7 @@ def offer_currency(code, **fields):
         ("jpy", "500", 500, "¥500"),
         ("krw", "₩10,000", 10000, "₩10,000"),
         ("bhd", "2.50", 2500, "BHD 2.500"),
+        ("kwd", "12.250", 12250, "KWD 12.250"),  # three decimals, as its donors write them
         ("eur", "7,50", 750, "€7.50"),
         ("gbp", "£5", 500, "£5.00"),
     ],
