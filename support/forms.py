@@ -131,7 +131,7 @@ class GiveForm(OriginForm):
     def _chosen_amount(self) -> Decimal | None:
         try:
             typed = str(self["custom_amount"].value() or "").strip()
-            return parse_amount(typed or str(self["amount"].value() or ""))
+            return parse_amount(typed or str(self["amount"].value() or ""), self.code)
         except AmountError:
             return None
 
@@ -182,7 +182,7 @@ class GiveForm(OriginForm):
 
     def _valid_amount(self, raw: str, *, field: str) -> Decimal | None:
         try:
-            amount = parse_amount(raw)
+            amount = parse_amount(raw, self.code)
         except AmountError as exc:
             self.add_error(field, str(exc))
             return None

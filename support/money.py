@@ -160,19 +160,24 @@ HOW_TO_TYPE = "Enter the amount as a number, like 15 or 7.50."
 _SIGNS = r"US\$|USD|EUR|GBP|JPY|KRW|INR|[$€£¥₩₹]"
 _CURRENCY = re.compile(rf"^(?:{_SIGNS})\s*|\s*(?:{_SIGNS})$", re.IGNORECASE)
 _GROUPED = re.compile(r"\d{1,3}(?:[,.' ]\d{3})+")
+_FILS = re.compile(r"(?P<whole>[0-9]+)[.,](?P<fils>[0-9]{3})")
 _AMOUNT = re.compile(r"(?P<whole>[0-9][0-9.,' ]*?)(?:(?P<mark>[.,])(?P<cents>[0-9]{1,2}))?")
 
 
-def parse_amount(text: str) -> Decimal:
+def parse_amount(text: str, code: str = "") -> Decimal:
     """Read an amount a person typed: "7.50", "7,50", "$1,000", "1.000,50" or "1 000".
 
     A separator followed by one or two digits at the end is the decimal mark; separators
     between groups of three digits are thousands separators. Anything else is refused
-    rather than guessed, because a wrong guess charges a donor the wrong amount.
+    rather than guessed, because a wrong guess charges a donor the wrong amount. In a
+    three-decimal currency (`code`: BHD, KWD...) "2.500" is two and a half, as its donors
+    write it.
     """
     raw = _CURRENCY.sub("", text.strip().replace("\u00a0", " ").replace("\u202f", " ")).strip()
     if not raw:
         raise AmountError("Enter an amount.")
+    if code and currency(code).places == 3 and (fils := _FILS.fullmatch(raw)):
+        return Decimal(f"{fils.group('whole')}.{fils.group('fils')}")
     parts = _AMOUNT.fullmatch(raw)
     if parts is None:
         raise AmountError(HOW_TO_TYPE)
@@ -180,14 +185,19 @@ def parse_amount(text: str) -> Decimal:
     if not whole.isdigit():
         separators = set(re.sub(r"\d", "", whole))
         if not _GROUPED.fullmatch(whole) or len(separators) != 1 or mark in separators:
-            raise AmountError(_why_not(raw))
+            raise AmountError(_why_not(raw, code))
         if separators == {"."} and mark != ",":
             # "1.000" is a thousand to some readers and one dollar to others.
             raise AmountError(f"Type {whole.replace('.', '')} without a dot, or cents like 7.50.")
     return Decimal(f"{re.sub(r'[^0-9]', '', whole)}.{(cents or '').ljust(2, '0')}")
 
 
-def _why_not(raw: str) -> str:
+def _why_not(raw: str, code: str = "") -> str:
     if re.fullmatch(r"[0-9]+[.,]([0-9]{3,})?", raw):
-        return "Enter the amount in dollars and cents, like 7.50."
+        money = currency(code or settings.DONATION_CURRENCY)
+        if money.places == 0:
+            return f"Enter a whole amount{_in(money)}, like 500."
+        units = f"in {money.name}" if money.name else f"in {money.code.upper()}"
+        units += " and cents" if money.code == "usd" else ""
+        return f"Enter the amount {units}, like 7.50."
     return HOW_TO_TYPE

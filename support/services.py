@@ -13,7 +13,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     Subquery,
     Sum,
@@ -33,7 +32,7 @@ from support.models import (
     SiteCurrency,
     SupportSettings,
 )
-from support.models.ledger import MONEY_BACK, NET
+from support.models.ledger import CHARGED, MONEY_BACK, NET
 from support.money import currency, format_money
 
 logger = logging.getLogger(__name__)
@@ -154,15 +153,14 @@ def _total(queryset, expression):
     return Coalesce(Subquery(grouped.annotate(total=Sum(expression)).values("total")), ZERO)
 
 
-def in_base(expression, currency_field: str = "currency"):
+def in_base(expression, currency_row: str = "currency_row"):
     """An amount expression counted in the base currency (DONATION_CURRENCY) at the rate
-    editors set on its currency (SiteCurrency.rate; the base's is 1), read in the same query
-    so the goal meter stays one query."""
+    editors set on its currency (SiteCurrency.rate; the base's is 1), joined on the currency's
+    code in the same query (a gift in a currency with no row counts as the base)."""
     if isinstance(expression, str):
         expression = F(expression)
-    rate = SiteCurrency.objects.filter(code=OuterRef(currency_field)).values("rate")[:1]
     return ExpressionWrapper(
-        expression * Coalesce(Subquery(rate), Value(Decimal(1))),
+        expression * Coalesce(F(f"{currency_row}__rate"), Value(Decimal(1))),
         output_field=DecimalField(max_digits=20, decimal_places=6),
     )
 
@@ -176,8 +174,8 @@ def _settings_with_ledger_sums(now: datetime) -> SupportSettings:
     others = SiteCurrency.objects.filter(offered=True).exclude(code=settings.DONATION_CURRENCY)
     query = SupportSettings.objects.filter(pk=1).annotate(
         other_currencies=Exists(others),
-        monthly_sum=_total(live.filter(frequency=Frequency.MONTHLY), in_base("amount")),
-        annual_sum=_total(live.filter(frequency=Frequency.ANNUAL), in_base("amount")),
+        monthly_sum=_total(live.filter(frequency=Frequency.MONTHLY), in_base(CHARGED)),
+        annual_sum=_total(live.filter(frequency=Frequency.ANNUAL), in_base(CHARGED)),
         one_time_sum=_total(this_month.filter(kind=Payment.Kind.ONE_TIME), in_base(NET)),
         monthly_back=_total(
             given_back.filter(donation__frequency=Frequency.MONTHLY),
@@ -242,7 +240,7 @@ def goal_rates() -> dict[str, str]:
 def attribution_report():
     """Return gifts and recurring revenue grouped by article and appeal placement."""
     live = Donation.RECURRING_LIVE
-    amount = in_base("amount")  # every total in the base currency, as the goal meter counts
+    amount = in_base(CHARGED)  # every total in the base currency, as the goal meter counts
     rows = (
         Donation.objects.given()
         .values("article_id", "article__headline", "placement")

@@ -9,7 +9,7 @@ from django.urls import path
 from support import services
 from support.admin.common import ReadOnlyAdmin, export_csv
 from support.models import Donation, Donor, Payment
-from support.models.ledger import NET
+from support.models.ledger import CHARGED, NET
 from support.money import format_money
 from support.services import in_base
 
@@ -43,9 +43,7 @@ class DonorAdmin(ReadOnlyAdmin):
                 ),
                 active_amount=Coalesce(
                     Subquery(
-                        gifts.recurring_live()
-                        .annotate(total=Sum(in_base("amount")))
-                        .values("total")
+                        gifts.recurring_live().annotate(total=Sum(in_base(CHARGED))).values("total")
                     ),
                     ZERO,
                 ),

@@ -14,6 +14,9 @@ ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_plac
 # Money that went back after a payment (refunds, lost disputes), and what was kept.
 MONEY_BACK = F("refunded_amount") + F("charged_back_amount")
 NET = F("amount") - MONEY_BACK
+# What each payment of a gift charges: the gift and the fees its donor covers (what the goal
+# meter counts for a recurring gift, as a payment's amount holds both).
+CHARGED = F("amount") + F("fee_covered")
 
 
 class Donor(models.Model):
@@ -115,6 +118,16 @@ class Donation(models.Model):
         "charged with each payment on top of the amount and kept apart from it.",
     )
     currency = models.CharField(max_length=3, default="usd")
+    # The editors' row for this currency (no column: joined on the code), whose rate the goal
+    # meter counts the gift at in the base currency (support.services.in_base).
+    currency_row = models.ForeignObject(
+        "support.SiteCurrency",
+        from_fields=["currency"],
+        to_fields=["code"],
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+    )
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     placement = models.CharField(max_length=20, choices=Placement.choices, blank=True)
@@ -240,6 +253,14 @@ class Payment(models.Model):
         "when it is lost or lost under appeal, back when it is won.",
     )
     currency = models.CharField(max_length=3, default="usd")
+    currency_row = models.ForeignObject(
+        "support.SiteCurrency",
+        from_fields=["currency"],
+        to_fields=["code"],
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+    )
     card_brand = models.CharField(max_length=20, blank=True, help_text="As Stripe names it.")
     card_last4 = models.CharField(max_length=4, blank=True)
     card_exp_month = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -47,7 +47,8 @@ def give(request):
     variant = _variant_or_none(source.get("variant"))
     asked = source.get("currency", "")
     chosen = currencies.find(asked, offered) if asked else currencies.default(offered)
-    if asked and chosen is None:
+    if chosen is None and (asked or request.method == "POST"):
+        # Not offered, or (editors switched every one off) none is.
         return _currency_refused(request, asked, offered, support_settings)
     if request.method != "POST":
         form = _form(request, chosen, support_settings, variant)
@@ -106,7 +107,7 @@ def _form(request, chosen, support_settings, variant=None) -> GiveForm:
 
 def _currency_refused(request, asked, offered, support_settings):
     """A currency the site does not take: the form in the first one, saying so (400)."""
-    code = asked.strip().upper()
+    code = (asked or settings.DONATION_CURRENCY).strip().upper()
     named = code if len(code) == 3 and code.isalpha() else "that currency"
     names = ", ".join(f"{c.code.upper()}" for c in offered) or "none at the moment"
     form = _form(request, currencies.default(offered), support_settings)

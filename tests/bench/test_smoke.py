@@ -22,6 +22,7 @@ from tests.processes import PROJECT_DIR
 BENCH = PROJECT_DIR / "bench"
 PYTHON_SCRIPTS = {
     "edge.py": ["--tiny"],
+    "goal_meter.py": ["--tiny"],
     "load.py": ["--tiny"],
     "newsletter.py": ["--tiny"],
     "newsroom_day.py": ["--tiny"],

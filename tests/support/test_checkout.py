@@ -137,6 +137,7 @@ def offer_currency(code, **fields):
         ("jpy", "500", 500, "¥500"),
         ("krw", "₩10,000", 10000, "₩10,000"),
         ("bhd", "2.50", 2500, "BHD 2.500"),
+        ("kwd", "12.250", 12250, "KWD 12.250"),  # three decimals, as its donors write them
         ("eur", "7,50", 750, "€7.50"),
         ("gbp", "£5", 500, "£5.00"),
     ],
@@ -250,3 +251,16 @@ def test_checkout_offers_the_payment_methods_stripe_allows_for_the_currency_not_
     pounds = stripe_gateway.retrieve_checkout_session(configured.stripe_checkout_session_id)
     assert pounds["payment_method_configuration_details"]["id"] == "pmc_1Donations"
     assert "bacs_debit" in pounds["payment_method_types"]
+
+
+def test_with_every_currency_switched_off_nothing_is_taken(give, stripe_server, client):
+    from support.models import SiteCurrency
+
+    SiteCurrency.objects.update(offered=False)
+
+    response, donation = give(frequency="once", amount="other", custom_amount="10")
+
+    assert response.status_code == 400
+    assert donation is None
+    assert "We take: none at the moment." in response.content.decode()
+    assert client.get("/support/").status_code == 200

@@ -1,10 +1,10 @@
 """Currencies and their ladders: editors' data, the reader's choice in the address."""
 
+import importlib
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from support import currencies
 from support.models import LadderAmount, SiteCurrency
@@ -33,33 +33,38 @@ def test_the_site_starts_with_dollars_euros_and_pounds_and_today_s_ladders_verba
     assert SiteCurrency.objects.get(code="gbp").country_codes() >= {"GB"}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_moves_an_edited_preset_string_and_its_impacts_into_the_ladder():
-    executor = MigrationExecutor(connection)
-    before = [("support", "0020_donor_mailbox")]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    old.get_model("support", "SupportSettings").objects.update_or_create(
-        pk=1,
-        defaults={
-            "preset_amounts": "3, 7.50, abc, 3, 40",
-            "annual_preset_amounts": "60",
-            "once_preset_amounts": "15,30",
-            "preset_impact": "monthly 7.50: Pays for a day of fact-checking\nnonsense",
-        },
-    )
+    """The seed step of 0021 run on a site whose editors had changed the preset strings (its
+    SupportSettings row as it was before the strings were removed)."""
+    from django.apps import apps as current
 
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    seed = importlib.import_module("support.migrations.0021_money_currencies_ladders")
+    before = SimpleNamespace(
+        preset_amounts="3, 7.50, abc, 3, 40",
+        annual_preset_amounts="60",
+        once_preset_amounts="15,30",
+        preset_impact="monthly 7.50: Pays for a day of fact-checking\nnonsense",
+    )
+    rows = SimpleNamespace(filter=lambda **_: SimpleNamespace(first=lambda: before))
+    old_settings = SimpleNamespace(objects=rows)
+    state = SimpleNamespace(
+        get_model=lambda app, name: (
+            old_settings if name == "SupportSettings" else current.get_model(app, name)
+        )
+    )
+    SiteCurrency.objects.all().delete()
+
+    seed.seed_currencies(state, None)
 
     assert ladder("usd", "monthly") == ["3", "7.5", "40"]
     assert ladder("usd", "annual") == ["60"]
+    assert ladder("usd", "once") == ["15", "30"]
     assert LadderAmount.objects.get(currency__code="usd", amount="7.50").impact == (
         "Pays for a day of fact-checking"
     )
     # Other currencies start from the defaults, not from a conversion.
     assert ladder("eur", "monthly") == ["2", "5", "10", "25"]
+    assert [c.code for c in currencies.offered()] == ["usd", "eur", "gbp"]
 
 
 def test_the_support_page_offers_the_ladder_of_the_currency_in_its_address(client):

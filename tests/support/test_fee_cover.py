@@ -155,3 +155,19 @@ def test_a_new_price_set_at_stripe_is_the_whole_gift_and_ends_the_fee_cover(
 
     donation.refresh_from_db()
     assert (donation.amount, donation.fee_covered) == (Decimal("10"), Decimal("0"))
+
+
+def test_the_goal_meter_counts_what_donors_pay_fees_they_cover_included(client):
+    from django.core.cache import cache
+
+    from tests.support.factories import DonationFactory, PaymentFactory
+
+    DonationFactory(amount=Decimal("2"), fee_covered=Decimal("0.36"), frequency="monthly")
+    once = DonationFactory(
+        amount=Decimal("10"), fee_covered=Decimal("0.59"), frequency="once", status="paid"
+    )
+    PaymentFactory(donation=once, kind="one_time", amount=Decimal("10.59"))
+    cache.clear()
+
+    # A recurring gift's fees count as its payments' do: $2.36 + $10.59.
+    assert client.get("/support/goal.json").json()["raised"] == "12.95"

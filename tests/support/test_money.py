@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from support.money import (
     format_amount,
     format_money,
     from_minor,
+    parse_amount,
     to_minor,
 )
 
@@ -102,3 +104,31 @@ def test_a_very_long_number_is_read_exactly_and_left_to_the_limits():
     from support.money import parse_amount
 
     assert parse_amount("9" * 29) == Decimal("9" * 29 + ".00")
+
+
+@pytest.mark.parametrize(
+    ("typed", "code", "amount"),
+    [
+        ("2.500", "bhd", "2.5"),
+        ("2,500", "kwd", "2.5"),
+        ("1.000", "bhd", "1"),
+        ("12.75", "bhd", "12.75"),
+    ],
+)
+def test_a_three_decimal_currency_reads_three_decimals_as_its_donors_write_them(
+    typed, code, amount
+):
+    assert parse_amount(typed, code) == Decimal(amount)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code", "message"),
+    [
+        ("2.0001", "eur", "Enter the amount in euros, like 7.50."),
+        ("500.", "jpy", "Enter a whole amount in yen, like 500."),
+        ("2.0001", "usd", "Enter the amount in dollars and cents, like 7.50."),
+    ],
+)
+def test_an_amount_that_cannot_be_read_is_explained_in_the_currencys_terms(typed, code, message):
+    with pytest.raises(AmountError, match=re.escape(message)):
+        parse_amount(typed, code)
