@@ -237,7 +237,7 @@ def test_an_old_manage_link_offers_a_new_sign_in_link(client, post, two_gifts):
     assert "Email me a sign-in link" in fresh
     with time_machine.travel(timedelta(days=200)):
         old = client.get(link)
-    assert old.status_code == 200
+    assert old.status_code == 400
     assert "This link has expired" in old.content.decode()
     assert "Send me a new link" in old.content.decode()
     assert "newest receipt" not in old.content.decode()
