@@ -271,3 +271,13 @@ def test_an_erased_mailbox_gets_no_link(client, ask, two_gifts):
 
     assert ask("ann.lee@gmail.com").status_code == 200
     assert not mail.outbox
+
+
+def test_with_production_settings_the_reader_session_cookie_is_secure(
+    client, ask, two_gifts, settings
+):
+    settings.COOKIES_SECURE = True
+    ask("ann.lee@gmail.com")
+    response = client.post(sign_in_link(mail.outbox[-1]))
+    cookie = response.cookies[COOKIE]
+    assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
