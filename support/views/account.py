@@ -185,8 +185,10 @@ def manage(request, token):
     mailbox = session_mailbox(request)
     if mailbox is not None and gift.donor_id and gift.donor.mailbox == mailbox.key:
         return HttpResponseRedirect(reverse("support:account"), status=303)
-    context = {"manage": token, "fresh": signin.manage_link_fresh(token)}
-    return render(request, "support/account/manage.html", context)
+    fresh = signin.manage_link_fresh(token)
+    context = {"manage": token, "fresh": fresh}
+    # An expired link opens nothing (400, as a refused link), but offers a new one.
+    return render(request, "support/account/manage.html", context, status=200 if fresh else 400)
 
 
 # What a donor may change about a gift: each made at Stripe first (support.account.changes).

@@ -18,6 +18,7 @@ FREQUENCY_LABELS = {"monthly": "Monthly", "annual": "Annual", "once": "One-time"
 
 SHOTS = {
     "home": "home",
+    "account": "account-home",
     "article": "article",
     "section": "section",
     "support-monthly": "support",

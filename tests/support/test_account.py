@@ -237,7 +237,7 @@ def test_an_old_manage_link_offers_a_new_sign_in_link(client, post, two_gifts):
     assert "Email me a sign-in link" in fresh
     with time_machine.travel(timedelta(days=200)):
         old = client.get(link)
-    assert old.status_code == 200
+    assert old.status_code == 400
     assert "This link has expired" in old.content.decode()
     assert "Send me a new link" in old.content.decode()
     assert "newest receipt" not in old.content.decode()
@@ -271,3 +271,13 @@ def test_an_erased_mailbox_gets_no_link(client, ask, two_gifts):
 
     assert ask("ann.lee@gmail.com").status_code == 200
     assert not mail.outbox
+
+
+def test_with_production_settings_the_reader_session_cookie_is_secure(
+    client, ask, two_gifts, settings
+):
+    settings.COOKIES_SECURE = True
+    ask("ann.lee@gmail.com")
+    response = client.post(sign_in_link(mail.outbox[-1]))
+    cookie = response.cookies[COOKIE]
+    assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
