@@ -80,7 +80,7 @@ def test_a_declined_card_is_shown_to_the_donor_who_can_try_again(page, site):
     pay_on_checkout_page(page, DECLINED_CARD)
 
     expect(page.get_by_role("alert")).to_have_text("Your card was declined.")
-    expect(page.get_by_label("Email (optional")).to_have_value("donor@example.org")
+    expect(page.get_by_label("Email")).to_have_value("donor@example.org")
     expect(page.get_by_label("Card number")).to_be_empty()
     site.stripe.deliveries(wait=True)
     assert not Payment.objects.exists()
@@ -110,8 +110,8 @@ def test_the_give_form_can_be_completed_with_the_keyboard_and_shows_where_focus_
     page.keyboard.press("Enter")
 
     expect(page.locator(".amount")).to_have_text("$5.00 per month")
-    expect(page.get_by_label("Email (optional")).to_have_value("keys@example.org")
-    page.get_by_label("Email (optional").press("Tab")
+    expect(page.get_by_label("Email")).to_have_value("keys@example.org")
+    page.get_by_label("Email").press("Tab")
     page.keyboard.type(GOOD_CARD)
     page.keyboard.press("Tab")
     page.keyboard.type("12/34")
