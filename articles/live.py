@@ -178,7 +178,9 @@ class LivePage:
         return self.article.live_blog == LiveBlog.OPEN
 
 
-def live_page(article: Article) -> LivePage:
+def live_page(article: Article, *, poll: bool = True) -> LivePage:
+    """The blog as its page draws it; `poll`: whether an open page asks for new entries
+    (not on a preview: a story readers cannot see has no poll document)."""
     entries = live_entries(article, newest=PAGE_ENTRIES + 1)
     unpinned = sum(1 for e in entries if not e.pinned)
     more = unpinned > PAGE_ENTRIES
@@ -188,7 +190,7 @@ def live_page(article: Article) -> LivePage:
         article=article,
         entries=entries,
         more=more,
-        poll_url=live_document_url(article),
+        poll_url=live_document_url(article) if poll else "",
         interval=settings.LIVE_BLOG_POLL_SECONDS,
     )
 
