@@ -81,6 +81,7 @@ def live_entry_post(
     if not html_to_text(body):
         raise ValidationError({"body": "Write the entry's text."})
     headline = " ".join(headline.split())
+    now = timezone.now()  # when it was asked for: a wait for the lock does not count
     with transaction.atomic():
         locked = Article.objects.select_for_update().only("live_blog").get(pk=article.pk)
         if submission is not None:
@@ -93,7 +94,6 @@ def live_entry_post(
                 if locked.live_blog
                 else "This story is not a live blog."
             )
-        now = timezone.now()
         same = (
             LiveEntry.objects.filter(
                 article=article,
