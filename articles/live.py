@@ -81,6 +81,7 @@ def live_entry_post(
     if not html_to_text(body):
         raise ValidationError({"body": "Write the entry's text."})
     headline = " ".join(headline.split())
+    now = timezone.now()  # when it was asked for: a wait for the lock does not count
     with transaction.atomic():
         locked = Article.objects.select_for_update().only("live_blog").get(pk=article.pk)
         if submission is not None:
@@ -93,7 +94,6 @@ def live_entry_post(
                 if locked.live_blog
                 else "This story is not a live blog."
             )
-        now = timezone.now()
         same = (
             LiveEntry.objects.filter(
                 article=article,
@@ -178,7 +178,9 @@ class LivePage:
         return self.article.live_blog == LiveBlog.OPEN
 
 
-def live_page(article: Article) -> LivePage:
+def live_page(article: Article, *, poll: bool = True) -> LivePage:
+    """The blog as its page draws it; `poll`: whether an open page asks for new entries
+    (not on a preview: a story readers cannot see has no poll document)."""
     entries = live_entries(article, newest=PAGE_ENTRIES + 1)
     unpinned = sum(1 for e in entries if not e.pinned)
     more = unpinned > PAGE_ENTRIES
@@ -188,7 +190,7 @@ def live_page(article: Article) -> LivePage:
         article=article,
         entries=entries,
         more=more,
-        poll_url=live_document_url(article),
+        poll_url=live_document_url(article) if poll else "",
         interval=settings.LIVE_BLOG_POLL_SECONDS,
     )
 

@@ -68,7 +68,6 @@ class LiveEntryAdmin(admin.ModelAdmin):
     list_filter = ["pinned"]
     search_fields = ["headline", "body_text"]
     autocomplete_fields = ["article", "author"]
-    date_hierarchy = "posted_at"
     list_per_page = 50
     actions = None  # an entry is removed from its own page, checked against its story
 
@@ -78,7 +77,7 @@ class LiveEntryAdmin(admin.ModelAdmin):
     def get_urls(self):
         story = self.admin_site.admin_view(self.story_view)
         return [
-            path("story/<path:article_id>/", story, name="articles_liveentry_story"),
+            path("story/<path:object_id>/", story, name="articles_liveentry_story"),
             *super().get_urls(),
         ]
 
@@ -116,12 +115,12 @@ class LiveEntryAdmin(admin.ModelAdmin):
     def _story_url(self, article_id):
         return reverse("admin:articles_liveentry_story", args=[article_id])
 
-    def story_view(self, request, article_id):
+    def story_view(self, request, object_id):
         """The story's live blog: post an entry, pin one, close or open the blog."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         try:
-            article = get_object_or_404(Article, pk=int(unquote(article_id)))
+            article = get_object_or_404(Article, pk=int(unquote(object_id)))
         except ValueError as error:
             raise Http404("No such story.") from error
         may_post = self.has_add_permission(request) and user_may_post(request.user, article)

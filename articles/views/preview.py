@@ -10,6 +10,7 @@ from django.core import signing
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
+from articles.live import live_page
 from articles.models import Article, Status
 from articles.story import any_story
 
@@ -38,7 +39,9 @@ def preview(request, token):
         return _invalid(request, GONE, status=410)
     if generation != story.article.preview_generation:
         return _invalid(request, f"{GONE} The newsroom has withdrawn this preview link.", 410)
-    context = {"story": story, "article": story.article, "preview": True}
+    article = story.article
+    live = live_page(article, poll=False) if article.live_blog else None
+    context = {"story": story, "article": article, "preview": True, "live": live}
     response = render(request, "articles/article.html", context)
     return _private(response)
 

@@ -245,3 +245,45 @@ def test_an_entry_edited_in_the_admin_stays_with_its_story(client, blog, editor)
     assert response.status_code == 302
     entry.refresh_from_db()
     assert (entry.article, entry.body) == (blog, "<p>Corrected.</p>")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("same_form", [True, False], ids=["same form", "same words"])
+def test_two_posts_of_one_entry_at_the_same_moment_make_one_entry(same_form):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL")
+    blog = ArticleFactory(live=True, live_blog="open")
+    editor = UserFactory(groups=["Editors"])
+    token = uuid.uuid4()
+    start = threading.Barrier(2)
+    results, errors = [], []
+
+    def post():
+        try:
+            start.wait()
+            results.append(
+                live_entry_post(
+                    article=blog,
+                    user=editor,
+                    body="<p>Explosion heard.</p>",
+                    submission=token if same_form else uuid.uuid4(),
+                )
+            )
+        except Exception as error:  # reported below, not lost in the thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(r.created for r in results) == [False, True]
+    assert LiveEntry.objects.filter(article=blog).count() == 1

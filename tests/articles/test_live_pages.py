@@ -201,3 +201,16 @@ def test_lists_show_a_live_badge_while_the_blog_is_open(client, blog):
 
     assert badges(client.get("/").content) == []
     assert badges(client.get("/section/world/").content) == []
+
+
+def test_a_preview_of_a_draft_live_blog_shows_its_entries_and_polls_nothing(client):
+    from articles.views.preview import preview_token
+
+    draft = ArticleFactory(status="draft", live_blog="open")
+    entry = LiveEntryFactory(article=draft, headline="Prepared in advance")
+
+    page = client.get(f"/preview/{preview_token(draft)}/")
+
+    assert page.status_code == 200
+    assert entry_ids(page.content) == [f"entry-{entry.pk}"]
+    assert b"data-live-poll" not in page.content and b"live-blog.js" not in page.content
