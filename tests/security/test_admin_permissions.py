@@ -302,6 +302,13 @@ PAGES = {
     "revoke_previews": (_may("change"), _may("change")),  # a story's preview links
     "attribution": (_may("view"), None),  # which stories make readers give
     "password_change": (_may("change"), _may("change")),  # another user's password
+    "photo_chooser": (_may("view"), None),  # the article form's photo chooser
+    "photo_chooser_upload": (_may("add"), _may("add")),  # a photo uploaded from it
+    # The matrix's article is a draft: nobody proposes a change to one (Writers propose to
+    # live or scheduled stories, tests/articles/test_desk.py), and only Editors (the one role
+    # with all four permissions) review another writer's proposal.
+    "propose": (lambda permissions: False, lambda permissions: False),
+    "proposal": (_may(*CRUD), _may(*CRUD)),
 }
 
 
@@ -367,6 +374,14 @@ def _versions_of_an_article(article):
     return Version.objects.get_for_object(article).first(), deleted
 
 
+def _a_proposal(article) -> int:
+    """Another writer's proposed change to the article."""
+    from articles.models import ProposedRevision
+
+    writer = UserFactory(groups=["Writers"], username="proposer")
+    return ProposedRevision.objects.create(article=article, proposed_by=writer, headline="x").pk
+
+
 def admin_pages(label, obj):
     """Every (kind, URL) the label's ModelAdmin serves, filled in for the row."""
     from django.urls import reverse
@@ -390,6 +405,9 @@ def admin_pages(label, obj):
             "compare": [obj.pk, versions and versions[0].pk],
             "revision": [obj.pk, versions and versions[0].pk],
             "recover": [versions and versions[1].pk],
+            "photo_chooser": [],
+            "photo_chooser_upload": [],
+            "proposal": [obj.pk, _a_proposal(obj) if kind == "proposal" else None],
         }.get(kind, [obj.pk])
         pages.append((kind, reverse(f"admin:{pattern.name}", args=args)))
     return pages
