@@ -191,8 +191,8 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
         upload = self.admin_site.admin_view(lambda request: chooser_upload_view(photos, request))
         return [
             # The photo chooser the article form opens (its permissions are the photos').
-            path("photo-chooser/", choose, name="articles_photo_chooser"),
-            path("photo-chooser/upload/", upload, name="articles_photo_chooser_upload"),
+            path("photo-chooser/", choose, name="articles_article_photo_chooser"),
+            path("photo-chooser/upload/", upload, name="articles_article_photo_chooser_upload"),
             path("<path:object_id>/propose/", propose, name="articles_article_propose"),
             path(
                 "<path:object_id>/proposals/<int:proposal_id>/",

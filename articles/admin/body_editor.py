@@ -29,7 +29,7 @@ class BodyEditorWidget(forms.Textarea):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"]["data-body-editor"] = "true"
-        context["widget"]["chooser_url"] = reverse("admin:articles_photo_chooser")
+        context["widget"]["chooser_url"] = reverse("admin:articles_article_photo_chooser")
         return context
 
     def use_required_attribute(self, initial):

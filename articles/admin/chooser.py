@@ -85,8 +85,8 @@ def chooser_context(request, *, upload_form=None) -> dict:
         "page": page,
         "cards": [card(photo, today=today) for photo in page.object_list],
         "page_query": params.urlencode(),
-        "chooser_url": reverse("admin:articles_photo_chooser"),
-        "upload_url": reverse("admin:articles_photo_chooser_upload"),
+        "chooser_url": reverse("admin:articles_article_photo_chooser"),
+        "upload_url": reverse("admin:articles_article_photo_chooser_upload"),
         "upload_form": upload_form,
         "may_upload": request.user.has_perm("articles.add_photo"),
     }
@@ -120,7 +120,7 @@ def chooser_upload_view(model_admin: admin.ModelAdmin, request):
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     if request.method != "POST":
-        return HttpResponseRedirect(reverse("admin:articles_photo_chooser"))
+        return HttpResponseRedirect(reverse("admin:articles_article_photo_chooser"))
     # The form finds a kept upload of this user's while it is built (as PhotoAdmin's does).
     form_class = type("ChooserUploadForm", (ChooserUploadForm,), {"user": request.user})
     form = form_class(request.POST, request.FILES)
@@ -133,12 +133,15 @@ def chooser_upload_view(model_admin: admin.ModelAdmin, request):
         if partial:
             return JsonResponse({"id": photo.pk, "label": label(photo)}, status=201)
         model_admin.message_user(request, f"Uploaded “{label(photo)}”.")
-        return HttpResponseRedirect(reverse("admin:articles_photo_chooser"))
+        return HttpResponseRedirect(reverse("admin:articles_article_photo_chooser"))
     if partial:
         return TemplateResponse(
             request,
             "admin/articles/photo/chooser_upload.html",
-            {"upload_form": form, "upload_url": reverse("admin:articles_photo_chooser_upload")},
+            {
+                "upload_form": form,
+                "upload_url": reverse("admin:articles_article_photo_chooser_upload"),
+            },
             status=400,
         )
     context = chooser_context(request, upload_form=form)

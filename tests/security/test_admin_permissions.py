@@ -322,6 +322,13 @@ PAGES = {
     "preview_html": (_may("view"), None),  # an edition as readers will get it
     "preview_text": (_may("view"), None),
     "story": (_may("view"), _may("add")),  # a live blog's desk: its entries, a new one
+    "photo_chooser": (_may("view"), None),  # the article form's photo chooser
+    "photo_chooser_upload": (_may("add"), _may("add")),  # a photo uploaded from it
+    # The matrix's article is a draft: nobody proposes a change to one (Writers propose to
+    # live or scheduled stories, tests/articles/test_desk.py), and only Editors (the one role
+    # with all four permissions) review another writer's proposal.
+    "propose": (lambda permissions: False, lambda permissions: False),
+    "proposal": (_may(*CRUD), _may(*CRUD)),
 }
 
 
@@ -400,6 +407,14 @@ def _versions_of_an_article(article):
     return Version.objects.get_for_object(article).first(), deleted
 
 
+def _a_proposal(article) -> int:
+    """Another writer's proposed change to the article."""
+    from articles.models import ProposedRevision
+
+    writer = UserFactory(groups=["Writers"], username="proposer")
+    return ProposedRevision.objects.create(article=article, proposed_by=writer, headline="x").pk
+
+
 def admin_pages(label, obj):
     """Every (kind, URL) the label's ModelAdmin serves, filled in for the row."""
     from django.urls import reverse
@@ -425,6 +440,9 @@ def admin_pages(label, obj):
             "revision": [obj.pk, versions and versions[0].pk],
             "recover": [versions and versions[1].pk],
             "story": [getattr(obj, "article_id", obj.pk)],
+            "photo_chooser": [],
+            "photo_chooser_upload": [],
+            "proposal": [obj.pk, _a_proposal(obj) if kind == "proposal" else None],
         }.get(kind, [obj.pk])
         pages.append((kind, reverse(f"admin:{pattern.name}", args=args)))
     return pages
