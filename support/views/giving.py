@@ -99,6 +99,7 @@ def _render_give(request, form, support_settings, status=200):
         "goal": services.goal_progress(),
         "currency": settings.DONATION_CURRENCY.upper(),
         "amount_suffix": f" ({money.currency(settings.DONATION_CURRENCY).sign})",
+        "currency_sign": money.currency(settings.DONATION_CURRENCY).sign,
     }
     return render(request, "support/give.html", context, status=status)
 
