@@ -9,7 +9,7 @@ raced by another process may be lost, which the embedded default can bear.
 
 import threading
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
 KEY = "support:appeal-counts"
@@ -17,9 +17,14 @@ DROPPED = "dropped"
 _lock = threading.Lock()
 
 
+def _cache():
+    return caches["default"]  # the backend itself (django.core.cache.cache is a proxy)
+
+
 def _redis():
-    if isinstance(cache, RedisCache):
-        return cache._cache.get_client(write=True)
+    backend = _cache()
+    if isinstance(backend, RedisCache):
+        return backend._cache.get_client(write=True)
     return None
 
 
@@ -34,26 +39,27 @@ def dropped_field(day) -> str:
 def add(name: str, amount: int = 1) -> None:
     client = _redis()
     if client is not None:
-        client.hincrby(cache.make_key(KEY), name, amount)
+        client.hincrby(_cache().make_key(KEY), name, amount)
         return
     with _lock:
-        counts = cache.get(KEY) or {}
+        counts = _cache().get(KEY) or {}
         counts[name] = counts.get(name, 0) + amount
-        cache.set(KEY, counts, None)
+        _cache().set(KEY, counts, None)
 
 
 def take() -> dict[str, int]:
     """Every counter raised since the last take, emptied in the same step."""
     client = _redis()
     if client is not None:
+        key = _cache().make_key(KEY)
         pipe = client.pipeline(transaction=True)
-        pipe.hgetall(cache.make_key(KEY))
-        pipe.delete(cache.make_key(KEY))
+        pipe.hgetall(key)
+        pipe.delete(key)
         found, _ = pipe.execute()
         return {k.decode(): int(v) for k, v in found.items()}
     with _lock:
-        counts = cache.get(KEY) or {}
-        cache.delete(KEY)
+        counts = _cache().get(KEY) or {}
+        _cache().delete(KEY)
     return counts
 
 

@@ -10,7 +10,7 @@ from django.utils.http import http_date
 
 from articles.images import share_image
 from articles.live import last_change, live_json_ld, live_page, live_page_tags
-from articles.models import Article, Author, Section, Tag
+from articles.models import Article, Author, Section, Status, Tag
 from articles.page_tags import tags_for_articles
 from articles.paging import UncountedPage
 from articles.sanitize import inline_photo_ids
@@ -73,6 +73,8 @@ def article_detail(request, year, month, day, slug):
         raise Http404("No such date.") from error
     story = published_story(day=date, slug=slug)
     if story is None:
+        if _was_removed(date, slug):
+            return render(request, "articles/gone.html", status=410)
         raise Http404("No such article.")
     article = story.article
     related = read_more(article)
@@ -111,6 +113,17 @@ def article_detail(request, year, month, day, slug):
         changed.append(last_change(article, live.entries))
     response["Last-Modified"] = http_date(max(changed).timestamp())
     return response
+
+
+def _was_removed(day: datetime.date, slug: str) -> bool:
+    """Whether a story was published at this address and unpublished since."""
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+    return Article.objects.filter(
+        slug=slug,
+        status=Status.UNPUBLISHED,
+        publish_at__gte=start,
+        publish_at__lt=start + datetime.timedelta(days=1),
+    ).exists()
 
 
 def _listing(request, *, heading, articles, obj=None, description="", feed_url=""):

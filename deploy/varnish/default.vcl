@@ -38,6 +38,13 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
+    # The appeals' weights: one small document every reader shares (it varies only by the
+    # country header), cached for its minute; it reads no cookie and no parameter.
+    if (req.url ~ "^/support/appeals/weights\.json(\?|$)") {
+        unset req.http.Cookie;
+        set req.url = regsub(req.url, "\?.*$", "");
+        return (hash);
+    }
     # Editors (a session) and readers who gave or snoozed the appeal get their own pages.
     if (req.url ~ "^/(admin|support)/" || req.http.Cookie ~ "(^|;\s*)(sessionid|appeal_state)=") {
         return (pass);

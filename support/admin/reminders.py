@@ -38,9 +38,7 @@ class ReminderAdmin(CheckedDateHierarchy, admin.ModelAdmin):
     @admin.action(description="Cancel selected pending reminders")
     def cancel_selected(self, request, queryset):
         waiting = [Reminder.Status.AWAITING, Reminder.Status.PENDING]
-        count = queryset.filter(status__in=waiting).update(
-            status=Reminder.Status.CANCELLED
-        )
+        count = queryset.filter(status__in=waiting).update(status=Reminder.Status.CANCELLED)
         self.message_user(request, f"{count} reminder(s) cancelled.")
 
     def changelist_view(self, request, extra_context=None):

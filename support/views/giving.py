@@ -162,6 +162,7 @@ def _render_give(request, form, support_settings, offered, status=200, notice=""
         "fee_places": money.currency(form.code).places,
         "fee_unit": f"{money.currency(form.code).unit.normalize():f}",
         "fee_sign": money.currency(form.code).symbol or f"{form.code.upper()} ",
+        "currency_sign": money.currency(form.code).sign,
     }
     return render(request, "support/give.html", context, status=status)
 

@@ -97,7 +97,6 @@ def test_a_wire_story_without_authors_is_credited_to_its_agency(client):
     [
         (Status.DRAFT, None),
         (Status.IN_REVIEW, None),
-        (Status.UNPUBLISHED, None),
         (Status.SCHEDULED, "future"),
     ],
 )

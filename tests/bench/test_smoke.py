@@ -21,6 +21,7 @@ from tests.processes import PROJECT_DIR
 
 BENCH = PROJECT_DIR / "bench"
 PYTHON_SCRIPTS = {
+    "appeal_beacon.py": ["--tiny"],
     "edge.py": ["--tiny"],
     "goal_meter.py": ["--tiny"],
     "load.py": ["--tiny"],

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from articles.seed import HEADLINE
 from articles.seed_story import PARAGRAPHS
 from tests.articles.factories import ArticleFactory, PhotoFactory
+from tests.browser.conftest import PHONE
 
 pytestmark = [
     pytest.mark.browser,
@@ -82,7 +83,19 @@ def test_the_story_works_with_javascript_disabled(new_context, site):
     page.get_by_role("region", name="Read more").get_by_role("link", name="Related story 1").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Related story 1")
     page.get_by_role("link", name="The Moscow Times", exact=True).click()
-    page.get_by_role("link", name="Search", exact=True).click()
+    page.get_by_role("banner").get_by_role("link", name="Search", exact=True).click()
     page.get_by_role("search").get_by_label("Search articles").fill("peacekeepers")
     page.get_by_role("search").get_by_role("button", name="Search").click()
     expect(page.get_by_role("link", name=HEADLINE)).to_be_visible()
+
+
+def test_on_a_phone_search_is_one_tap_away_and_one_support_button_shows(new_context, site):
+    page = new_context(viewport=PHONE).new_page()
+    page.goto(site.story_path)
+
+    expect(page.get_by_role("banner").get_by_role("link", name="Search")).to_be_visible()
+    expect(page.get_by_role("contentinfo").get_by_role("link", name="Search")).to_be_visible()
+    expect(page.locator(".appeal-banner")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("link", name="Support us")).to_be_hidden()
+    page.get_by_role("banner").get_by_role("link", name="Search").click()
+    expect(page.get_by_role("search")).to_be_visible()

@@ -44,7 +44,7 @@ def test_each_frequency_offers_its_own_amounts_with_2_dollars_monthly_chosen(new
 
     page.get_by_role("radio", name="Annual").check()
     page.locator(".amounts-annual").get_by_role("radio", name="$50").check()
-    page.get_by_role("button", name="Continue to payment").click()
+    page.get_by_role("button", name="Give $50 a year").click()
     expect(page.locator(".amount")).to_have_text("$50.00 per year")
     pay_on_checkout_page(page, GOOD_CARD, email="annual@example.org")
     expect(page.locator(".thanks-gift")).to_contain_text("$50 every year")
@@ -57,7 +57,7 @@ def test_an_amount_offered_for_another_frequency_is_refused_with_a_clear_message
     page.goto("/support/?frequency=annual")
     expect(page.locator(".amounts-annual input").first).to_be_checked()
     page.evaluate("document.querySelector('.amounts-monthly input[value=\"2\"]').checked = true")
-    page.get_by_role("button", name="Continue to payment").click()
+    page.get_by_role("button", name=re.compile("^Give ")).click()
     expect(page.get_by_role("alert")).to_have_text(
         "Choose one of the annual amounts, or type an amount."
     )
@@ -92,3 +92,19 @@ def test_editors_set_each_frequencys_amounts_and_bad_ones_are_refused(new_contex
         "$100",
         "$250",
     ]
+
+
+def test_typing_an_amount_clears_the_tile_and_the_button_names_the_gift(page, site):
+    page.goto("/support/")
+    expect(page.get_by_role("button", name="Give $2 a month")).to_be_visible()
+
+    page.get_by_label("Other amount").fill("50")
+
+    expect(page.locator("input[name=amount]:checked")).to_have_count(0)
+    expect(page.get_by_role("button", name="Give $50 a month")).to_be_visible()
+    page.get_by_role("radio", name="One-time").check()
+    expect(page.get_by_role("button", name="Give $50 once")).to_be_visible()
+    page.get_by_role("radio", name="$25", exact=True).check()
+    expect(page.get_by_label("Other amount")).to_have_value("")
+    page.get_by_role("button", name="Give $25 once").click()
+    expect(page.locator(".amount")).to_have_text("$25.00")

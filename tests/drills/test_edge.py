@@ -146,3 +146,20 @@ def test_a_client_writing_its_own_forwarded_for_is_still_locked_out(chain):
     # Locked out at the third failure (ADMIN_LOGIN_FAILURE_LIMIT): the five addresses the
     # client wrote are not five clients.
     assert statuses == [200, 200, 429, 429, 429]
+
+
+def test_the_appeals_weights_come_from_the_edge_and_their_beacons_leave_no_log_line(
+    chain, proxy_files
+):
+    first = fetch(f"{chain}/support/appeals/weights.json?cb=1", Cookie="theme=dark")
+    second = fetch(f"{chain}/support/appeals/weights.json")
+    beacon = requests.post(
+        f"{chain}/support/appeals/count", json={"v": 1, "e": "view"}, headers=TLS, timeout=10
+    )
+
+    assert first.status_code == 200 and "placements" in first.json()
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
+    assert beacon.status_code == 204
+    log = (proxy_files / "access.log").read_text()
+    assert "/support/appeals/weights.json" in log  # nginx does log the rest
+    assert "/support/appeals/count" not in log

@@ -194,3 +194,23 @@ def test_beat_folds_and_refreshes_by_name(client, variants):
         "support.tasks.refresh_appeal_weights",
         "support.tasks.roll_up_appeal_counts",
     } <= tasks
+
+
+def test_on_redis_a_beacon_is_one_increment_of_one_hash(client, variants):
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    from support import counters
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        pytest.skip("the counters are a Redis hash only where the cache is Redis")
+    _, second = variants
+
+    beacon(client, {"v": second.pk, "e": "click"})
+
+    redis = backend._cache.get_client()
+    stored = redis.hgetall(backend.make_key(counters.KEY))
+    assert {k.decode(): int(v) for k, v in stored.items()} == {
+        counters.field(timezone.localdate(), second.pk, None, "click"): 1
+    }

@@ -61,3 +61,12 @@ def test_a_tampered_manage_link_is_refused(client, give, stripe_server, deliver)
 
     assert response.status_code == 400
     assert "not valid" in response.content.decode()
+
+
+def test_the_thank_you_page_names_the_address_the_receipt_goes_to(client, give, stripe_server):
+    _, donation = give(email="reader@example.org")
+    stripe_server.pay(donation.stripe_checkout_session_id, "4242424242424242")
+
+    page = client.get(THANKS, {"session_id": donation.stripe_checkout_session_id})
+
+    assert "Your receipt goes to <strong>reader@example.org</strong>." in page.content.decode()
