@@ -199,3 +199,11 @@ def test_the_admin_shows_each_gift_and_payment_in_its_own_currency(admin_client)
     assert "¥500 once" in gifts and "€5 every month" in gifts
     assert "¥500" in payments and "¥100" in payments and "€5.00" in payments
     assert "¥500" in one and "¥100" in one
+
+
+def test_a_saved_currency_keeps_its_code(admin_client):
+    euro = SiteCurrency.objects.get(code="eur")
+    page = admin_client.get(f"/admin/support/sitecurrency/{euro.pk}/change/")
+
+    assert "code" not in page.context["adminform"].form.fields
+    assert "Stripe&#x27;s minimum" in page.content.decode() and "€0.50" in page.content.decode()
