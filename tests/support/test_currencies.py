@@ -87,6 +87,7 @@ def test_the_support_page_offers_the_ladder_of_the_currency_in_its_address(clien
         ({"HTTP_CF_IPCOUNTRY": "gb"}, "gbp"),
         ({"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.8"}, "gbp"),
         ({"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9"}, "eur"),
+        ({"HTTP_ACCEPT_LANGUAGE": "hr-Latn-HR, en;q=0.5"}, "eur"),  # a script, then a region
         # The CDN's country wins over the browser's language.
         ({"HTTP_CF_IPCOUNTRY": "FR", "HTTP_ACCEPT_LANGUAGE": "en-GB"}, "eur"),
     ],
