@@ -101,9 +101,10 @@ def _countries(request) -> list[str]:
         if len(country) == 2 and country.isalpha() and country not in ("XX", "T1"):
             found.append(country)
     for language, _ in parse_accept_lang_header(request.headers.get("Accept-Language", "")[:500]):
-        _, _, region = language.partition("-")
-        if len(region) == 2 and region.isalpha():
-            found.append(region.upper())
+        # The region subtag: "en-GB", "zh-Hant-TW" (a script may come before it).
+        regions = [p for p in language.split("-")[1:] if len(p) == 2 and p.isalpha()]
+        if regions:
+            found.append(regions[0].upper())
     return found
 
 

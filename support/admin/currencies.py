@@ -34,6 +34,10 @@ class SiteCurrencyAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["stripe_minimum"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Gifts name their currency by its code: a saved currency keeps it.
+        return ["code", *self.readonly_fields] if obj else self.readonly_fields
+
     def has_delete_permission(self, request, obj=None):
         # A currency gifts were made in keeps its rate for the goal meter: switch it off.
         return False

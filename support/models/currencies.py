@@ -93,8 +93,10 @@ class SiteCurrency(models.Model):
         ]
 
     def __str__(self):
-        money = currency(self.code)
-        return f"{self.code.upper()} ({money.name or money.sign})" if self.code else "Currency"
+        if not self.code:
+            return "Currency"
+        name = currency(self.code).name
+        return f"{self.code.upper()} ({name})" if name else self.code.upper()
 
     @property
     def is_base(self) -> bool:

@@ -87,6 +87,7 @@ def test_the_support_page_offers_the_ladder_of_the_currency_in_its_address(clien
         ({"HTTP_CF_IPCOUNTRY": "gb"}, "gbp"),
         ({"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.8"}, "gbp"),
         ({"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9"}, "eur"),
+        ({"HTTP_ACCEPT_LANGUAGE": "hr-Latn-HR, en;q=0.5"}, "eur"),  # a script, then a region
         # The CDN's country wins over the browser's language.
         ({"HTTP_CF_IPCOUNTRY": "FR", "HTTP_ACCEPT_LANGUAGE": "en-GB"}, "eur"),
     ],
@@ -199,3 +200,11 @@ def test_the_admin_shows_each_gift_and_payment_in_its_own_currency(admin_client)
     assert "¥500 once" in gifts and "€5 every month" in gifts
     assert "¥500" in payments and "¥100" in payments and "€5.00" in payments
     assert "¥500" in one and "¥100" in one
+
+
+def test_a_saved_currency_keeps_its_code(admin_client):
+    euro = SiteCurrency.objects.get(code="eur")
+    page = admin_client.get(f"/admin/support/sitecurrency/{euro.pk}/change/")
+
+    assert "code" not in page.context["adminform"].form.fields
+    assert "Stripe&#x27;s minimum" in page.content.decode() and "€0.50" in page.content.decode()
