@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from support import ledger, stripe_gateway, webhooks
+from support.account.forms import amount_problem
 from support.models import Donation
-from support.money import AmountError, check_chargeable
 from support.services import goal_changed
 from support.stripe_gateway import changes as stripe_changes
 from support.stripe_gateway.changes import ChangeRefused
@@ -126,10 +126,8 @@ def lower_amounts(donation: Donation) -> list[Decimal]:
     offers = []
     for share in (Decimal("0.5"), Decimal("0.25")):
         amount = (donation.amount * share).quantize(Decimal(1), rounding=ROUND_FLOOR)
-        try:
-            check_chargeable(amount, donation.currency)
-        except AmountError:
+        if amount_problem(amount, donation.currency):
             continue
-        if 0 < amount < donation.amount and amount not in offers:
+        if amount < donation.amount and amount not in offers:
             offers.append(amount)
     return offers

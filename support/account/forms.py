@@ -6,6 +6,24 @@ from support.models import Frequency
 from support.money import AmountError, check_chargeable, format_money, parse_amount
 
 
+def amount_problem(amount, currency: str) -> str:
+    """Why a recurring gift cannot be this amount ("" when it can): what Stripe cannot
+    charge, and in the site's currency the support form's own limits."""
+    try:
+        check_chargeable(amount, currency)
+    except AmountError as exc:
+        return str(exc)
+    if amount <= 0:
+        return "Enter an amount above zero."
+    if currency == settings.DONATION_CURRENCY:
+        low, high = settings.DONATION_MIN_AMOUNT, settings.DONATION_MAX_AMOUNT
+        if amount < low:
+            return f"The smallest gift we can take is {format_money(low, currency)}."
+        if amount > high:
+            return f"The largest gift we can take online is {format_money(high, currency)}."
+    return ""
+
+
 class SignInForm(forms.Form):
     email = forms.EmailField(
         label="Your email address",
@@ -35,14 +53,11 @@ class GiftChangeForm(forms.Form):
     def clean_amount(self):
         try:
             amount = parse_amount(self.cleaned_data["amount"])
-            check_chargeable(amount, self.currency)
         except AmountError as exc:
             raise forms.ValidationError(str(exc)) from exc
-        if amount <= 0:
-            raise forms.ValidationError("Enter an amount above zero.")
-        if self.currency == settings.DONATION_CURRENCY and amount > settings.DONATION_MAX_AMOUNT:
-            high = format_money(settings.DONATION_MAX_AMOUNT, self.currency)
-            raise forms.ValidationError(f"The largest gift we can take online is {high}.")
+        problem = amount_problem(amount, self.currency)
+        if problem:
+            raise forms.ValidationError(problem)
         return amount
 
 

@@ -281,3 +281,16 @@ def test_with_production_settings_the_reader_session_cookie_is_secure(
     response = client.post(sign_in_link(mail.outbox[-1]))
     cookie = response.cookies[COOKIE]
     assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_a_gift_whose_payment_failed_asks_for_a_new_card(client, ask, two_gifts):
+    first, _ = two_gifts
+    Donation.objects.filter(pk=first.pk).update(
+        status=Donation.Status.PAST_DUE, stripe_subscription_id="sub_failed"
+    )
+    signed_in(client, ask)
+
+    page = client.get(ACCOUNT).content.decode()
+
+    assert "Your last payment did not go through" in page
+    assert reverse("support:account-card", args=[first.pk]) in page

@@ -32,8 +32,11 @@ def post(client, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def gift(give, stripe_server, deliver, client, post):
-    """A paid $2 monthly gift, its donor signed in to the account."""
-    donation = paid_monthly_gift(give, stripe_server, deliver, email="giver@example.org")
+    """A paid $10 monthly gift, its donor signed in to the account."""
+    _, donation = give(email="giver@example.org", custom_amount="10")
+    stripe_server.pay(donation.stripe_checkout_session_id, "4242424242424242")
+    deliver()
+    donation.refresh_from_db()
     post(ACCOUNT, {"email": "giver@example.org"})
     assert client.post(sign_in_link(mail.outbox[-1])).status_code == 303
     return donation
@@ -50,21 +53,21 @@ def url(name, donation):
 
 def test_a_donor_lowers_the_amount_from_the_next_charge(client, post, gift, stripe_server, deliver):
     seen = len(stripe_server.deliveries())
-    response = post(url("account-change", gift), {"amount": "1.50", "frequency": "monthly"})
+    response = post(url("account-change", gift), {"amount": "7.50", "frequency": "monthly"})
 
     assert response.status_code == 303
     gift.refresh_from_db()
-    assert (gift.amount, gift.frequency, gift.status) == (Decimal("1.50"), "monthly", "active")
-    assert subscription(gift)["items"]["data"][0]["price"]["unit_amount"] == 150
+    assert (gift.amount, gift.frequency, gift.status) == (Decimal("7.50"), "monthly", "active")
+    assert subscription(gift)["items"]["data"][0]["price"]["unit_amount"] == 750
     page = client.get(response["Location"]).content.decode()
-    assert "$1.50 every month" in page and "Your gift is changed" in page
+    assert "$7.50 every month" in page and "Your gift is changed" in page
 
     deliver(since=seen)  # Stripe's own event finds the ledger where it is
     stripe_server.renew(gift.stripe_subscription_id)
     deliver(since=seen)
     gift.refresh_from_db()
-    assert gift.amount == Decimal("1.50")
-    assert sorted(p.amount for p in gift.payments.all()) == [Decimal("1.50"), Decimal("2.00")]
+    assert gift.amount == Decimal("7.50")
+    assert sorted(p.amount for p in gift.payments.all()) == [Decimal("7.50"), Decimal("10.00")]
 
 
 def test_switching_to_annual_charges_nothing_until_the_paid_month_ends(
@@ -86,7 +89,7 @@ def test_switching_to_annual_charges_nothing_until_the_paid_month_ends(
     stripe_server.renew(gift.stripe_subscription_id)
     deliver(since=seen)
     gift.refresh_from_db()
-    assert sorted(p.amount for p in gift.payments.all()) == [Decimal("2.00"), Decimal("20.00")]
+    assert sorted(p.amount for p in gift.payments.all()) == [Decimal("10.00"), Decimal("20.00")]
     assert gift.current_period_end > month_end + timedelta(days=360)
 
 
@@ -137,7 +140,7 @@ def test_cancelling_offers_a_pause_and_a_lower_amount_and_keeps_the_reason(
 ):
     page = client.get(url("account-cancel", gift)).content.decode()
     assert "Pause 1 month" in page and "Pause 3 months" in page
-    assert "Give $1 every month" in page
+    assert "Give $5 every month" in page and "Give $2 every month" in page
     assert "Why are you cancelling? (optional)" in page
 
     response = post(
@@ -169,21 +172,34 @@ def test_a_change_stripe_refuses_leaves_the_gift_as_it_was_and_says_so(post, gif
     assert response.status_code == 409
     assert "Nothing was changed" in response.content.decode()
     gift.refresh_from_db()
-    assert (gift.amount, gift.status) == (Decimal("2.00"), Donation.Status.ACTIVE)
+    assert (gift.amount, gift.status) == (Decimal("10.00"), Donation.Status.ACTIVE)
 
 
-def test_an_amount_stripe_cannot_charge_is_refused_in_the_gifts_currency(post, gift):
-    response = post(url("account-change", gift), {"amount": "0.20", "frequency": "monthly"})
+@pytest.mark.parametrize(
+    "amount, says",
+    [
+        ("0.20", "The smallest gift we can take in dollars is $0.50."),  # Stripe's minimum
+        ("1.50", "The smallest gift we can take is $2.00."),  # the support form's
+        ("20000", "The largest gift we can take online is $10,000.00."),
+        ("1.000", "Type 1000 without a dot, or cents like 7.50."),  # read two ways
+    ],
+)
+def test_an_amount_the_support_form_would_refuse_is_refused_and_nothing_changes(
+    post, gift, amount, says
+):
+    response = post(url("account-change", gift), {"amount": amount, "frequency": "monthly"})
 
     assert response.status_code == 409
-    assert "The smallest gift we can take" in response.content.decode()
+    assert "Nothing was changed" in response.content.decode()
+    assert says in response.content.decode()
     gift.refresh_from_db()
-    assert gift.amount == Decimal("2.00")
+    assert gift.amount == Decimal("10.00")
+    assert subscription(gift)["items"]["data"][0]["price"]["unit_amount"] == 1000
 
 
 def test_another_mailboxs_gift_cannot_be_changed(post, gift, give, stripe_server, deliver):
     other = paid_monthly_gift(give, stripe_server, deliver, email="other@example.org")
     for name in ("account-change", "account-pause", "account-card", "account-cancel"):
-        assert post(url(name, other), {"amount": "1", "months": "1"}).status_code == 404
+        assert post(url(name, other), {"amount": "5", "months": "1"}).status_code == 404
     other.refresh_from_db()
     assert (other.amount, other.status) == (Decimal("2.00"), Donation.Status.ACTIVE)
