@@ -39,7 +39,7 @@ def mailgun_verify(signature: dict) -> None:
     except (KeyError, TypeError) as missing:
         raise Refused("the signature is incomplete") from missing
     expected = hmac.new(key.encode(), f"{timestamp}{token}".encode(), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, given):
+    if not hmac.compare_digest(expected.encode(), given.encode()):
         raise Refused("the signature does not match")
     if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_SKEW:
         raise Refused("the event is too old or from the future")
@@ -76,7 +76,7 @@ def generic_event(body: bytes, *, timestamp: str, signature: str) -> str:
         raise Refused("no secret is configured")
     signed = timestamp.encode() + b"." + body
     expected = hmac.new(key.encode(), signed, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, signature):
+    if not hmac.compare_digest(expected.encode(), signature.encode()):
         raise Refused("the signature does not match")
     if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_SKEW:
         raise Refused("the event is too old or from the future")

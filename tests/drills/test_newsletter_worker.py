@@ -1,9 +1,13 @@
 """Drill: an edition sent by a real Celery worker reaches every subscriber; a worker killed
-in the middle of a batch re-sends at most the messages of that batch."""
+in the middle of a batch re-sends at most the messages of that batch (through the drills'
+recording backend, and through a real SMTP server)."""
 
+import asyncio
 import datetime
 import os
 import signal
+import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -14,7 +18,8 @@ from django.utils import timezone
 from newsletters import sending
 from newsletters.models import Delivery, Edition, Newsletter, Subscription
 from readers.services import mailbox_get
-from tests.drills.conftest import sent_to, wait_until, worker
+from tests.drills.conftest import free_port, sent_to, wait_until, worker
+from tests.processes import ARTIFACTS, celery_command, child_env, running
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -84,3 +89,59 @@ def test_a_worker_killed_mid_batch_resends_at_most_that_batch(edition, real_brok
     assert set(received) == set(READERS)  # everyone got it
     twice = [email for email, count in received.items() if count > 1]
     assert len(twice) <= BATCH and max(received.values()) == 2  # only the batch in flight
+
+
+class Sink:
+    """A real SMTP server (aiosmtpd) that counts what it receives and, once, holds the
+    message numbered `hang_at` unanswered, so a test can kill the worker sending it."""
+
+    def __init__(self, hang_at: int = 0):
+        self.hang_at, self.started, self.received = hang_at, 0, Counter()
+        self.hanging = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.started += 1
+        if self.started == self.hang_at:
+            self.hanging.set()
+            await asyncio.sleep(3600)  # the worker is killed waiting for the answer
+        self.received.update(envelope.rcpt_tos)
+        return "250 OK"
+
+
+def test_a_worker_killed_mid_batch_still_leaves_the_smtp_sink_with_every_subscriber(
+    edition, real_broker
+):
+    from aiosmtpd.controller import Controller
+
+    sink = Sink(hang_at=HANG_AT)
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = {"EMAIL_URL": f"smtp://127.0.0.1:{port}", **SETTINGS}
+    try:
+        with smtp_worker("newsletter-smtp-killed", real_broker, env) as first:
+            sending.edition_send(edition)
+            wait_until(sink.hanging.is_set, timeout=60, procs=[first], what="the send to hang")
+            os.kill(first.pid, signal.SIGKILL)
+            first.wait(timeout=10)
+        assert sum(sink.received.values()) == HANG_AT - 1
+
+        with smtp_worker("newsletter-smtp-restarted", real_broker, env) as second:
+            later = timezone.now() + sending.STUCK_AFTER + datetime.timedelta(minutes=1)
+            with time_machine.travel(later):
+                assert sending.editions_due_and_sweep()["restarted"] == 1
+            wait_until(lambda: all_sent(edition), timeout=90, procs=[second], what="all sent")
+    finally:
+        controller.stop()
+
+    assert set(sink.received) == set(READERS)
+    twice = [email for email, count in sink.received.items() if count > 1]
+    assert len(twice) <= BATCH and max(sink.received.values()) == 2
+
+
+def smtp_worker(name: str, queue: str, env: dict):
+    args = celery_command(
+        "worker", "--pool=solo", "--loglevel=INFO", "--without-mingle", "--without-gossip",
+        "--hostname", f"{name}-{time.monotonic_ns()}@%h", "--queues", queue,
+    )  # fmt: skip
+    return running(args, ARTIFACTS / f"{name}.log", child_env(TEST_CELERY_QUEUE=queue, **env))

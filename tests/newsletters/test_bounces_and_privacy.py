@@ -200,3 +200,15 @@ def test_the_generic_form_suppresses_a_bounced_address_and_refuses_forgeries(
     assert suppression_reasons("reader@example.org") == {Suppression.Reason.BOUNCE}
     delivery.refresh_from_db()
     assert delivery.bounced is True
+
+
+def test_a_signature_beyond_ascii_is_refused_not_a_500(client, settings):
+    settings.BOUNCE_WEBHOOK_SECRET = SECRET
+    body = json.dumps({"signature": {"timestamp": "1", "token": "t", "signature": "¡"}})
+
+    assert post(client, body).status_code == 403
+    generic = client.post(
+        "/newsletters/webhooks/bounces/", b"{}", content_type="application/json",
+        headers={"X-Newsroom-Timestamp": "1", "X-Newsroom-Signature": "¡"},
+    )  # fmt: skip
+    assert generic.status_code == 403
