@@ -3,6 +3,7 @@
 import datetime
 
 from django.http import Http404, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
 from articles.live import (
@@ -42,4 +43,7 @@ def live_json(request, year, month, day, slug):
     add_tags(request, *live_page_tags(entries))
     response = JsonResponse(live_document(article, entries, complete=complete))
     response["Last-Modified"] = http_date(last_change(article, entries).timestamp())
+    # Said here too, so that with the page cache off a browser does not guess a lifetime
+    # from Last-Modified and poll its own old copy.
+    patch_cache_control(response, max_age=POLL_MAX_AGE)
     return response

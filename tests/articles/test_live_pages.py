@@ -214,3 +214,13 @@ def test_a_preview_of_a_draft_live_blog_shows_its_entries_and_polls_nothing(clie
     assert page.status_code == 200
     assert entry_ids(page.content) == [f"entry-{entry.pk}"]
     assert b"data-live-poll" not in page.content and b"live-blog.js" not in page.content
+
+
+def test_with_the_page_cache_off_browsers_still_keep_the_poll_document_five_seconds(
+    client, blog, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
+
+    response = client.get(poll_url(blog))
+
+    assert "max-age=5" in response["Cache-Control"]
