@@ -12,6 +12,7 @@ from tests.browser.test_admin_pages import STOCK_ADMIN
 def violations(page) -> list[str]:
     return [v for v in axe_violations(page) if not any(s in v for s in STOCK_ADMIN)]
 
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
