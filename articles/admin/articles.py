@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from reversion import is_active, set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -26,6 +27,7 @@ from articles.desk import desk_after_move, user_may_propose
 from articles.editing import HEARTBEAT_SECONDS, editing_ended, editing_notice, editing_seen
 from articles.models import Article, Author, Byline, Correction, Photo, Status
 from articles.models.articles import PUBLISHING_STATUSES
+from articles.sanitize import clean_body
 from articles.search import condition as search_condition
 from articles.views.preview import preview_token
 from articles.workflow import (
@@ -126,6 +128,7 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
     # The status moves only by the buttons under the form (see workflow.py).
     readonly_fields = [
         "status", "hero_photo_preview", "preview_link", "updated_at", "created_by", "modified_at",
+        "body_as_readers_see",
     ]  # fmt: skip
     actions = ["publish_selected", "unpublish_selected", "submit_for_review"]
     # django-reversion's VersionAdmin names its own template; this one links Compare.
@@ -376,6 +379,20 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
     def byline(self, obj):
         return ", ".join(b.author.name for b in obj.bylines.all()) or obj.agency
 
+    def get_fieldsets(self, request, obj=None):
+        """Who may only read the story reads its body as text, not as HTML source."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.pk is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [_read_body(f) for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="Body")
+    def body_as_readers_see(self, obj):
+        return mark_safe(clean_body(obj.body))  # noqa: S308 (the sanitiser's own output)
+
     @admin.display(description="Current photo")
     def hero_photo_preview(self, obj):
         photo = obj.hero_photo if obj and obj.pk else None
@@ -433,6 +450,10 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
         for did, articles in done.items():
             count = len(articles)
             messages.success(request, f"{count} article{'s' if count != 1 else ''} {did}.")
+
+
+def _read_body(field):
+    return "body_as_readers_see" if field == "body" else field
 
 
 DONE = {

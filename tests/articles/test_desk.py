@@ -346,3 +346,13 @@ def test_a_draft_saves_without_a_section_and_goes_live_only_with_one(client, wri
     with pytest.raises(PublicationRefused, match="Choose a section"):
         article_publish(article=Article.objects.get(pk=article.pk), user=editor)
     assert Article.objects.get(pk=article.pk).status == Status.DRAFT
+
+
+def test_a_writer_reads_a_live_storys_body_as_text_not_html_source(client, writer, live):
+    client.force_login(writer)
+
+    page = client.get(f"/admin/articles/article/{live.pk}/change/").content.decode()
+
+    assert "<p>Quiet night.</p>" in page
+    assert "&lt;p&gt;" not in page
+    assert 'name="body"' not in page
