@@ -88,6 +88,15 @@ def manage_customer_for(*, token: str) -> str:
     return rows.filter(pk=pk).values_list("stripe_customer_id", flat=True).first() or ""
 
 
+def live_recurring_gift_for(*, token: str) -> Donation | None:
+    """The live monthly or annual gift a manage link names, if it is one (to refresh the
+    donor hint: a donor who keeps giving is not taken for a lapsed one)."""
+    kind, pk = emails.manage_token_target(token)
+    if kind != "gift":
+        return None
+    return Donation.objects.recurring_live().filter(pk=pk).first()
+
+
 def portal_url(*, customer_id: str, return_url: str) -> str:
     return stripe_gateway.create_portal_session(customer_id, return_url=return_url)
 

@@ -152,7 +152,11 @@ def manage(request, token):
         url = services.portal_url(customer_id=customer_id, return_url=settings.SITE_URL + "/")
     except stripe_gateway.PaymentServiceUnavailable:
         return render(request, "support/manage_unavailable.html", status=503)
-    return HttpResponseRedirect(url, status=303)
+    response = HttpResponseRedirect(url, status=303)
+    gift = services.live_recurring_gift_for(token=token)
+    if gift is not None:
+        appeals.set_donor_hint(response, gift)
+    return response
 
 
 def rate_limited(request, *, site_wide: bool = False):

@@ -94,7 +94,8 @@ def test_beat_takes_its_schedule_from_the_settings(settings):
     assert set(settings.CELERY_BEAT_SCHEDULE) == {
         "health-ping", "dispatch-due-reminders", "sweep-support-work", "swap-expired-hero-photos",
         "sweep-photo-renditions", "publish-due-stories", "send-queued-purges",
-        "sweep-pending-uploads", "sweep-outbox", "sweep-reader-links",
+        "sweep-pending-uploads", "sweep-outbox", "sweep-reader-links", "fold-appeal-counts",
+        "refresh-appeal-weights", "roll-up-appeal-counts",
     }  # fmt: skip
 
 

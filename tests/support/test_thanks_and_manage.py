@@ -52,6 +52,9 @@ def test_the_manage_link_opens_a_billing_portal_for_the_gift(client, give, strip
 
     assert response.status_code == 303
     assert response["Location"].startswith(stripe_server.url)
+    # A donor who keeps giving has the hint of it renewed, paid through the current period.
+    hint = response.cookies["support_hint"].value.split(":")[0]
+    assert hint == f"monthly|{donation.current_period_end.date().isoformat()}"
 
 
 def test_a_tampered_manage_link_is_refused(client, give, stripe_server, deliver):
