@@ -4,18 +4,19 @@ fundraising figures (Editors, never Writers), "What earns support"."""
 from django.conf import settings
 
 from articles.start_page import start_page as newsroom_start_page
-from support.experiments import article_report
+from support.experiments import REPORT_DAYS, earns_report
 from support.money import format_money
 
 
 def start_page(user) -> dict:
     context = newsroom_start_page(user)
     if user.has_perm("support.view_donation"):
-        rows = article_report()
-        for row in rows:
-            row["annual_display"] = _money(row["annual"])
-            row["per_thousand_display"] = _money(row["per_thousand"])
-        context["support_report"] = {"earns": rows}
+        report = earns_report()
+        for rows in report.values():
+            for row in rows:
+                row["annual_display"] = _money(row["annual"])
+                row["per_thousand_display"] = _money(row["per_thousand"])
+        context["support_report"] = {**report, "days": REPORT_DAYS}
     return context
 
 
