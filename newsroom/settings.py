@@ -198,6 +198,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "newsroom.urls"
 # What the admin's start page lists for the person who opens it (newsroom/admin_site.py).
 ADMIN_START_PAGE = "support.start_page.start_page"  # the newsroom's, and what earns support
+ARTICLE_ADMIN_FIGURES = "support.start_page.story_figures"  # what a story raised, on its form
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [

@@ -299,3 +299,29 @@ def earns_report(limit: int = 10, days: int = REPORT_DAYS) -> dict:
         rows.sort(key=lambda r: (r["per_thousand"] or Decimal(-1), r["annual"]), reverse=True)
         report[kind] = rows[:limit]
     return report
+
+
+def story_figures_of(article_id: int) -> dict:
+    """One story's appeal views, gifts and annualised revenue, all time."""
+    views = (
+        AppealCount.objects.filter(
+            appeal__placement=Placement.END_OF_ARTICLE, article_id=article_id
+        ).aggregate(n=Sum("views"))["n"]
+        or 0
+    )
+    gifts, annual = 0, Decimal(0)
+    rows = (
+        Donation.objects.given()
+        .filter(article_id=article_id)
+        .values("frequency")
+        .annotate(n=Count("id"), total=Sum("amount"))
+    )
+    for row in rows:
+        gifts += row["n"]
+        annual += annualised(Decimal(row["total"] or 0).quantize(Decimal("0.01")), row["frequency"])
+    return {
+        "views": views,
+        "gifts": gifts,
+        "annual": annual,
+        "per_thousand": per_thousand(annual, views),
+    }

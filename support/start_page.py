@@ -1,10 +1,11 @@
 """The admin's start page: the newsroom's (articles.start_page) and, for those who may see
-fundraising figures (Editors, never Writers), "What earns support"."""
+fundraising figures (Editors, never Writers), "What earns support"; and what one story raised,
+on its form."""
 
 from django.conf import settings
 
 from articles.start_page import start_page as newsroom_start_page
-from support.experiments import REPORT_DAYS, earns_report
+from support.experiments import REPORT_DAYS, earns_report, story_figures_of
 from support.money import format_money
 
 
@@ -18,6 +19,15 @@ def start_page(user) -> dict:
                 row["per_thousand_display"] = _money(row["per_thousand"])
         context["support_report"] = {**report, "days": REPORT_DAYS}
     return context
+
+
+def story_figures(user, article_id: int) -> dict:
+    if not user.has_perm("support.view_donation"):
+        return {}
+    figures = story_figures_of(article_id)
+    figures["annual_display"] = _money(figures["annual"])
+    figures["per_thousand_display"] = _money(figures["per_thousand"])
+    return {"support_figures": figures}
 
 
 def _money(amount) -> str:

@@ -140,3 +140,21 @@ def test_authors_are_credited_with_each_story_they_wrote_and_old_gifts_age_out(e
     bo = authors.split("Bo Colleague", 1)[1].split("</tr>", 1)[0]
     assert "<td>4000</td><td>2</td><td>$120.00</td><td>$30.00</td>" in ana
     assert "<td>2000</td><td>1</td><td>$60.00</td><td>$30.00</td>" in bo
+
+
+def test_a_storys_form_shows_editors_what_it_raised_and_writers_nothing(client, b):
+    story = ArticleFactory(live=True)
+    AppealCount.objects.create(day=timezone.localdate(), appeal=b, article=story, views=500)
+    gifts(b, 1, article=story, amount="10", frequency="once")
+    url = reverse("admin:articles_article_change", args=[story.pk])
+
+    client.force_login(UserFactory(groups=["Editors"]))
+    editors = client.get(url).content.decode()
+    client.force_login(UserFactory(groups=["Writers"]))
+    writers = client.get(url).content.decode()
+
+    assert (
+        "Reader support from this story: 500 end-of-article appeal views, 1 gift, $10.00 a year "
+        "($20.00 per 1,000 views)." in editors
+    )
+    assert "Reader support from this story" not in writers
