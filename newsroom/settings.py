@@ -212,6 +212,7 @@ ROOT_URLCONF = "newsroom.urls"
 ADMIN_START_PAGE = "support.start_page.start_page"  # the newsroom's, and what earns support
 # The name the admin's header carries: the publication's.
 ADMIN_SITE_NAME = "publication.services.publication_name"
+ARTICLE_ADMIN_FIGURES = "support.start_page.story_figures"  # what a story raised, on its form
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from reversion import is_active, set_comment
 from reversion.admin import VersionAdmin
@@ -316,6 +317,10 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
         return user_may_publish(request.user)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id and str(object_id).isdigit():
+            # What the story raised, from the app above (a setting names it): for Editors.
+            figures = import_string(settings.ARTICLE_ADMIN_FIGURES)(request.user, int(object_id))
+            extra_context = {**(extra_context or {}), **figures}
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except (PublicationRefused, StaleEdit) as refusal:

@@ -20,9 +20,10 @@ from readers.services import (
 )
 from readers.sessions import session_end, session_mailbox, session_start
 from readers.views import REFUSALS
-from support import stripe_gateway
+from support import appeals, stripe_gateway
 from support.account import changes, gifts, signin
 from support.account.forms import CancelForm, GiftChangeForm, PauseForm, SignInForm
+from support.models import Donation
 from support.receipts import receipt_number
 
 SIGN_IN = signin.SIGN_IN
@@ -188,7 +189,10 @@ def manage(request, token):
     fresh = signin.manage_link_fresh(token)
     context = {"manage": token, "fresh": fresh}
     # An expired link opens nothing (400, as a refused link), but offers a new one.
-    return render(request, "support/account/manage.html", context, status=200 if fresh else 400)
+    response = render(request, "support/account/manage.html", context, status=200 if fresh else 400)
+    if fresh and Donation.objects.recurring_live().filter(pk=gift.pk).exists():
+        appeals.set_donor_hint(response, gift)  # a donor who keeps giving is not taken as lapsed
+    return response
 
 
 # What a donor may change about a gift: each made at Stripe first (support.account.changes).

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from newsroom import ratelimit
+from newsroom.security import content_security_policy
 from support import experiments
 
 MAX_BEACON_BYTES = 512
@@ -83,7 +84,11 @@ def preview_story(request, appeal):
     request.appeal_preview = appeal
     match = resolve(story.get_absolute_url())
     response = match.func(request, *match.args, **match.kwargs)
+    # Framed by the preview page beside it, and by nothing else.
     response["X-Frame-Options"] = "SAMEORIGIN"
+    response["Content-Security-Policy"] = content_security_policy().replace(
+        "frame-ancestors 'none'", "frame-ancestors 'self'"
+    )
     patch_cache_control(response, private=True, no_cache=True)
     return response
 

@@ -221,7 +221,7 @@ def test_unpublish_takes_a_live_story_off_the_site_and_says_so(client, editor):
     assert success(response) == (
         f"Unpublished “{article.headline}”. {SITE}{url} no longer answers readers."
     )
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 410  # "This story is no longer available"
 
 
 def test_republishing_an_unpublished_story_keeps_its_address(client, editor):

@@ -131,3 +131,24 @@ def test_a_monthly_donor_never_sees_the_two_dollar_ask_but_sees_the_upgrade_ask(
     assert shown_variant(page) == str(second.pk)
     expect(page.locator("aside.appeal-end")).to_contain_text("could you give a little more")
     expect(page.locator("aside.appeal-end")).not_to_contain_text("from just $2")
+
+
+def test_an_editor_previews_a_variant_on_the_story_at_phone_and_desktop_width(
+    new_context, site, two_variants
+):
+    _, second = two_variants
+    second.active = False  # not running yet: only the preview shows it
+    second.save()
+    editor = new_context().new_page()
+    log_in(editor, staff_user("Editors"))
+
+    editor.goto(f"/admin/support/appeal/{second.pk}/preview/?article={site.story.pk}")
+
+    for title in ("Phone width", "Desktop width"):
+        frame = editor.frame_locator(f"iframe[title='{title}']")
+        expect(frame.get_by_role("heading", level=1)).to_have_text(site.story.headline)
+        expect(frame.locator("aside.appeal-end")).to_contain_text("keep this story free")
+    editor.screenshot(path="test-artifacts/screenshots/appeal-preview-1280.png", full_page=True)
+    reader = new_context().new_page()
+    reader.goto(site.story_path)
+    expect(reader.get_by_text("Variant B: keep this story free")).to_have_count(0)

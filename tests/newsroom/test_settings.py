@@ -96,6 +96,7 @@ def test_beat_takes_its_schedule_from_the_settings(settings):
         "sweep-photo-renditions", "publish-due-stories", "send-queued-purges",
         "sweep-pending-uploads", "sweep-outbox", "sweep-reader-links", "send-care-emails",
         "newsletters-due-and-swept",
+        "fold-appeal-counts", "refresh-appeal-weights", "roll-up-appeal-counts",
     }  # fmt: skip
 
 

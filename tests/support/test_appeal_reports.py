@@ -111,3 +111,50 @@ def test_the_start_page_shows_editors_what_earns_support_per_story(editor, b):
     assert table.index("A story that raised money") < table.index("A story read a lot")
     assert "<td>1000</td><td>2</td><td>$120.00</td><td>$120.00</td>" in table
     assert "<td>9000</td><td>1</td><td>$60.00</td><td>$6.67</td>" in table
+    sections = page.split('id="earns-sections"', 1)[1].split("</table>", 1)[0]
+    assert "<td>10000</td><td>3</td><td>$180.00</td><td>$18.00</td>" in sections
+
+
+def test_authors_are_credited_with_each_story_they_wrote_and_old_gifts_age_out(editor, b):
+    from datetime import timedelta
+
+    from tests.articles.factories import AuthorFactory
+
+    writer, colleague = AuthorFactory(name="Ana Writer"), AuthorFactory(name="Bo Colleague")
+    shared = ArticleFactory(live=True, headline="Written together")
+    shared.bylines.create(author=writer)
+    shared.bylines.create(author=colleague, position=1)
+    alone = ArticleFactory(live=True, headline="Written alone")
+    alone.bylines.create(author=writer)
+    today = timezone.localdate()
+    AppealCount.objects.create(day=today, appeal=b, article=shared, views=2_000)
+    AppealCount.objects.create(day=today, appeal=b, article=alone, views=2_000)
+    AppealCount.objects.create(day=today - timedelta(days=200), appeal=b, article=alone, views=9)
+    gifts(b, 1, article=shared)
+    gifts(b, 1, article=alone)
+
+    page = editor.get("/admin/").content.decode()
+
+    authors = page.split('id="earns-authors"', 1)[1].split("</table>", 1)[0]
+    ana = authors.split("Ana Writer", 1)[1].split("</tr>", 1)[0]
+    bo = authors.split("Bo Colleague", 1)[1].split("</tr>", 1)[0]
+    assert "<td>4000</td><td>2</td><td>$120.00</td><td>$30.00</td>" in ana
+    assert "<td>2000</td><td>1</td><td>$60.00</td><td>$30.00</td>" in bo
+
+
+def test_a_storys_form_shows_editors_what_it_raised_and_writers_nothing(client, b):
+    story = ArticleFactory(live=True)
+    AppealCount.objects.create(day=timezone.localdate(), appeal=b, article=story, views=500)
+    gifts(b, 1, article=story, amount="10", frequency="once")
+    url = reverse("admin:articles_article_change", args=[story.pk])
+
+    client.force_login(UserFactory(groups=["Editors"]))
+    editors = client.get(url).content.decode()
+    client.force_login(UserFactory(groups=["Writers"]))
+    writers = client.get(url).content.decode()
+
+    assert (
+        "Reader support from this story: 500 end-of-article appeal views, 1 gift, $10.00 a year "
+        "($20.00 per 1,000 views)." in editors
+    )
+    assert "Reader support from this story" not in writers

@@ -54,6 +54,9 @@ def test_the_manage_link_offers_a_sign_in_link_to_the_gifts_address(
 
     assert response.status_code == 200
     assert "Email me a sign-in link" in response.content.decode()
+    # A donor who keeps giving has the hint of it renewed, paid through the current period.
+    hint = response.cookies["support_hint"].value.split(":")[0]
+    assert hint == f"monthly|{donation.current_period_end.date().isoformat()}"
 
 
 def test_a_tampered_manage_link_is_refused(client, give, stripe_server, deliver):
