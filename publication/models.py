@@ -4,9 +4,10 @@ from django.db import models
 from newsroom.reversing import reverse
 
 # What the publication's own pages (About, Contact, Privacy) may contain: text, headings,
-# lists and links; scripts, styles and every other tag or attribute are removed.
+# lists, links and code (the privacy page names its cookies); scripts, styles and every other
+# tag or attribute are removed.
 PAGE_TAGS = {"p", "br", "h2", "h3", "h4", "a", "em", "strong", "b", "i", "ul", "ol", "li"}
-PAGE_TAGS |= {"blockquote", "hr", "small"}
+PAGE_TAGS |= {"blockquote", "hr", "small", "code"}
 
 
 def clean_page(value: str) -> str:

@@ -6,6 +6,12 @@ Editors change all of it in the admin (Publication → Publication, Pages).
 NAME = "The Moscow Times"
 TAGLINE = "Independent news from Russia"
 
+# Also added, by a migration of the readers app, to a privacy page made before the account.
+READER_SESSION_PRIVACY = """<li><code>reader_session</code>: set when you use a sign-in link we
+emailed you, to see and change your gift in your account. It keeps you signed in for an hour, and
+holds only which account you signed in to.</li>
+"""
+
 # Also added, by a migration of the newsletters app, to a privacy page made before them.
 NEWSLETTERS_PRIVACY = """
 <h2>Newsletters</h2>
@@ -32,7 +38,7 @@ you instead of asking again. It names no one and is never used to count you.</li
 <li><code>csrftoken</code>: set on a page with a form (the support form, the reminder form).
 It protects those forms from forged submissions.</li>
 <li><code>sessionid</code>: set only when a member of staff logs in to edit the site.</li>
-</ul>
+{reader_session}</ul>
 <h2>Stored in your browser only</h2>
 <p>Your browser keeps these in its local storage, and they are never sent to us:</p>
 <ul>
@@ -57,7 +63,7 @@ address, to send your receipts and let you change or cancel your gift.</p>
 send that one email and nothing else. Every reminder email has a link to cancel it.</p>
 {newsletters}<h2>Your data</h2>
 <p>Write to us and we will send you everything we hold about your email address, or erase it.</p>
-""".format(newsletters=NEWSLETTERS_PRIVACY.lstrip("\n"))
+""".format(reader_session=READER_SESSION_PRIVACY, newsletters=NEWSLETTERS_PRIVACY.lstrip("\n"))
 
 ABOUT = """
 <p>The Moscow Times is an independent news source on Russia, for over 30 years. Since July 1,

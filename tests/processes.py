@@ -74,17 +74,25 @@ def celery_command(*args: str) -> list[str]:
 
 
 def wait_for_result(result, proc, timeout: float = 60):
-    """Return a task's result, failing fast if the worker process died."""
+    """Return a task's result, failing fast if the worker process died.
+
+    The test is not a task, so it may wait on one. Celery keeps "we are inside a task" in one
+    flag per process, which eager tasks set and put back as they run: two of them at once on
+    a live server's threads (a browser test earlier in this process) can leave it set, and
+    every later `result.get()` here would refuse to wait.
+    """
     import time
 
     from celery.exceptions import TimeoutError as CeleryTimeout
+    from celery.result import allow_join_result
 
     deadline = time.monotonic() + timeout
     while True:
         if proc.poll() is not None:
             raise AssertionError(f"worker exited with {proc.returncode}; see its log")
         try:
-            return result.get(timeout=1)
+            with allow_join_result():
+                return result.get(timeout=1)
         except CeleryTimeout:
             if time.monotonic() > deadline:
                 raise

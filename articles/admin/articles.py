@@ -317,7 +317,7 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
         return user_may_publish(request.user)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if object_id and str(object_id).isdigit():
+        if object_id and str(object_id).isascii() and str(object_id).isdigit():
             # What the story raised, from the app above (a setting names it): for Editors.
             figures = import_string(settings.ARTICLE_ADMIN_FIGURES)(request.user, int(object_id))
             extra_context = {**(extra_context or {}), **figures}

@@ -54,7 +54,11 @@
   function money(text) {
     var value = Number(String(text).replace(/[^0-9.]/g, ""));
     if (!(value > 0)) return "";
-    return sign + (value % 1 ? value.toFixed(2) : String(value));
+    var places = value % 1 ? 2 : 0;
+    return sign + value.toLocaleString("en", {
+      minimumFractionDigits: places,
+      maximumFractionDigits: places
+    });
   }
   function label() {
     if (!button) return;

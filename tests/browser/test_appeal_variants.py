@@ -152,3 +152,22 @@ def test_an_editor_previews_a_variant_on_the_story_at_phone_and_desktop_width(
     reader = new_context().new_page()
     reader.goto(site.story_path)
     expect(reader.get_by_text("Variant B: keep this story free")).to_have_count(0)
+
+
+def test_a_story_with_both_appeals_counts_one_read_and_one_view_of_each_appeal(new_context, site):
+    page = new_context().new_page()
+    page.goto(site.story_path)
+    expect(page.locator("[data-appeal-slot=end_of_article]")).to_have_attribute(
+        "data-chosen", re.compile(r"^\d+$")
+    )
+
+    stored = page.evaluate(
+        """() => ({
+            reads: JSON.parse(localStorage.getItem('appeal-reads')),
+            views: JSON.parse(localStorage.getItem('appeal-views')),
+            banner: JSON.parse(localStorage.getItem('appeal-banner-views')),
+        })"""
+    )
+    assert len(stored["reads"]) == 1
+    assert len(stored["banner"]) == 1
+    assert stored["views"] and all(len(times) == 1 for times in stored["views"].values())

@@ -127,12 +127,12 @@ def valid_values(template: str, name: str | None, made: dict) -> dict:
         "app_label": "articles", "url": "nowhere/", "path": "nowhere.jpg",
         "content_type_id": ContentType.objects.get_for_model(article).pk,
         "version_id": version.pk, "token": made["tokens"].get(name, "x"), "ref": "x",
-        "payment_id": 1, "gift_id": 1,
+        "payment_id": 1, "gift_id": 1, "proposal_id": made["proposal"],
     }  # fmt: skip
     match = re.match(r"/admin/(\w+)/(\w+)/", template)
     label = f"{match[1]}.{match[2]}" if match else ""
     row = made["rows"].get(label.lower(), article)  # view_on_site names the article
-    values["object_id"] = values["id"] = row.pk
+    values["object_id"] = values["id"] = values["pk"] = row.pk
     values["arg0"], values["arg1"] = (
         (deleted.pk, None) if name and name.endswith("_recover") else (article.pk, version.pk)
     )
@@ -212,6 +212,7 @@ def made(db, django_db_setup):
     from support.emails import manage_link
     from tests.security.test_admin_permissions import (
         MATRIX,
+        _a_proposal,
         _make_one,
         _versions_of_an_article,
     )
@@ -233,7 +234,7 @@ def made(db, django_db_setup):
     )
     return {
         "article": article, "version": version, "deleted version": deleted, "rows": rows,
-        "tokens": tokens, "page": page,
+        "tokens": tokens, "page": page, "proposal": _a_proposal(article),
     }  # fmt: skip
 
 
