@@ -7,14 +7,20 @@ from support.money import AmountError, check_chargeable, format_money, parse_amo
 
 
 def amount_problem(amount, currency: str) -> str:
-    """Why a recurring gift cannot be this amount ("" when it can): what Stripe cannot
-    charge, and in the site's currency the support form's own limits."""
+    """Why a recurring gift cannot be this amount ("" when it can): the limits editors set for
+    the gift's currency (the support form's own), else what Stripe can charge and, in the site's
+    currency, the settings' limits."""
+    from support.models import SiteCurrency
+
+    if amount <= 0:
+        return "Enter an amount above zero."
+    offered = SiteCurrency.objects.filter(code=currency).first()
+    if offered is not None:
+        return " ".join(offered.amount_errors(amount))
     try:
         check_chargeable(amount, currency)
     except AmountError as exc:
         return str(exc)
-    if amount <= 0:
-        return "Enter an amount above zero."
     if currency == settings.DONATION_CURRENCY:
         low, high = settings.DONATION_MIN_AMOUNT, settings.DONATION_MAX_AMOUNT
         if amount < low:

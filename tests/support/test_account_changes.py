@@ -178,9 +178,9 @@ def test_a_change_stripe_refuses_leaves_the_gift_as_it_was_and_says_so(post, gif
 @pytest.mark.parametrize(
     "amount, says",
     [
-        ("0.20", "The smallest gift we can take in dollars is $0.50."),  # Stripe's minimum
-        ("1.50", "The smallest gift we can take is $2.00."),  # the support form's
-        ("20000", "The largest gift we can take online is $10,000.00."),
+        ("0.20", "The smallest gift we can take is $2."),  # the support form's, in dollars
+        ("1.50", "The smallest gift we can take is $2."),
+        ("20000", "The largest gift we can take online is $10,000."),
         ("1.000", "Type 1000 without a dot, or cents like 7.50."),  # read two ways
     ],
 )
@@ -203,3 +203,16 @@ def test_another_mailboxs_gift_cannot_be_changed(post, gift, give, stripe_server
         assert post(url(name, other), {"amount": "5", "months": "1"}).status_code == 404
     other.refresh_from_db()
     assert (other.amount, other.status) == (Decimal("2.00"), Donation.Status.ACTIVE)
+
+
+def test_a_new_amount_keeps_within_the_limits_editors_set_for_the_gifts_currency(post, gift):
+    from support.models import SiteCurrency
+
+    SiteCurrency.objects.filter(code=gift.currency).update(smallest_gift=Decimal("5"))
+
+    response = post(url("account-change", gift), {"amount": "3", "frequency": "monthly"})
+
+    assert response.status_code == 409
+    assert "The smallest gift we can take is $5" in response.content.decode()
+    gift.refresh_from_db()
+    assert gift.amount == Decimal("10.00")
