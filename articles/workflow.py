@@ -3,7 +3,7 @@ notices, restoring a version, the server-checked edit version, preview links."""
 
 import datetime
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import reversion
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.front_page import Shift, front_page_make_room
 from articles.models import Article, Author, Byline, Status, Tag
 from articles.models.articles import LIVE_STATUSES
 from outbox.services import notice_owe
@@ -60,6 +61,7 @@ STAGE_NAMES = {
 }  # fmt: skip
 EDITOR_ONLY = (Move.PUBLISH, Move.SCHEDULE, Move.UPDATE, Move.UNPUBLISH)
 GOING_LIVE = (Move.PUBLISH, Move.SCHEDULE, Move.UPDATE)
+LIVE_MOVES = (Move.PUBLISH, Move.UPDATE)  # the story is live after them
 _WRITING = (Move.DRAFT, Move.REVIEW, Move.PUBLISH, Move.SCHEDULE)
 # The moves offered in each stage, the one that keeps the story where it is first.
 EDITOR_MOVES = {
@@ -80,12 +82,14 @@ WRITER_MOVES = {
 
 @dataclass
 class Moved:
-    """What a move did: the story after it, the stage it left, and who was told."""
+    """What a move did: the story after it, the stage it left, who was told, and the
+    stories it moved down the front page."""
 
     article: Article
     move: Move
     was: str
     editors_notified: int = 0
+    front_page: list[Shift] = field(default_factory=list)
 
 
 def article_stage(article: Article) -> str:
@@ -158,8 +162,9 @@ def article_move(*, article: Article, user, move: Move, at=None) -> Moved:
         problems = article.publication_problems(at=article.publish_at)
         if problems:
             raise PublicationRefused(problems)
+    shifts = front_page_make_room(article=article, user=user) if move in LIVE_MOVES else []
     _save_revision(article, user=user, comment=move_comment(article, move))
-    moved = Moved(article=article, move=move, was=was)
+    moved = Moved(article=article, move=move, was=was, front_page=shifts)
     if move == Move.REVIEW and was != Status.IN_REVIEW:
         moved.editors_notified = article_notify_editors(article=article, submitter=user)
     return moved

@@ -20,6 +20,12 @@ from reversion.models import Version
 
 from articles.admin.chooser import chooser_upload_view, chooser_view
 from articles.admin.compare import compare_view, history_rows, restore_view
+from articles.admin.confirm import (
+    CONFIRMED,
+    ConfirmationNeeded,
+    confirmation_needed,
+    confirmation_page,
+)
 from articles.admin.forms import ArticleAdminForm
 from articles.admin.photos import thumbnail
 from articles.admin.proposals import proposal_view, propose_view
@@ -327,9 +333,15 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
             # The form checked the move; the story changed under it while it was saved.
             messages.error(request, f"Nothing was saved: {refusal}")
             return HttpResponseRedirect(request.get_full_path())
+        except ConfirmationNeeded as asked:  # raised before anything was saved, rolled back
+            original = self.get_object(request, unquote(object_id)) if object_id else None
+            return confirmation_page(self, request, asked, original=original)
 
     def save_model(self, request, obj, form, change):
         """Save the story by the button that was pressed (the one place: services.py)."""
+        asked = confirmation_needed(article=obj, move=form.move, stage=form.stage)
+        if asked is not None and request.POST.get(CONFIRMED) != asked.fingerprint:
+            raise asked
         if not change:
             obj.created_by = request.user
         if form.cleaned_data.get("mark_updated"):

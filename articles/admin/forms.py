@@ -139,6 +139,12 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self._refuse_a_stale_save()
+        if "_back" in self.data:  # "Cancel" on the page asking to confirm (admin/confirm.py)
+            raise ValidationError(
+                "Nothing was saved. Your changes are still in the form below: press a button "
+                "to save them, or leave the page to drop them.",
+                code="back",
+            )
         self.move = self._chosen_move()
         if self.move in GOING_LIVE:
             self._clean_going_live(cleaned)

@@ -36,7 +36,22 @@ def live_url(article) -> str:
 
 
 def outcome_message(moved: Moved) -> str:
-    """Say exactly what the button did to the story and where readers find it."""
+    """Say exactly what the button did to the story, where readers find it, and which
+    stories it moved down the front page."""
+    said = _outcome(moved)
+    if moved.front_page:
+        said += (
+            " On the front page, "
+            + "; ".join(
+                f"“{shift.article.headline}” moved to position {shift.to}"
+                for shift in moved.front_page
+            )
+            + "."
+        )
+    return said
+
+
+def _outcome(moved: Moved) -> str:
     article, was = moved.article, moved.was
     headline = f"“{article.headline}”"
     if moved.move == Move.PUBLISH:

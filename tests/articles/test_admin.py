@@ -79,6 +79,18 @@ def opened(article) -> dict:
     return {"opened_version": version}
 
 
+def answer_confirmation(client, asked, button="_confirmed", **follow):
+    """Press Confirm (or Cancel: button="_back") on the page asking before a save: post
+    what its form carries, as a browser would."""
+    form = find(asked.content, "form", method="post")[-1]
+    data: dict[str, list[str]] = {}
+    for field in find(asked.content, "input", type="hidden"):
+        if field["attrs"]["name"] != "csrfmiddlewaretoken":
+            data.setdefault(field["attrs"]["name"], []).append(field["attrs"].get("value", ""))
+    pressed = find(asked.content, "button", name=button)[0]["attrs"]["value"]
+    return client.post(form["attrs"]["action"], data | {button: pressed}, **follow)
+
+
 def change_url(article):
     return f"{ADD}{article.pk}/change/"
 

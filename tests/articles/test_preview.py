@@ -8,7 +8,7 @@ from articles.views.preview import SALT
 from articles.workflow import Move, article_move, article_revoke_previews
 from tests.articles.factories import ArticleFactory, UserFactory
 from tests.articles.html import find
-from tests.articles.test_admin import change_url
+from tests.articles.test_admin import answer_confirmation, change_url
 from tests.articles.test_workflow import post
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,8 @@ def test_an_unpublished_story_s_preview_says_it_is_no_longer_available(client, e
     link = preview_link(client, editor, story)
     post(client, editor, story, "publish")
 
-    post(client, editor, Article.objects.get(pk=story.pk), "unpublish")
+    asked = post(client, editor, Article.objects.get(pk=story.pk), "unpublish")
+    answer_confirmation(client, asked)
 
     status, heading, response = seen(client, link)
     assert (status, heading) == (410, "Preview unavailable")
@@ -83,7 +84,8 @@ def test_a_pulled_story_taken_back_to_draft_keeps_its_old_links_dead(client, edi
     story = ArticleFactory(headline="Pulled story")
     old_link = preview_link(client, editor, story)
     post(client, editor, story, "publish")
-    post(client, editor, Article.objects.get(pk=story.pk), "unpublish")
+    asked = post(client, editor, Article.objects.get(pk=story.pk), "unpublish")
+    answer_confirmation(client, asked)
 
     post(client, editor, Article.objects.get(pk=story.pk), "draft")
 

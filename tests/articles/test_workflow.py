@@ -21,6 +21,7 @@ from tests.articles.factories import ArticleFactory, PhotoFactory, SectionFactor
 from tests.articles.html import find
 from tests.articles.test_admin import (
     ADD,
+    answer_confirmation,
     change_url,
     errors,
     form_data,
@@ -214,7 +215,8 @@ def test_unpublish_takes_a_live_story_off_the_site_and_says_so(client, editor):
     article = STAGES["live"]()
     url = article.get_absolute_url()
 
-    response = post(client, editor, article, "unpublish")
+    asked = post(client, editor, article, "unpublish")
+    response = answer_confirmation(client, asked, follow=True)
 
     article.refresh_from_db()
     assert article.status == Status.UNPUBLISHED
