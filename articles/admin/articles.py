@@ -27,6 +27,7 @@ from articles.admin.confirm import (
     confirmation_page,
 )
 from articles.admin.forms import ArticleAdminForm
+from articles.admin.front_page import front_page_view
 from articles.admin.photos import thumbnail
 from articles.admin.proposals import proposal_view, propose_view
 from articles.admin.workflow import buttons, outcome_message
@@ -199,7 +200,9 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
         photos = self.admin_site.get_model_admin(Photo)
         choose = self.admin_site.admin_view(lambda request: chooser_view(photos, request))
         upload = self.admin_site.admin_view(lambda request: chooser_upload_view(photos, request))
+        front_page = self.admin_site.admin_view(lambda request: front_page_view(self, request))
         return [
+            path("front-page/", front_page, name="articles_article_front_page"),
             # The photo chooser the article form opens (its permissions are the photos').
             path("photo-chooser/", choose, name="articles_article_photo_chooser"),
             path("photo-chooser/upload/", upload, name="articles_article_photo_chooser_upload"),

@@ -329,6 +329,9 @@ PAGES = {
     # with all four permissions) review another writer's proposal.
     "propose": (lambda permissions: False, lambda permissions: False),
     "proposal": (_may(*CRUD), _may(*CRUD)),
+    # The front page's line-up: read by whoever may see stories, arranged by Editors only
+    # (the publish permission; the one role with all four).
+    "front_page": (_may("view"), _may(*CRUD)),
 }
 
 
@@ -444,6 +447,7 @@ def admin_pages(label, obj):
             "recover": [versions and versions[1].pk],
             "story": [getattr(obj, "article_id", obj.pk)],
             "photo_chooser": [],
+            "front_page": [],
             "photo_chooser_upload": [],
             "proposal": [obj.pk, _a_proposal(obj) if kind == "proposal" else None],
         }.get(kind, [obj.pk])
