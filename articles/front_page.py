@@ -59,12 +59,6 @@ def front_page_room(*, article: Article) -> list[Shift]:
     return shifts
 
 
-def front_page_lead(*, exclude: Article | None = None) -> Article | None:
-    """Return the story the home page leads with (of the placed ones), but `exclude`."""
-    lineup = [a for a in front_page_lineup() if exclude is None or a.pk != exclude.pk]
-    return lineup[0] if lineup and lineup[0].front_page_position == LEAD else None
-
-
 @transaction.atomic
 def front_page_make_room(*, article: Article, user) -> list[Shift]:
     """Move down the stories holding the story's position (the rule above); return them."""

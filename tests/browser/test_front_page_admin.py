@@ -67,3 +67,38 @@ def test_an_editor_moves_a_story_up_and_the_home_page_leads_with_it(new_context,
     os.replace(partial, path)
     violations = [v for v in axe_violations(editor) if not any(s in v for s in STOCK_ADMIN)]
     assert violations == [], "\n".join(violations)
+
+
+def test_unpublishing_the_lead_asks_on_a_page_of_its_own_then_readers_are_told_it_is_gone(
+    new_context, site
+):
+    story = site.story
+    story.front_page_position = 1
+    story.save()
+    editor = new_context(viewport=DESKTOP).new_page()
+    log_in(editor, staff_user("Editors"))
+    editor.goto(f"/admin/articles/article/{story.pk}/change/")
+
+    editor.get_by_role("button", name="Unpublish").click()
+
+    expect(editor.get_by_role("heading", level=1)).to_have_text(f"Unpublish “{HEADLINE}”?")
+    expect(editor.locator(".confirm-consequences li").first).to_have_text(
+        f"“{HEADLINE}” will stop answering readers at {site.url}{story.get_absolute_url()}."
+    )
+    expect(editor.locator(".confirm-consequences li").nth(1)).to_contain_text(
+        "It is the lead story on the front page"
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / "admin-confirm-unpublish-1280.png"
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_bytes(editor.screenshot(full_page=True, animations="disabled"))
+    os.replace(partial, path)
+    violations = [v for v in axe_violations(editor) if not any(s in v for s in STOCK_ADMIN)]
+    assert violations == [], "\n".join(violations)
+    reader = new_context().new_page()
+    assert reader.goto(story.get_absolute_url()).status == 200  # nothing saved yet
+
+    editor.get_by_role("button", name="Unpublish").click()
+
+    expect(editor.locator(".messagelist .success")).to_contain_text("no longer answers readers")
+    assert reader.goto(story.get_absolute_url()).status == 410
