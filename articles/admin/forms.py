@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from reversion.models import Version
 
 from articles.admin.body_editor import BodyEditorWidget
+from articles.admin.conflicts import RESOLVED, conflicts, take_theirs
 from articles.models import Article, Status
 from articles.models.articles import NO_SECTION
 from articles.sanitize import clean_body
@@ -36,23 +37,26 @@ def last_saved_by(article) -> str:
     return user_name(user) if user else ""
 
 
-def changes_since(article, started: str) -> str:
-    """The page comparing the version an editor opened with the story as it is now."""
+def opened_version(article, started: str):
+    """The stored version of the story an editor opened at `started` (None if unknown)."""
     try:
         opened = datetime.datetime.fromisoformat(started)
     except ValueError:
         opened = None
-    if opened is not None and opened.tzinfo is None:  # not one this form wrote
-        opened = None
+    if opened is None or opened.tzinfo is None:  # not one this form wrote
+        return None
     # A revision is dated when its save begins, just before the story's modified_at.
-    version = (
+    return (
         Version.objects.get_for_object(article)
         .filter(revision__date_created__lte=opened)
         .order_by("-revision__date_created", "-pk")
         .first()
-        if opened
-        else None
     )
+
+
+def changes_since(article, started: str) -> str:
+    """The page comparing the version an editor opened with the story as it is now."""
+    version = opened_version(article, started)
     if version is None:  # no stored version to start from: the history lists them all
         return reverse("admin:articles_article_history", args=[article.pk])
     return reverse("admin:articles_article_compare", args=[article.pk, version.pk])
@@ -74,6 +78,10 @@ def _photo_problems(article, *, at) -> list[str]:
     return [p for p in article.publication_problems(at=at) if p != NO_SECTION]
 
 
+def _version_number(value: str) -> int | None:
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
 class ArticleAdminForm(forms.ModelForm):
     mark_updated = forms.BooleanField(
         label="Show as updated",
@@ -86,6 +94,8 @@ class ArticleAdminForm(forms.ModelForm):
     # When the form was opened: where "See what they changed" starts from.
     edited_since = forms.CharField(required=False, widget=forms.HiddenInput)
     user = None  # set per request by ArticleAdmin.get_form
+    conflicts = None  # a stale save: what they saved beside what was sent
+    resolved_version = None  # the version those were compared with
 
     class Meta:
         model = Article
@@ -166,32 +176,44 @@ class ArticleAdminForm(forms.ModelForm):
         return move
 
     def _refuse_a_stale_save(self):
-        """Refuse a form opened before the story's last save, or carrying no version.
+        """Refuse a form opened before the story's last save, or carrying no version; show
+        what they saved beside what was sent (articles/admin/conflicts.py).
 
         The check locks the story's row until the save's transaction ends (the admin
-        validates and saves in one), so no other save can come in between.
+        validates and saves in one), so no other save can come in between. A form sent
+        back from that comparison is checked against the version it was compared with.
         """
         if not self.instance.pk:
             return
+        resolving = _version_number(self.data.get(RESOLVED, ""))
+        expected = self.cleaned_data.get("opened_version") if resolving is None else resolving
         try:
-            article_check_version(
-                article=self.instance, expected_version=self.cleaned_data.get("opened_version")
-            )
+            article_check_version(article=self.instance, expected_version=expected)
         except StaleEdit:
             pass
         else:
+            if resolving is not None:
+                take_theirs(form=self, stored=Article.objects.get(pk=self.instance.pk))
+                self.cleaned_data["opened_version"] = resolving
             return
-        saved_at = Article.objects.filter(pk=self.instance.pk).values_list(
-            "modified_at", flat=True
+        saved_at, self.resolved_version = Article.objects.filter(pk=self.instance.pk).values_list(
+            "modified_at", "edit_version"
         )[0]
+        started = self.data.get("edited_since", "")
+        opened = opened_version(self.instance, started)
+        self.conflicts = conflicts(form=self, opened=opened.field_dict if opened else None)
         raise ValidationError(
             format_html(
                 "{} saved this story at {} after you opened it, so your changes were not saved "
-                'over theirs. <a href="{}">See what they changed</a>, copy what you changed, '
-                "open the story again and make your changes there.",
+                'over theirs. <a href="{}">See what they changed</a>. {}',
                 last_saved_by(self.instance) or "Someone",
                 f"{timezone.localtime(saved_at):%H:%M:%S}",
-                changes_since(self.instance, self.data.get("edited_since", "")),
+                changes_since(self.instance, started),
+                "Below, what they saved beside what you wrote: tick “Keep mine” where yours "
+                "should stand, then press the button again."
+                if self.conflicts
+                else "What you wrote matches what they saved, field by field: press the "
+                "button again to save it over their version.",
             ),
             code="stale",
         )

@@ -1,11 +1,18 @@
-"""The article form keeps edits: who else has the story open, and a warning before leaving."""
+"""The article form keeps edits: who else has the story open, a warning before leaving, and
+their version beside mine when a save is refused."""
 
+import os
 import re
 
 import pytest
+import reversion
 from playwright.sync_api import expect
 
+from articles.models import Article
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.helpers import log_in, staff_user
+from tests.browser.test_accessibility import axe_violations
+from tests.browser.test_admin_pages import STOCK_ADMIN
 
 pytestmark = [
     pytest.mark.browser,
@@ -62,3 +69,40 @@ def test_leaving_the_form_with_unsaved_changes_asks_first(new_context, site):
     history.click()
     expect(page).to_have_url(re.compile(r"/change/$"))
     assert dialogs == ["beforeunload", "beforeunload"]
+
+
+def test_a_refused_save_shows_their_version_beside_mine_and_saves_the_mix(new_context, site):
+    with reversion.create_revision():  # the version Anna opens, to tell her changes by
+        site.story.save()
+    form = f"/admin/articles/article/{site.story.pk}/change/"
+    annas = new_context().new_page()
+    log_in(annas, staff_user("Editors", username="anna"))
+    annas.goto(form)
+    bens = new_context().new_page()
+    log_in(bens, staff_user("Editors", username="ben", first_name="Ben", last_name="Okafor"))
+    bens.goto(form)
+    bens.get_by_label("Headline").fill("Peacekeepers leave Karabakh")
+    bens.get_by_role("button", name="Update live story").click()
+    expect(bens.locator(".messagelist .success")).to_contain_text("Updated the live story")
+
+    annas.get_by_label("Dek (standfirst)").fill("Anna's new standfirst.")
+    annas.get_by_role("button", name="Update live story").click()
+
+    expect(annas.locator(".errornote, .errorlist").first).to_be_visible()
+    table = annas.locator(".article-conflicts")
+    expect(table.locator("tbody th")).to_have_text(["Headline", "Dek (standfirst)"])
+    expect(table.get_by_role("checkbox", name="Keep mine: Headline")).not_to_be_checked()
+    expect(table.get_by_role("checkbox", name="Keep mine: Dek (standfirst)")).to_be_checked()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / "admin-conflicts-1280.png"
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_bytes(annas.screenshot(full_page=True, animations="disabled"))
+    os.replace(partial, path)
+    violations = [v for v in axe_violations(annas) if not any(s in v for s in STOCK_ADMIN)]
+    assert violations == [], "\n".join(violations)
+
+    annas.get_by_role("button", name="Update live story").click()
+
+    expect(annas.locator(".messagelist .success")).to_contain_text("Updated the live story")
+    story = Article.objects.get(pk=site.story.pk)
+    assert (story.headline, story.dek) == ("Peacekeepers leave Karabakh", "Anna's new standfirst.")
