@@ -21,10 +21,12 @@ from reversion.models import Version
 from articles.admin.chooser import chooser_upload_view, chooser_view
 from articles.admin.compare import compare_view, history_rows, restore_view
 from articles.admin.confirm import (
+    BACK,
     CONFIRMED,
     ConfirmationNeeded,
     confirmation_needed,
     confirmation_page,
+    unpublishing_needs_confirmation,
 )
 from articles.admin.forms import ArticleAdminForm
 from articles.admin.front_page import front_page_view
@@ -450,7 +452,15 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
 
     @admin.action(description="Unpublish selected articles", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
+        """Ask first when live stories are among them, naming what readers lose."""
+        if BACK in request.POST:
+            self.message_user(request, "Nothing was unpublished.", messages.INFO)
+            return None
+        asked = unpublishing_needs_confirmation(queryset)
+        if asked is not None and request.POST.get(CONFIRMED) != asked.fingerprint:
+            return confirmation_page(self, request, asked, original=None, back="Cancel")
         self._apply(request, queryset, article_unpublish, "unpublished")
+        return None
 
     @admin.action(description="Submit selected drafts for review", permissions=["change"])
     def submit_for_review(self, request, queryset):

@@ -55,24 +55,45 @@ def confirmation_needed(*, article: Article, move: Move, stage: str) -> Confirma
 
 
 def _unpublishing(stored: Article) -> ConfirmationNeeded:
-    said = [f"“{stored.headline}” will stop answering readers at {live_url(stored)}."]
-    top = list(Article.objects.front_page()[:2])
-    if top and top[0].pk == stored.pk:
-        after = "no other live story is left."
-        if len(top) > 1:
-            after = f"“{top[1].headline}” takes its place."
-        said.append(f"It is the lead story on the front page: {after}")
-    elif stored.front_page_position:
-        said.append(
-            f"It is at position {stored.front_page_position} on the front page; "
-            "the stories below it move up."
-        )
     return ConfirmationNeeded(
-        title=f"Unpublish “{stored.headline}”?", consequences=said, confirm_label="Unpublish"
+        title=f"Unpublish “{stored.headline}”?",
+        consequences=_leaving([stored]),
+        confirm_label="Unpublish",
     )
 
 
-def confirmation_page(model_admin, request, asked: ConfirmationNeeded, *, original):
+def unpublishing_needs_confirmation(articles) -> ConfirmationNeeded | None:
+    """The list's Unpublish action: what taking the live ones among them off would do."""
+    live = list(articles.front_page())  # in the home page's order
+    if not live:
+        return None
+    count = f"{len(live)} live stories" if len(live) > 1 else f"“{live[0].headline}”"
+    return ConfirmationNeeded(
+        title=f"Unpublish {count}?", consequences=_leaving(live), confirm_label="Unpublish"
+    )
+
+
+def _leaving(stories: list[Article]) -> list[str]:
+    said = []
+    gone = [story.pk for story in stories]
+    lead = Article.objects.front_page().first()
+    for story in stories:
+        said.append(f"“{story.headline}” will stop answering readers at {live_url(story)}.")
+        if lead is not None and lead.pk == story.pk:
+            after = Article.objects.front_page().exclude(pk__in=gone).first()
+            taking = f"“{after.headline}” takes its place." if after else "no live story is left."
+            said.append(f"It is the lead story on the front page: {taking}")
+        elif story.front_page_position:
+            said.append(
+                f"It is at position {story.front_page_position} on the front page; "
+                "the stories below it move up."
+            )
+    return said
+
+
+def confirmation_page(
+    model_admin, request, asked: ConfirmationNeeded, *, original, back="Cancel, back to the form"
+):
     """The page that asks, carrying the form's data to post again."""
     hidden = [
         (name, value)
@@ -89,6 +110,7 @@ def confirmation_page(model_admin, request, asked: ConfirmationNeeded, *, origin
         "hidden": hidden,
         "confirmed_name": CONFIRMED,
         "back_name": BACK,
+        "back_label": back,
         "action": request.get_full_path(),
     }
     return TemplateResponse(request, "admin/articles/article/confirm_save.html", context)

@@ -182,3 +182,54 @@ def test_a_confirmation_given_for_another_line_up_asks_again(client, editor):
 
     assert "“Rail strike ends” moves to position 3." in consequences(again)
     assert Article.objects.get(pk=new.pk).front_page_position is None
+
+
+def list_action(client, *articles):
+    return client.post(
+        "/admin/articles/article/",
+        {"action": "unpublish_selected", "_selected_action": [a.pk for a in articles], "index": 0},
+    )
+
+
+def test_the_lists_unpublish_asks_first_when_live_stories_are_among_the_chosen(client, editor):
+    lead = live("Ceasefire holds", position=1)
+    second = live("Grain exports rise", position=2)
+    third = live("Rail strike ends", hours_ago=3)
+    draft = ArticleFactory(headline="A draft")
+
+    asked = list_action(client, lead, second, draft)
+
+    assert consequences(asked) == [
+        f"“Ceasefire holds” will stop answering readers at {SITE}{lead.get_absolute_url()}.",
+        "It is the lead story on the front page: “Rail strike ends” takes its place.",
+        f"“Grain exports rise” will stop answering readers at {SITE}{second.get_absolute_url()}.",
+        "It is at position 2 on the front page; the stories below it move up.",
+    ]
+    assert Article.objects.get(pk=lead.pk).is_live
+
+    cancelled = answer_confirmation(client, asked, button="_back", follow=True)
+    assert "Nothing was unpublished." in cancelled.content.decode()
+    assert Article.objects.get(pk=lead.pk).is_live
+
+    asked = list_action(client, lead, second, draft)
+    done = answer_confirmation(client, asked, follow=True)
+
+    assert "2 articles unpublished." in success(done)
+    assert not Article.objects.get(pk=lead.pk).is_live
+    assert not Article.objects.get(pk=second.pk).is_live
+    assert Article.objects.get(pk=third.pk).is_live
+
+
+def test_the_lists_unpublish_of_stories_readers_do_not_see_asks_nothing(client, editor):
+    scheduled = ArticleFactory(
+        status=Status.SCHEDULED, publish_at=timezone.now() + datetime.timedelta(days=1)
+    )
+
+    done = client.post(
+        "/admin/articles/article/",
+        {"action": "unpublish_selected", "_selected_action": [scheduled.pk], "index": 0},
+        follow=True,
+    )
+
+    assert "1 article unpublished." in success(done)
+    assert Article.objects.get(pk=scheduled.pk).status == Status.UNPUBLISHED
