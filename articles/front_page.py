@@ -17,6 +17,7 @@ from django.db import transaction
 from articles.models import Article
 
 LEAD = 1
+LAST = 999  # the highest position the form takes: room to move stories down below it
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,13 @@ def front_page_next(*, count: int = 5) -> list[Article]:
     return list(following.select_related("section", "hero_photo")[:count])
 
 
-def front_page_room(*, article: Article) -> list[Shift]:
+def front_page_room(*, article: Article, lock: bool = False) -> list[Shift]:
     """Return the stories that move down when this story goes live at its position."""
     position = article.front_page_position
     if not position:
         return []
     taken, shifts = position, []
-    others = [a for a in front_page_lineup() if a.pk != article.pk]
+    others = [a for a in front_page_lineup(lock=lock) if a.pk != article.pk]
     for other in others:
         if other.front_page_position < position:
             continue
@@ -62,7 +63,7 @@ def front_page_room(*, article: Article) -> list[Shift]:
 @transaction.atomic
 def front_page_make_room(*, article: Article, user) -> list[Shift]:
     """Move down the stories holding the story's position (the rule above); return them."""
-    shifts = front_page_room(article=article)
+    shifts = front_page_room(article=article, lock=True)
     for shift in shifts:
         _place(shift.article, shift.to, user=user, why=f"“{article.headline}” took its place")
     return shifts

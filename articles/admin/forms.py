@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -9,6 +10,7 @@ from reversion.models import Version
 
 from articles.admin.body_editor import BodyEditorWidget
 from articles.admin.conflicts import RESOLVED, conflicts, take_theirs
+from articles.front_page import LAST
 from articles.models import Article, Status
 from articles.models.articles import NO_SECTION
 from articles.sanitize import clean_body
@@ -127,6 +129,10 @@ class ArticleAdminForm(forms.ModelForm):
                 date, time = self.fields[name].widget.widgets
                 date.attrs["aria-label"] = f"{label.capitalize()}: date"
                 time.attrs["aria-label"] = f"{label.capitalize()}: time"
+        if "front_page_position" in self.fields:
+            self.fields["front_page_position"].max_value = LAST
+            self.fields["front_page_position"].validators.append(MaxValueValidator(LAST))
+            self.fields["front_page_position"].widget.attrs["max"] = LAST
         if "front_page_position" in self.fields and not user_may_publish(self.user):
             self.fields["front_page_position"].disabled = True
             self.fields["front_page_position"].help_text = "Editors choose the front page."

@@ -233,3 +233,13 @@ def test_the_lists_unpublish_of_stories_readers_do_not_see_asks_nothing(client, 
 
     assert "1 article unpublished." in success(done)
     assert Article.objects.get(pk=scheduled.pk).status == Status.UNPUBLISHED
+
+
+def test_a_front_page_position_past_999_is_refused_at_the_field(client, editor):
+    story = live("Ceasefire holds")
+
+    response = press(client, story, "update", front_page_position="32767")
+
+    assert response.status_code == 200
+    field = find(response.content, "div", class_="field-front_page_position")[0]["text"]
+    assert "less than or equal to 999" in field
