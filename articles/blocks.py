@@ -98,10 +98,10 @@ def embed_card(embed) -> str:
         )  # fmt: skip
     return format_html(
         '<figure class="embed-card" data-embed-frame="{}" data-embed-title="{}">{}'
-        '<figcaption><a href="{}">{}</a>{}</figcaption>'
+        '<figcaption><a href="{}">{}</a>{}'
         '<p class="embed-consent"><button type="button" class="embed-load">'
         "Load content from {}</button> <span>Pressing it lets {} see your visit.</span></p>"
-        "</figure>",
+        "</figcaption></figure>",
         embed.frame_url, embed.title or provider, thumbnail, embed.url, embed.title or embed.url,
         byline, provider, provider,
     )  # fmt: skip

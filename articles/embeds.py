@@ -21,6 +21,7 @@ from PIL import Image, UnidentifiedImageError
 
 from articles.models import Embed, Provider
 from articles.safe_fetch import FetchError, fetch
+from pagecache.tags import invalidate
 
 OEMBED_LIMIT = 64 * 1024
 THUMBNAIL_LIMIT = 2 * 1024 * 1024
@@ -162,6 +163,7 @@ def embed_resolve(*, embed: Embed) -> Embed:
         except FetchError as error:
             embed.error = str(error)[:300]
     embed.save()
+    invalidate(f"embed:{embed.pk}")  # the pages that show it draw it anew
     return embed
 
 

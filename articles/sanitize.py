@@ -42,7 +42,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # A photo's id as the database keeps it: ASCII digits ("²".isdigit() is true, int() refuses
 # it) and no longer than a 64-bit integer.
 PHOTO_ID = re.compile(r"\A[0-9]{1,18}\Z")
-SPAN = re.compile(r"\A[1-9][0-9]?\Z")
+SPAN = re.compile(r"\A(?:[2-9]|[1-9][0-9])\Z")  # 1 is the default: left out
 
 # A paragraph with nothing in it (a word processor's empty line, a Docs <br> the editor made
 # a paragraph of) shows as a gap on the page.

@@ -16,7 +16,7 @@
       var image = card.querySelector("img");
       if (image) image.replaceWith(frame);
       else card.insertBefore(frame, card.firstChild);
-      button.parentNode.remove();
+      button.parentNode.remove(); // the consent line goes with the button
       frame.focus();
     });
   });
