@@ -18,6 +18,7 @@ from reversion import is_active, set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from articles.admin.blocks import embed_resolve_view, story_chooser_view
 from articles.admin.chooser import chooser_upload_view, chooser_view
 from articles.admin.compare import compare_view, history_rows, restore_view
 from articles.admin.forms import ArticleAdminForm
@@ -193,7 +194,12 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
         photos = self.admin_site.get_model_admin(Photo)
         choose = self.admin_site.admin_view(lambda request: chooser_view(photos, request))
         upload = self.admin_site.admin_view(lambda request: chooser_upload_view(photos, request))
+        stories = self.admin_site.admin_view(lambda request: story_chooser_view(self, request))
+        embeds = self.admin_site.admin_view(lambda request: embed_resolve_view(self, request))
         return [
+            # The body editor's blocks: a related story, an embed's URL.
+            path("story-chooser/", stories, name="articles_article_story_chooser"),
+            path("embed/", embeds, name="articles_article_embed"),
             # The photo chooser the article form opens (its permissions are the photos').
             path("photo-chooser/", choose, name="articles_article_photo_chooser"),
             path("photo-chooser/upload/", upload, name="articles_article_photo_chooser_upload"),

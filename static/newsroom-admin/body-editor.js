@@ -5,6 +5,7 @@ import {
   Blockquote, Bold, BulletList, Document, Dropcursor, Editor, Gapcursor, HardBreak, Heading,
   History, Italic, Link, ListItem, Menu, Node, OrderedList, Paragraph, Text,
 } from "../django_prose_editor/editor.js";
+import { blockExtensions, setUpBlockTools } from "./blocks.js";
 import { cleanPastedHTML, refusal } from "./paste.js";
 import { chooserForHero, openPhotoChooser } from "./photo-chooser.js";
 
@@ -70,7 +71,7 @@ function setUp(textarea) {
       Document, Paragraph, Text, HardBreak, Bold, Italic, Blockquote, BulletList, OrderedList,
       ListItem, Heading.configure({ levels: [2, 3, 4] }),
       Link.configure({ openOnClick: false, protocols: ["http", "https", "mailto"] }),
-      History, Dropcursor, Gapcursor, InlinePhoto, Menu,
+      History, Dropcursor, Gapcursor, InlinePhoto, ...blockExtensions, Menu,
     ],
     editorProps: {
       attributes: { role: "textbox", "aria-multiline": "true", "aria-label": "Body" },
@@ -95,6 +96,7 @@ function setUp(textarea) {
     }),
   );
   chooserForHero(chooser.dataset.photoChooserUrl);
+  setUpBlockTools(field, editor);
   textarea.dataset.editorReady = "true";
 }
 
