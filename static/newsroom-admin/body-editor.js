@@ -34,9 +34,21 @@ const InlinePhoto = Node.create({
   },
 });
 
+// As the server counts (articles.sanitize.html_to_text): a pull quote repeats the story's
+// words, and photos, related stories and embeds are not its words.
+const NOT_COUNTED = new Set(["pullQuote", "inlinePhoto", "relatedStory", "embedBlock"]);
+
 function countWords(editor) {
-  const text = editor.state.doc.textBetween(0, editor.state.doc.content.size, " ", " ");
-  const words = text.split(/\s+/).filter(Boolean).length;
+  const parts = [];
+  editor.state.doc.descendants((node) => {
+    if (NOT_COUNTED.has(node.type.name)) return false;
+    if (node.isTextblock) {
+      parts.push(node.textContent);
+      return false;
+    }
+    return true;
+  });
+  const words = parts.join(" ").split(/\s+/).filter(Boolean).length;
   return `${words} word${words === 1 ? "" : "s"}`;
 }
 

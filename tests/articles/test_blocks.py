@@ -10,7 +10,7 @@ from articles.models import Article, Embed, Provider, Status
 from articles.sanitize import clean_body, embed_ids, related_article_ids
 from pagecache.tags import ALL, invalidate
 from tests.articles.factories import ArticleFactory
-from tests.articles.html import find, inside
+from tests.articles.html import find, inside, json_ld
 from tests.articles.test_pages import own_queries
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +80,14 @@ def test_the_text_of_a_story_reads_fact_boxes_and_tables_but_not_quotes_embeds_o
     ]  # fmt: skip
     assert related_article_ids(article.body) == [other.pk]
     assert embed_ids(article.body) == [video.pk]
+
+
+def test_the_word_count_in_json_ld_counts_the_story_s_own_words(client):
+    article = ArticleFactory(live=True, body=f"<p>One two three.</p>{PULLQUOTE}{TABLE}")
+
+    data = json_ld(client.get(article.get_absolute_url()).content)
+
+    assert data["wordCount"] == 3 + 5  # the table's caption and cells; the quote repeats
 
 
 def test_an_old_body_renders_as_it_did(client):
@@ -203,3 +211,15 @@ def test_a_story_saved_with_blocks_keeps_them_in_its_stored_body():
 
     assert f'<figure data-block="embed" data-embed="{item.pk}">' in stored
     assert "<caption>Votes</caption>" in stored
+
+
+def test_a_live_entry_with_a_block_loads_the_blocks_styles_and_embed_script(client):
+    from tests.articles.live_factories import LiveEntryFactory
+
+    blog = ArticleFactory(live=True, live_blog="open")
+    LiveEntryFactory(article=blog, body=f"<p>Update.</p>{embed_block(embed())}")
+
+    page = client.get(blog.get_absolute_url()).content.decode()
+
+    assert "blocks.css" in page and "embeds.js" in page
+    assert find(page, "figure", class_="embed-card")

@@ -3,7 +3,14 @@ addresses, no redirects, a size cap; a provider that is down leaves a link and a
 
 import pytest
 
-from articles.embeds import EmbedUrlError, embed_for_url, embed_resolve, frame_origins
+from articles.embeds import (
+    EmbedUrlError,
+    embed_for_url,
+    embed_resolve,
+    frame_origins,
+    frame_url,
+    spec_for,
+)
 from articles.models import Embed, Provider
 from articles.safe_fetch import FetchError, fetch, public_address
 from tests.articles.fake_oembed import fake_provider
@@ -126,3 +133,32 @@ def test_the_frame_origins_are_the_providers_players_only():
         "https://player.vimeo.com",
         "https://www.youtube-nocookie.com",
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "markup", "frame"),
+    [
+        ("https://www.youtube.com/watch?v=abc",
+         '<iframe width="200" src="https://www.youtube.com/embed/abc?feature=oembed"></iframe>',
+         "https://www.youtube-nocookie.com/embed/abc?feature=oembed"),
+        ("https://vimeo.com/76979871",
+         '<iframe src="https://player.vimeo.com/video/76979871?dnt=1&amp;app_id=1"></iframe>',
+         "https://player.vimeo.com/video/76979871?dnt=1&app_id=1"),
+        ("https://x.com/reporter/status/1790000000000000000",
+         '<blockquote class="twitter-tweet"><p>Hi</p></blockquote>',
+         "https://platform.twitter.com/embed/Tweet.html?dnt=true&id=1790000000000000000"),
+        ("https://datawrapper.dwcdn.net/AbC12/3/",
+         '<iframe src="https://datawrapper.dwcdn.net/AbC12/3/"></iframe>',
+         "https://datawrapper.dwcdn.net/AbC12/3/"),
+        ("https://public.flourish.studio/visualisation/123/",
+         '<iframe src="https://flo.uri.sh/visualisation/123/embed"></iframe>',
+         "https://flo.uri.sh/visualisation/123/embed"),
+        # A player anywhere but the provider's own frame origin is never loaded.
+        ("https://vimeo.com/1", '<iframe src="https://evil.example/player"></iframe>', ""),
+        ("https://vimeo.com/1", '<iframe src="javascript:alert(1)"></iframe>', ""),
+        ("https://vimeo.com/1",
+         '<iframe src="https://player.vimeo.com@evil.example/x"></iframe>', ""),
+    ],
+)  # fmt: skip
+def test_a_press_loads_only_the_providers_own_player(url, markup, frame):
+    assert frame_url(url, spec_for(url), markup) == frame

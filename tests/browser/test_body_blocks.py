@@ -48,9 +48,12 @@ def test_an_editor_inserts_each_block_and_readers_see_them(new_context, site, pr
     expect(tools.get_by_role("status")).to_have_text(
         "Embed from YouTube inserted: “Council <b>meeting</b>, in full”."
     )
+    # Counted as the server counts: not the pull quote, the related story or the embed.
+    expect(page.locator(".body-word-count")).to_have_text("6 words")
     publish(page)
 
     article = Article.objects.get(headline="Blocks from the toolbar")
+    assert len(article.body_text.split()) == 6
     embed = Embed.objects.get()
     stored = article.body
     blocks = re.findall(r"<(p|aside|table|figure)[ >]", stored)
