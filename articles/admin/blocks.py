@@ -10,6 +10,10 @@ from articles.embeds import EmbedUrlError, embed_for_url, embed_resolve
 from articles.models import Article, Embed
 
 STORIES = 20
+PROVIDER_NAMES = [
+    "YouTube", "Vimeo", "X", "Datawrapper", "Flourish", "Telegram", "Instagram",
+    "OpenStreetMap", "Google Maps",
+]  # fmt: skip
 
 
 def story_chooser_view(model_admin: admin.ModelAdmin, request):
@@ -31,11 +35,12 @@ def story_chooser_view(model_admin: admin.ModelAdmin, request):
 
 
 def embed_resolve_view(model_admin: admin.ModelAdmin, request):
-    """POST url=…: the kept embed for it, resolved now if it never was (or failed)."""
+    """POST url=…: the kept embed for it, resolved now if it never was (or failed).
+    GET: the providers an embed may come from."""
     if not model_admin.has_change_permission(request):
         raise PermissionDenied
     if request.method != "POST":
-        return JsonResponse({"error": "Send the address with POST."}, status=405)
+        return JsonResponse({"providers": PROVIDER_NAMES})
     try:
         embed = embed_for_url(url=request.POST.get("url", ""))
     except EmbedUrlError as error:

@@ -61,8 +61,9 @@ def test_text_that_is_not_an_address_gets_a_400_with_a_reason(client, writer, ur
     assert response.json()["error"]
 
 
-def test_a_get_is_refused_with_a_reason(client, writer):
-    assert client.get(EMBED).status_code == 405
+def test_a_get_lists_the_providers_an_embed_may_come_from(client, writer):
+    assert "YouTube" in client.get(EMBED).json()["providers"]
+    assert not Embed.objects.exists()
 
 
 def test_an_editor_resolves_again_an_embed_whose_provider_was_down(client, provider):
