@@ -21,8 +21,11 @@ from PIL import Image, UnidentifiedImageError
 
 from articles.models import Embed, Provider
 from articles.safe_fetch import FetchError, fetch
+from articles.sanitize import embed_ids
+from newsroom.queue import after_commit
 from pagecache.tags import invalidate
 
+RETRY = "articles.tasks.resolve_failed_embeds"
 OEMBED_LIMIT = 64 * 1024
 THUMBNAIL_LIMIT = 2 * 1024 * 1024
 THUMBNAIL_PIXELS = 20_000_000
@@ -148,6 +151,25 @@ def embed_for_url(*, url: str) -> Embed:
     if embed.resolved_at is None or embed.error:
         embed_resolve(embed=embed)
     return embed
+
+
+def embeds_retry_failed_later(*, body: str) -> list[int]:
+    """Ask a worker, after this transaction commits, to resolve again the body's embeds that
+    failed (a story saved again retries them); return their ids."""
+    failed = list(
+        Embed.objects.filter(pk__in=embed_ids(body)).exclude(error="").values_list("pk", flat=True)
+    )
+    if failed:
+        after_commit(RETRY, [(failed,)])
+    return failed
+
+
+def embeds_retry_failed(*, ids: list[int]) -> int:
+    """Resolve again those of the embeds that failed; return how many still fail."""
+    return sum(
+        bool(embed_resolve(embed=embed).error)
+        for embed in Embed.objects.filter(pk__in=ids).exclude(error="")
+    )
 
 
 def embed_resolve(*, embed: Embed) -> Embed:

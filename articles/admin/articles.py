@@ -27,6 +27,7 @@ from articles.admin.proposals import proposal_view, propose_view
 from articles.admin.workflow import buttons, outcome_message
 from articles.desk import desk_after_move, user_may_propose
 from articles.editing import HEARTBEAT_SECONDS, editing_ended, editing_notice, editing_seen
+from articles.embeds import embeds_retry_failed_later
 from articles.models import Article, Author, Byline, Correction, Photo, Status
 from articles.models.articles import PUBLISHING_STATUSES
 from articles.sanitize import clean_body
@@ -347,6 +348,7 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
             expected_version=form.cleaned_data.get("opened_version"),
         )
         desk_after_move(moved=request.article_moved, user=request.user)
+        embeds_retry_failed_later(body=obj.body)
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._after_move(request, obj) or super().response_add(request, obj)

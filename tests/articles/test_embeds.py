@@ -7,6 +7,7 @@ from articles.embeds import (
     EmbedUrlError,
     embed_for_url,
     embed_resolve,
+    embeds_retry_failed_later,
     frame_origins,
     frame_url,
     spec_for,
@@ -162,3 +163,23 @@ def test_the_frame_origins_are_the_providers_players_only():
 )  # fmt: skip
 def test_a_press_loads_only_the_providers_own_player(url, markup, frame):
     assert frame_url(url, spec_for(url), markup) == frame
+
+
+def test_saving_a_story_again_retries_its_failed_embeds_after_the_commit(
+    provider, django_capture_on_commit_callbacks
+):
+    provider.mode = "down"
+    embed = embed_for_url(url=VIDEO)
+    kept = embed_for_url(url="https://t.me/newsroom/1")
+    provider.mode = "ok"
+    body = "".join(
+        f'<figure data-block="embed" data-embed="{e.pk}">x</figure>' for e in (embed, kept)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert embeds_retry_failed_later(body=body) == [embed.pk]
+        embed.refresh_from_db()
+        assert embed.error  # not while the story's transaction is open
+
+    embed.refresh_from_db()
+    assert embed.error == "" and embed.title.startswith("Council")
