@@ -3,6 +3,7 @@
 import io
 import json
 import threading
+import time
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -57,6 +58,8 @@ class FakeProvider:
         return Handler
 
     def oembed(self, handler):
+        if self.mode == "slow":
+            time.sleep(1)
         if self.mode == "down":
             return handler.answer(503, b"down", "text/plain")
         if self.mode == "redirect":

@@ -69,6 +69,16 @@ def test_a_redirect_is_not_followed(provider):
     assert not any("10.0.0.1" in path for path in provider.requests)
 
 
+def test_a_provider_slower_than_the_timeout_leaves_an_error(provider, monkeypatch):
+    monkeypatch.setattr("articles.safe_fetch.READ_SECONDS", 0.2)
+    provider.mode = "slow"
+
+    embed = embed_for_url(url=VIDEO)
+
+    assert embed.error == "127.0.0.1 did not answer (ReadTimeoutError)."
+    assert embed.title == ""
+
+
 def test_an_oembed_answer_over_the_size_cap_is_refused(provider):
     provider.mode = "huge"
 
