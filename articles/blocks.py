@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from markupsafe import Markup
 
 from articles.models import Article, Embed, Provider
-from articles.sanitize import EMBED, RELATED, embed_ids, photo_id, related_article_ids
+from articles.sanitize import EMBED, RELATED, embed_ids, record_id, related_article_ids
 
 TABLE = re.compile(r"<table>(\s*<caption>(.*?)</caption>)?", re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
@@ -40,8 +40,8 @@ def with_blocks(body: str) -> str:
         else {}
     )
     embeds = Embed.objects.in_bulk(embed_ids(body))
-    body = RELATED.sub(lambda m: _related(stories.get(photo_id(m.group(1)))), body)
-    body = EMBED.sub(lambda m: _embed(embeds.get(photo_id(m.group(1))), m.group(2)), body)
+    body = RELATED.sub(lambda m: _related(stories.get(record_id(m.group(1)))), body)
+    body = EMBED.sub(lambda m: _embed(embeds.get(record_id(m.group(1))), m.group(2)), body)
     body = TABLE.sub(_table, body)
     return body.replace("</table>", "</table></div>")
 

@@ -73,7 +73,7 @@ def clean_body(value: str) -> str:
 
 def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
     if attribute in ("data-photo", "data-article", "data-embed"):
-        return value if photo_id(value) is not None else None
+        return value if record_id(value) is not None else None
     if element == "aside":
         return value if value in ASIDE_BLOCKS else None
     if attribute == "scope":
@@ -96,9 +96,13 @@ def _figure_shape(match) -> str:
     return "<figure>"
 
 
-def photo_id(value: str) -> int | None:
-    """Return the photo id a body's data-photo names, or None for anything else."""
+def record_id(value: str) -> int | None:
+    """Return the id a body's data-photo, data-article or data-embed names, or None for
+    anything else."""
     return int(value) if PHOTO_ID.match(value) else None
+
+
+photo_id = record_id
 
 
 def inline_photo_ids(value: str) -> list[int]:
@@ -109,13 +113,13 @@ def inline_photo_ids(value: str) -> list[int]:
 
 def related_article_ids(value: str) -> list[int]:
     """Return the stories the body's related-story blocks name, in order."""
-    found = (photo_id(pk) for pk in RELATED.findall(value or ""))
+    found = (record_id(pk) for pk in RELATED.findall(value or ""))
     return [pk for pk in found if pk is not None]
 
 
 def embed_ids(value: str) -> list[int]:
     """Return the embeds the body shows, in order."""
-    found = (photo_id(pk) for pk, _ in EMBED.findall(value or ""))
+    found = (record_id(pk) for pk, _ in EMBED.findall(value or ""))
     return [pk for pk in found if pk is not None]
 
 

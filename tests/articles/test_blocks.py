@@ -223,3 +223,22 @@ def test_a_live_entry_with_a_block_loads_the_blocks_styles_and_embed_script(clie
 
     assert "blocks.css" in page and "embeds.js" in page
     assert find(page, "figure", class_="embed-card")
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "12", "0"])
+def test_a_stored_block_naming_a_missing_or_odd_record_is_shown_without_it(client, value):
+    article = ArticleFactory(live=True)
+    # Stored as it was, or naming a row since deleted.
+    body = (
+        f'<p>Text.</p><figure data-block="related" data-article="{value}">Gone</figure>'
+        f'<figure data-block="embed" data-embed="{value}"><a href="https://x.example/">'
+        "https://x.example/</a></figure>"
+    )
+    Article.objects.filter(pk=article.pk).update(body=body)
+
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Gone" not in page
+    assert [a["attrs"]["href"] for a in inside(page, "a", "embed-link")] == ["https://x.example/"]
