@@ -247,4 +247,7 @@ def _keep_thumbnail(embed: Embed, spec: Spec, url: str) -> None:
             image.save(out, "JPEG", quality=80)
     except (FetchError, UnidentifiedImageError, OSError, Image.DecompressionBombError):
         return
+    previous = embed.thumbnail.name
     embed.thumbnail.save(f"{embed.provider}.jpg", ContentFile(out.getvalue()), save=False)
+    if previous:
+        embed.thumbnail.storage.delete(previous)  # the pages showing it are redrawn

@@ -60,6 +60,17 @@ def test_a_provider_that_is_down_leaves_the_error_and_a_retry_resolves_it(provid
     assert embed.title.startswith("Council")
 
 
+def test_resolving_again_replaces_the_kept_thumbnail(provider):
+    embed = embed_for_url(url=VIDEO)
+    first = embed.thumbnail.name
+
+    embed_resolve(embed=embed)
+
+    assert embed.thumbnail.name != first
+    assert embed.thumbnail.storage.exists(embed.thumbnail.name)
+    assert not embed.thumbnail.storage.exists(first)
+
+
 def test_a_redirect_is_not_followed(provider):
     provider.mode = "redirect"
 
