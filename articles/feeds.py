@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from articles.blocks import for_feed
 from articles.models import Article, Section
 from articles.sanitize import clean_body
 from newsroom.links import absolute_url
@@ -88,4 +89,4 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
         return item.description
 
     def item_extra_kwargs(self, item):
-        return {"content": clean_body(item.body)}
+        return {"content": for_feed(clean_body(item.body))}

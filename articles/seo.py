@@ -88,6 +88,8 @@ def article_json_ld(story, image: dict | None, *, site_name: str) -> dict:
         "author": authors or [publisher(site_name)],
         "publisher": publisher(site_name),
         "isAccessibleForFree": True,
+        # The story's own words: fact boxes and tables, not pull quotes, embeds or photos.
+        "wordCount": len(article.body_text.split()),
     }
     if image:
         data["image"] = [_image_object(article, image)]

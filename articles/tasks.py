@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from articles.embeds import embeds_retry_failed
 from articles.photos import (
     photo_make_renditions_of,
     photo_uploads_sweep,
@@ -33,3 +34,9 @@ def sweep_photo_renditions() -> int:
 def sweep_pending_uploads() -> int:
     """Remove the uploads kept for forms with errors whose day is over; return how many."""
     return photo_uploads_sweep()
+
+
+@shared_task(name="articles.tasks.resolve_failed_embeds")
+def resolve_failed_embeds(embed_ids: list[int]) -> int:
+    """Resolve again a saved story's embeds whose provider was down; return how many still fail."""
+    return embeds_retry_failed(ids=embed_ids)

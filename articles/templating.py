@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from markupsafe import Markup
 
+from articles.blocks import has_blocks, has_embeds, with_blocks
 from articles.images import picture_sources
 from articles.models import Photo
 from articles.sanitize import INLINE_PHOTO, inline_photo_ids, photo_id
@@ -59,6 +60,17 @@ def with_inline_photos(body: str) -> Markup:
     return Markup(INLINE_PHOTO.sub(draw, body))  # noqa: S704 (the body is sanitised when saved)
 
 
+def story_body(body: str) -> Markup:
+    """The body as readers see it: its library photos and its story blocks drawn."""
+    return Markup(with_blocks(with_inline_photos(body)))  # noqa: S704 (sanitised when saved)
+
+
 def register(environment) -> None:
     environment.globals.update(picture=picture)
-    environment.filters.update(isotime=isotime, with_inline_photos=with_inline_photos)
+    environment.filters.update(
+        isotime=isotime,
+        with_inline_photos=with_inline_photos,
+        story_body=story_body,
+        has_blocks=has_blocks,
+        has_embeds=has_embeds,
+    )

@@ -7,6 +7,7 @@ from the page cache carries the same header as a freshly rendered one.
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 PERMISSIONS_POLICY = ", ".join(
@@ -30,8 +31,18 @@ def _origin(url: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
-def content_security_policy() -> str:
+def frame_sources() -> list[str]:
+    """Return the origins pages may frame: a pressed embed's player (the function is named
+    by settings.CSP_FRAME_SOURCES, so this module does not import the app above it)."""
+    name = getattr(settings, "CSP_FRAME_SOURCES", "")
+    return list(import_string(name)()) if name else []
+
+
+def content_security_policy(frames: tuple[str, ...] = ()) -> str:
     """Return the site's policy: its own origin only, no inline script or style.
+
+    Frames may come from the players of the embed providers a reader presses to load
+    (frames); nothing else is loosened.
 
     Forms may also lead to Stripe Checkout: browsers apply form-action to the redirect
     that follows the support form, so Checkout's origin (or the local Stripe test-mode
@@ -51,6 +62,7 @@ def content_security_policy() -> str:
         "img-src": images,
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        "frame-src": ["'self'", *frames],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -64,10 +76,11 @@ _policies: dict[tuple, str] = {}
 
 def _policy() -> str:
     """The policy for the settings it is built from, built once."""
-    given = (settings.STRIPE_API_BASE, settings.MEDIA_URL)
+    frames = tuple(frame_sources())
+    given = (settings.STRIPE_API_BASE, settings.MEDIA_URL, frames)
     policy = _policies.get(given)
     if policy is None:
-        policy = _policies[given] = content_security_policy()
+        policy = _policies[given] = content_security_policy(frames)
     return policy
 
 

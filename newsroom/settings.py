@@ -519,6 +519,13 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_ALLOW_LIVE = env.bool("STRIPE_ALLOW_LIVE", default=False)
 STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=10.0)
 STRIPE_PAYMENT_METHOD_CONFIGURATION = env("STRIPE_PAYMENT_METHOD_CONFIGURATION", default="")
+# Embeds (articles/embeds.py) are resolved over https from their providers' own hosts only.
+# For tests only, never from the environment: allow http and loopback (a local fake endpoint)
+# and point a provider's oEmbed endpoint, thumbnail hosts and frame origin elsewhere.
+EMBED_TEST_ALLOW_LOCAL = False
+EMBED_TEST_PROVIDERS: dict[str, dict] = {}
+# The CSP's frame-src beyond 'self': the embed providers' players (newsroom/security.py).
+CSP_FRAME_SOURCES = "articles.embeds.frame_origins"
 DONATION_CURRENCY = env("DONATION_CURRENCY", default="usd").lower()
 DONATION_MIN_AMOUNT = env.int("DONATION_MIN_AMOUNT", default=2)
 DONATION_MAX_AMOUNT = env.int("DONATION_MAX_AMOUNT", default=10_000)

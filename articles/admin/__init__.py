@@ -1,1 +1,1 @@
-from articles.admin import articles, live, photos, taxonomy  # noqa: F401  (registers the admins)
+from articles.admin import articles, blocks, live, photos, taxonomy  # noqa: F401 (the admins)

@@ -18,6 +18,7 @@ from reversion import is_active, set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from articles.admin.blocks import embed_resolve_view, story_chooser_view
 from articles.admin.chooser import chooser_upload_view, chooser_view
 from articles.admin.compare import compare_view, history_rows, restore_view
 from articles.admin.confirm import (
@@ -35,6 +36,7 @@ from articles.admin.proposals import proposal_view, propose_view
 from articles.admin.workflow import buttons, outcome_message
 from articles.desk import desk_after_move, user_may_propose
 from articles.editing import HEARTBEAT_SECONDS, editing_ended, editing_notice, editing_seen
+from articles.embeds import embeds_retry_failed_later
 from articles.models import Article, Author, Byline, Correction, Photo, Status
 from articles.models.articles import PUBLISHING_STATUSES
 from articles.sanitize import clean_body
@@ -203,8 +205,13 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
         choose = self.admin_site.admin_view(lambda request: chooser_view(photos, request))
         upload = self.admin_site.admin_view(lambda request: chooser_upload_view(photos, request))
         front_page = self.admin_site.admin_view(lambda request: front_page_view(self, request))
+        stories = self.admin_site.admin_view(lambda request: story_chooser_view(self, request))
+        embeds = self.admin_site.admin_view(lambda request: embed_resolve_view(self, request))
         return [
             path("front-page/", front_page, name="articles_article_front_page"),
+            # The body editor's blocks: a related story, an embed's URL.
+            path("story-chooser/", stories, name="articles_article_story_chooser"),
+            path("embed/", embeds, name="articles_article_embed"),
             # The photo chooser the article form opens (its permissions are the photos').
             path("photo-chooser/", choose, name="articles_article_photo_chooser"),
             path("photo-chooser/upload/", upload, name="articles_article_photo_chooser_upload"),
@@ -358,6 +365,7 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
             expected_version=form.cleaned_data.get("opened_version"),
         )
         desk_after_move(moved=request.article_moved, user=request.user)
+        embeds_retry_failed_later(body=obj.body)
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._after_move(request, obj) or super().response_add(request, obj)

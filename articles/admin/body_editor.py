@@ -30,6 +30,8 @@ class BodyEditorWidget(forms.Textarea):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"]["data-body-editor"] = "true"
         context["widget"]["chooser_url"] = reverse("admin:articles_article_photo_chooser")
+        context["widget"]["story_chooser_url"] = reverse("admin:articles_article_story_chooser")
+        context["widget"]["embed_url"] = reverse("admin:articles_article_embed")
         return context
 
     def use_required_attribute(self, initial):

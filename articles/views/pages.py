@@ -13,7 +13,7 @@ from articles.live import last_change, live_json_ld, live_page, live_page_tags
 from articles.models import Article, Author, Section, Status, Tag
 from articles.page_tags import tags_for_articles
 from articles.paging import UncountedPage
-from articles.sanitize import inline_photo_ids
+from articles.sanitize import embed_ids, inline_photo_ids, related_article_ids
 from articles.search import CANDIDATES as search_candidates
 from articles.search import SearchTimedOut, statement_timeout
 from articles.seo import article_json_ld, article_meta, json_ld_script
@@ -82,6 +82,8 @@ def article_detail(request, year, month, day, slug):
     add_tags(request, *(f"tag:{tag.pk}" for tag in story.tags))
     add_tags(request, *(f"author:{byline.author_id}" for byline in story.bylines))
     add_tags(request, *(f"photo:{pk}" for pk in inline_photo_ids(article.body)))
+    add_tags(request, *(f"article:{pk}" for pk in related_article_ids(article.body)))
+    add_tags(request, *(f"embed:{pk}" for pk in embed_ids(article.body)))
     live = live_page(article) if article.live_blog else None
     if live is not None:
         add_tags(request, *live_page_tags(live.entries))

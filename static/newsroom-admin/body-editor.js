@@ -5,6 +5,7 @@ import {
   Blockquote, Bold, BulletList, Document, Dropcursor, Editor, Gapcursor, HardBreak, Heading,
   History, Italic, Link, ListItem, Menu, Node, OrderedList, Paragraph, Text,
 } from "../django_prose_editor/editor.js";
+import { blockExtensions, setUpBlockTools } from "./blocks.js";
 import { cleanPastedHTML, refusal } from "./paste.js";
 import { chooserForHero, openPhotoChooser } from "./photo-chooser.js";
 
@@ -33,9 +34,21 @@ const InlinePhoto = Node.create({
   },
 });
 
+// As the server counts (articles.sanitize.html_to_text): a pull quote repeats the story's
+// words, and photos, related stories and embeds are not its words.
+const NOT_COUNTED = new Set(["pullQuote", "inlinePhoto", "relatedStory", "embedBlock"]);
+
 function countWords(editor) {
-  const text = editor.state.doc.textBetween(0, editor.state.doc.content.size, " ", " ");
-  const words = text.split(/\s+/).filter(Boolean).length;
+  const parts = [];
+  editor.state.doc.descendants((node) => {
+    if (NOT_COUNTED.has(node.type.name)) return false;
+    if (node.isTextblock) {
+      parts.push(node.textContent);
+      return false;
+    }
+    return true;
+  });
+  const words = parts.join(" ").split(/\s+/).filter(Boolean).length;
   return `${words} word${words === 1 ? "" : "s"}`;
 }
 
@@ -70,7 +83,7 @@ function setUp(textarea) {
       Document, Paragraph, Text, HardBreak, Bold, Italic, Blockquote, BulletList, OrderedList,
       ListItem, Heading.configure({ levels: [2, 3, 4] }),
       Link.configure({ openOnClick: false, protocols: ["http", "https", "mailto"] }),
-      History, Dropcursor, Gapcursor, InlinePhoto, Menu,
+      History, Dropcursor, Gapcursor, InlinePhoto, ...blockExtensions, Menu,
     ],
     editorProps: {
       attributes: { role: "textbox", "aria-multiline": "true", "aria-label": "Body" },
@@ -95,6 +108,7 @@ function setUp(textarea) {
     }),
   );
   chooserForHero(chooser.dataset.photoChooserUrl);
+  setUpBlockTools(field, editor);
   textarea.dataset.editorReady = "true";
 }
 

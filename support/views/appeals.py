@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from newsroom import ratelimit
-from newsroom.security import content_security_policy
+from newsroom.security import content_security_policy, frame_sources
 from support import experiments
 
 MAX_BEACON_BYTES = 512
@@ -86,7 +86,8 @@ def preview_story(request, appeal):
     response = match.func(request, *match.args, **match.kwargs)
     # Framed by the preview page beside it, and by nothing else.
     response["X-Frame-Options"] = "SAMEORIGIN"
-    response["Content-Security-Policy"] = content_security_policy().replace(
+    frames = tuple(frame_sources())  # a story's embeds load in the preview as on the page
+    response["Content-Security-Policy"] = content_security_policy(frames).replace(
         "frame-ancestors 'none'", "frame-ancestors 'self'"
     )
     patch_cache_control(response, private=True, no_cache=True)

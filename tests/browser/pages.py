@@ -20,6 +20,7 @@ PAGES = [
     "account-home",
     "newsletters",
     "live-blog",
+    "blocks",
 ]
 
 
@@ -46,6 +47,10 @@ def _path(site, name: str) -> str:
         from tests.browser.live import live_blog_story
 
         return live_blog_story(site).get_absolute_url()
+    if name == "blocks":
+        from tests.browser.blocks import blocks_story
+
+        return blocks_story(site).get_absolute_url()
     paths = {
         "home": "/",
         "article": site.story_path,

@@ -69,3 +69,20 @@ def test_no_reader_page_requests_anything_from_another_origin(new_context, site)
     assert requested
     elsewhere = [url for url in requested if not url.startswith("data:")]
     assert [url for url in elsewhere if not site.same_origin(url)] == []
+
+
+def test_a_story_with_every_block_stays_under_the_budget_and_loads_their_extras_only_there(
+    new_context, site
+):
+    page = new_context(viewport=PHONE).new_page()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+
+    visit(page, site, "blocks")
+    scroll_to_the_end(page)
+
+    code = {r.url: len(r.body()) for r in responses if r.request.resource_type in CODE}
+    assert sum(code.values()) < BUDGET, code
+    assert any(url.endswith("blocks.css") for url in code)
+    assert any(url.endswith("embeds.js") for url in code)
+    assert page.evaluate(BLOCKING_SCRIPTS) == []

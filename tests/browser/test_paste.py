@@ -39,8 +39,12 @@ PASTED = {
     ),
     "word_table": (
         "<p>Casualties by year, according to the monitors:</p>"
-        "<p>Year | Casualties</p><p>2020 | 6,500</p><p>2023 | 1,200</p>",
-        "1 table turned into text, one line per row: the body keeps no tables.",
+        # A table block: the editor keeps tables, each cell a paragraph.
+        "<table><tbody><tr><td><p><strong>Year</strong></p></td>"
+        "<td><p><strong>Casualties</strong></p></td></tr>"
+        "<tr><td><p>2020</p></td><td><p>6,500</p></td></tr>"
+        "<tr><td><p>2023</p></td><td><p>1,200</p></td></tr></tbody></table>",
+        "",
     ),
     "web_page_embeds": (
         "<p>Shelling resumed overnight, <strong>officials said</strong>.</p>"

@@ -26,6 +26,7 @@ SHOTS = {
     "support-once": "support",
     "thank-you": "thank-you",
     "live-blog": "live-blog",
+    "blocks": "blocks",
 }
 
 

@@ -43,6 +43,11 @@ MATRIX = {
     "articles.Tag": {"writer": ({"view", "add", "change"}, set()), "editor": (ALL, {DELETE})},
     "articles.Section": {"writer": ({"view"}, set()), "editor": (ALL, {DELETE})},
     "articles.Author": {"writer": ({"view"}, set()), "editor": (ALL, {DELETE})},
+    # Embeds are made by pasting a URL into a story; an Editor resolves a failed one again.
+    "articles.Embed": {
+        "writer": ({"view"}, set()),
+        "editor": ({"view", "change"}, {"resolve_again"}),
+    },
     # Live blog entries: a Writer's only on stories readers cannot see (per row, below).
     "articles.LiveEntry": {"writer": (ALL, set()), "editor": (ALL, set())},
     "support.Appeal": {"editor": (ALL, {DELETE})},
@@ -156,6 +161,7 @@ RAN = {
     "retry": lambda response, obj: b"queued to be" in response.content,
     "cleanup_expired_attempts": lambda response, obj: b"Cleaned up" in response.content,
     "send_now": lambda response, obj: b"purges still queued" in response.content,
+    "resolve_again": lambda response, obj: b"still failing" in response.content,
 }
 
 
@@ -324,6 +330,8 @@ PAGES = {
     "story": (_may("view"), _may("add")),  # a live blog's desk: its entries, a new one
     "photo_chooser": (_may("view"), None),  # the article form's photo chooser
     "photo_chooser_upload": (_may("add"), _may("add")),  # a photo uploaded from it
+    "story_chooser": (_may("change"), None),  # the body's related-story search
+    "embed": (_may("change"), _may("change")),  # the body's embed: providers; resolve a URL
     # The matrix's article is a draft: nobody proposes a change to one (Writers propose to
     # live or scheduled stories, tests/articles/test_desk.py), and only Editors (the one role
     # with all four permissions) review another writer's proposal.
@@ -341,6 +349,7 @@ def _make_one(label):
     from django.apps import apps
     from django.contrib.auth.models import Group
 
+    from articles.models import Embed
     from newsletters.models import Edition, Newsletter, Subscription
     from outbox.models import Email
     from pagecache.models import Purge
@@ -356,6 +365,9 @@ def _make_one(label):
         "articles.Tag": TagFactory,
         "articles.Section": SectionFactory,
         "articles.Author": AuthorFactory,
+        "articles.Embed": lambda: Embed.objects.create(
+            url="https://t.me/matrix/1", provider="telegram"
+        ),
         "articles.LiveEntry": lambda: LiveEntryFactory(
             article=ArticleFactory(status="draft", live_blog="open")
         ),
@@ -449,6 +461,8 @@ def admin_pages(label, obj):
             "photo_chooser": [],
             "front_page": [],
             "photo_chooser_upload": [],
+            "story_chooser": [],
+            "embed": [],
             "proposal": [obj.pk, _a_proposal(obj) if kind == "proposal" else None],
         }.get(kind, [obj.pk])
         pages.append((kind, reverse(f"admin:{pattern.name}", args=args)))

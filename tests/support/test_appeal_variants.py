@@ -256,6 +256,9 @@ def test_editors_preview_a_variant_on_a_real_story_at_two_widths(client, article
     assert "Not running yet" in text and "starting from just $2" not in text
     assert "data-appeal-preview" in text
     assert story["X-Frame-Options"] == "SAMEORIGIN"
+    policy = story["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in policy
+    assert "https://www.youtube-nocookie.com" in policy  # a story's embeds load as on the page
     assert "private" in story["Cache-Control"]
     # Readers never see it.
     assert "Not running yet" not in Client().get(article.get_absolute_url()).content.decode()
