@@ -113,3 +113,14 @@ def django_db_setup(django_db_setup):
         if contents is not None:
             type(connection)._test_serialized_contents = contents
     yield
+
+
+@pytest.fixture
+def fake_youtube(settings):
+    """A local fake oEmbed server standing in for YouTube: embeds resolve with no network."""
+    from tests.articles.fake_oembed import fake_provider
+
+    with fake_provider() as fake:
+        settings.EMBED_TEST_ALLOW_LOCAL = True
+        settings.EMBED_TEST_PROVIDERS = fake.settings_for("youtube")
+        yield fake

@@ -5,7 +5,6 @@ import pytest
 
 from articles.models import Embed, Provider, Status
 from tests.articles.factories import ArticleFactory, UserFactory
-from tests.articles.fake_oembed import fake_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -16,14 +15,6 @@ EMBED = "/admin/articles/article/embed/"
 @pytest.fixture
 def writer(client):
     client.force_login(UserFactory(groups=["Writers"]))
-
-
-@pytest.fixture
-def provider(settings):
-    with fake_provider() as fake:
-        settings.EMBED_TEST_ALLOW_LOCAL = True
-        settings.EMBED_TEST_PROVIDERS = fake.settings_for("youtube")
-        yield fake
 
 
 def test_the_story_chooser_offers_only_our_published_stories_matching_the_headline(client, writer):
@@ -44,7 +35,7 @@ def test_the_helpers_are_for_staff_only(client):
     assert not Embed.objects.exists()
 
 
-def test_a_pasted_url_is_resolved_and_kept(client, writer, provider):
+def test_a_pasted_url_is_resolved_and_kept(client, writer, fake_youtube):
     answer = client.post(EMBED, {"url": " https://www.youtube.com/watch?v=xyz "}).json()
 
     embed = Embed.objects.get()
@@ -66,14 +57,14 @@ def test_a_get_lists_the_providers_an_embed_may_come_from(client, writer):
     assert not Embed.objects.exists()
 
 
-def test_an_editor_resolves_again_an_embed_whose_provider_was_down(client, provider):
+def test_an_editor_resolves_again_an_embed_whose_provider_was_down(client, fake_youtube):
     client.force_login(UserFactory(groups=["Editors"]))
-    provider.mode = "down"
+    fake_youtube.mode = "down"
     client.post(EMBED, {"url": "https://www.youtube.com/watch?v=xyz"})
     embed = Embed.objects.get()
     assert embed.error and embed.provider == Provider.YOUTUBE
 
-    provider.mode = "ok"
+    fake_youtube.mode = "ok"
     response = client.post(
         "/admin/articles/embed/",
         {"action": "resolve_again", "_selected_action": [embed.pk]},

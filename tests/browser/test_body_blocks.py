@@ -7,7 +7,6 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article, Embed
-from tests.articles.fake_oembed import fake_provider
 from tests.browser.helpers import log_in, staff_user
 from tests.browser.test_body_editor import csp_violations, publish, write
 
@@ -17,15 +16,7 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def provider(settings):
-    with fake_provider() as fake:
-        settings.EMBED_TEST_ALLOW_LOCAL = True
-        settings.EMBED_TEST_PROVIDERS = fake.settings_for("youtube")
-        yield fake
-
-
-def test_an_editor_inserts_each_block_and_readers_see_them(new_context, site, provider):
+def test_an_editor_inserts_each_block_and_readers_see_them(new_context, site, fake_youtube):
     page = new_context().new_page()
     violations = csp_violations(page)
     log_in(page, staff_user("Editors"))
