@@ -74,6 +74,7 @@ def test_fresh_readers_see_both_variants_uncounted_by_cookie_and_a_gift_through_
     assert fold_until(lambda: AppealCount.objects.filter(appeal=second, views__gte=1).exists())
 
     appeal.get_by_role("link", name="Give through B").click()
+    page.wait_for_url(re.compile(r"/support/\?"))  # loaded, with forms.css: one ladder shows
     expect(page.get_by_role("radio", name="$10", exact=True)).to_be_checked()
     expect(page.get_by_role("radio", name="$20", exact=True)).to_be_visible()
     page.get_by_role("button", name=re.compile("^(Continue to payment|Give )")).click()
