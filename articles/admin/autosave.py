@@ -86,6 +86,8 @@ def autosave_view(model_admin, request, object_id):
     if request.method != "POST":
         slot = Autosave.objects.filter(article=article, user=request.user).first()
         return JsonResponse(_answer(slot))
+    if request.content_type != "application/json":  # a form's body is read already
+        return _refused("Send the form's text fields as JSON.")
     try:
         payload = json.loads(request.body)
     except RequestDataTooBig:

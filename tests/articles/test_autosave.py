@@ -138,6 +138,16 @@ def test_bad_input_is_refused_with_a_reason_and_nothing_kept(
     assert not Autosave.objects.exists()
 
 
+def test_a_form_posted_instead_of_json_is_refused_with_a_reason(client, anna, article):
+    client.force_login(anna)
+
+    response = client.post(autosave_url(article), {"headline": "Truce holds"})  # multipart
+
+    assert response.status_code == 400
+    assert "as JSON" in response.json()["error"]
+    assert not Autosave.objects.exists()
+
+
 def test_a_body_over_what_a_save_of_the_form_may_send_is_refused(client, anna, article, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
     client.force_login(anna)
