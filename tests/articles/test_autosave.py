@@ -243,3 +243,19 @@ def test_restoring_a_draft_over_a_newer_save_goes_to_the_comparison_never_over_i
     assert comparison(refused)["dek"] == ("As it was.", "Anna's dek.", True)
     assert comparison(refused)["headline"] == ("Truce holds", "Ceasefire holds", False)
     assert stored(article).dek == "As it was."
+
+
+def test_a_draft_goes_with_its_story_or_its_user(client, anna, ben, article):
+    other = ArticleFactory()
+    for user, story in [(anna, article), (ben, article), (ben, other)]:
+        client.force_login(user)
+        autosave(client, story, {"headline": "Kept"})
+
+    bens = (ben.pk, other.pk)
+
+    article.delete()
+    left = list(Autosave.objects.values_list("user", "article"))
+    ben.delete()
+
+    assert left == [bens]
+    assert not Autosave.objects.exists()
