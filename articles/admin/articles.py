@@ -18,6 +18,7 @@ from reversion import is_active, set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from articles.admin.autosave import RESTORE, autosave_discard_view, autosave_view, saved_at_text
 from articles.admin.blocks import embed_resolve_view, story_chooser_view
 from articles.admin.chooser import chooser_upload_view, chooser_view
 from articles.admin.compare import compare_view, history_rows, restore_view
@@ -34,6 +35,12 @@ from articles.admin.front_page import front_page_view
 from articles.admin.photos import thumbnail
 from articles.admin.proposals import proposal_view, propose_view
 from articles.admin.workflow import buttons, outcome_message
+from articles.autosave import (
+    AUTOSAVE_SECONDS,
+    AUTOSAVED_FIELDS,
+    autosave_discard,
+    autosave_offered,
+)
 from articles.desk import desk_after_move, user_may_propose
 from articles.editing import HEARTBEAT_SECONDS, editing_ended, editing_notice, editing_seen
 from articles.embeds import embeds_retry_failed_later
@@ -174,6 +181,7 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
             forms.Script("newsroom-admin/unsaved-changes.js", defer=True),
             forms.Script("newsroom-admin/char-count.js", defer=True),
             forms.Script("newsroom-admin/editing-notice.js", defer=True),
+            forms.Script("newsroom-admin/autosave.js", defer=True),
         ]
         css = {"all": ["newsroom-admin/article-form.css"]}
 
@@ -207,6 +215,12 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
         front_page = self.admin_site.admin_view(lambda request: front_page_view(self, request))
         stories = self.admin_site.admin_view(lambda request: story_chooser_view(self, request))
         embeds = self.admin_site.admin_view(lambda request: embed_resolve_view(self, request))
+        autosave = self.admin_site.admin_view(
+            lambda request, object_id: autosave_view(self, request, object_id)
+        )
+        discard = self.admin_site.admin_view(
+            lambda request, object_id: autosave_discard_view(self, request, object_id)
+        )
         return [
             path("front-page/", front_page, name="articles_article_front_page"),
             # The body editor's blocks: a related story, an embed's URL.
@@ -223,6 +237,12 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
             ),
             path(route, compare, name="articles_article_compare"),
             path("<path:object_id>/editing/", editing, name="articles_article_editing"),
+            path("<path:object_id>/autosave/", autosave, name="articles_article_autosave"),
+            path(
+                "<path:object_id>/autosave/discard/",
+                discard,
+                name="articles_article_autosave_discard",
+            ),
             path(
                 "<path:object_id>/revoke-previews/", revoke, name="articles_article_revoke_previews"
             ),
@@ -281,12 +301,28 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
                 "url": reverse("admin:articles_article_editing", args=[obj.pk]) if may_edit else "",
                 "interval": HEARTBEAT_SECONDS,
             }
+            if may_edit:
+                context["autosave"] = self._autosave_context(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _autosave_context(self, request, obj) -> dict:
+        """Where the form's script keeps drafts, and a kept one newer than the last save."""
+        offered = autosave_offered(article=obj, user=request.user)
+        return {
+            "url": reverse("admin:articles_article_autosave", args=[obj.pk]),
+            "interval": AUTOSAVE_SECONDS,
+            "fields": " ".join(AUTOSAVED_FIELDS),
+            "discard_url": reverse("admin:articles_article_autosave_discard", args=[obj.pk]),
+            "offered": offered,
+            "offered_at": saved_at_text(offered.saved_at) if offered else "",
+            "restoring": offered is not None and request.GET.get(RESTORE) == "restore",
+        }
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change:  # saved: no longer editing (opening the form again starts anew)
             editing_ended(article=form.instance, user=request.user)
+            autosave_discard(article=form.instance, user=request.user)
 
     def compare_version_view(self, request, object_id, version_id):
         return compare_view(self, request, object_id, version_id)
@@ -321,6 +357,8 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
+        if obj is not None and request.method == "GET" and request.GET.get(RESTORE) == "restore":
+            form.restored = autosave_offered(article=obj, user=request.user)
         return form
 
     def has_change_permission(self, request, obj=None):

@@ -98,6 +98,7 @@ class ArticleAdminForm(forms.ModelForm):
     user = None  # set per request by ArticleAdmin.get_form
     conflicts = None  # a stale save: what they saved beside what was sent
     resolved_version = None  # the version those were compared with
+    restored = None  # an Autosave to open the form with (?autosave=restore)
 
     class Meta:
         model = Article
@@ -123,6 +124,8 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk and "opened_version" in self.fields:
             self.fields["opened_version"].initial = self.instance.edit_version
             self.fields["edited_since"].initial = self.instance.modified_at.isoformat()
+        if self.restored is not None and not self.is_bound:
+            self._restore(self.restored)
         for name in ("publish_at", "updated_at"):
             if name in self.fields and hasattr(self.fields[name].widget, "widgets"):
                 label = self.fields[name].label or name
@@ -144,6 +147,16 @@ class ArticleAdminForm(forms.ModelForm):
                 f"Search engines show about {SEO_HEADLINE} characters; "
                 "write a separate SEO title below if it must be longer."
             )
+
+    def _restore(self, slot):
+        """Open with the kept draft's text and the version it was typed against: a save
+        over a newer save is then refused and compared, never saved over it."""
+        for name, value in slot.fields.items():
+            if name in self.fields and not self.fields[name].disabled:
+                self.initial[name] = value
+        self.initial["opened_version"] = slot.opened_version
+        # Unknown: the comparison then keeps mine for every field that differs.
+        self.initial["edited_since"] = slot.opened_at.isoformat() if slot.opened_at else ""
 
     def clean_publish_at(self):
         value = self.cleaned_data.get("publish_at")

@@ -8,7 +8,7 @@ import pytest
 import reversion
 from playwright.sync_api import expect
 
-from articles.models import Article
+from articles.models import Article, Autosave
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.helpers import log_in, staff_user
 from tests.browser.test_accessibility import axe_violations
@@ -33,14 +33,41 @@ def test_two_editors_on_one_story_each_see_who_else_has_it_open(new_context, sit
     bens = new_context().new_page()
     log_in(bens, ben)
     bens.goto(form)
-    expect(bens.get_by_role("status")).to_have_text(
+    expect(bens.get_by_role("status").and_(bens.locator(".editing-notice"))).to_have_text(
         re.compile(r"^Anna Petrova has been editing since \d\d:\d\d\.$")
     )
 
     annas.clock.run_for(61_000)  # her next heartbeat
-    expect(annas.get_by_role("status")).to_have_text(
+    expect(annas.get_by_role("status").and_(annas.locator(".editing-notice"))).to_have_text(
         re.compile(r"^ben has been editing since \d\d:\d\d\.$")
     )
+
+
+def test_the_form_keeps_a_draft_every_half_minute_and_offers_it_back(new_context, site):
+    page = new_context().new_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # leave with the changes unsaved
+    page.clock.install()  # the autosave runs on a clock the test moves
+    log_in(page, staff_user("Editors"))
+    form = f"/admin/articles/article/{site.story.pk}/change/"
+    page.goto(form)
+    status = page.get_by_role("status").and_(page.locator(".autosave-status"))
+
+    page.clock.run_for(31_000)  # nothing typed: nothing kept
+    expect(status).to_have_text("")
+    page.get_by_role("textbox", name="Body").press_sequentially("One more line.")
+    page.clock.run_for(31_000)
+    expect(status).to_have_text(re.compile(r"^Draft saved \d\d:\d\d$"))
+    assert "One more line." in Autosave.objects.get().fields["body"]
+    assert "One more line." not in Article.objects.get(pk=site.story.pk).body
+
+    page.reload()
+    expect(page.locator(".autosave-notice")).to_have_text(
+        re.compile(r"You have unsaved changes from \d\d:\d\d — Restore / Discard")
+    )
+    assert [v for v in axe_violations(page) if not any(s in v for s in STOCK_ADMIN)] == []
+    page.get_by_role("link", name="Restore").click()
+    expect(page.get_by_role("textbox", name="Body")).to_contain_text("One more line.")
+    expect(page.locator(".autosave-notice")).to_contain_text("are in the form below")
 
 
 def test_leaving_the_form_with_unsaved_changes_asks_first(new_context, site):

@@ -88,7 +88,7 @@ QUERY = {
     "public": ["page", "q", "part", "session_id", "amount", "frequency", "placement",
                "article", "next"],
     "admin list": ["p", "o", "q", "e", "all", "_to_field", "_popup", "_changelist_filters"],
-    "admin": ["_to_field", "_changelist_filters"],
+    "admin": ["_to_field", "_changelist_filters", "autosave"],
     "autocomplete": ["term", "app_label", "model_name", "field_name", "page"],
 }  # fmt: skip
 ROLES = {"anonymous": None, "writer": ["Writers"], "editor": ["Editors"]}

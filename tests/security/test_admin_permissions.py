@@ -320,6 +320,9 @@ PAGES = {
     "recover": (_may("add", "change"), _may("add", "change")),  # undeleting one
     "editing": (_may("view"), _may("change")),  # who else has a story open; the heartbeat
     "revoke_previews": (_may("change"), _may("change")),  # a story's preview links
+    # The form's kept draft (never the story): when it was kept; keep it; discard it.
+    "autosave": (_may("change"), _may("change")),
+    "autosave_discard": (_may("change"), _may("change")),
     "attribution": (_may("view"), None),  # which stories make readers give
     "preview": (_may("view"), None),  # an appeal variant on a story, two widths
     "preview_story": (_may("view"), None),  # the story itself, with only that variant
