@@ -152,6 +152,7 @@ class ArticleAdmin(PlainActionCheckbox, IndexedDateHierarchy, VersionAdmin):
     actions = ["publish_selected", "unpublish_selected", "submit_for_review"]
     # django-reversion's VersionAdmin names its own template; this one links Compare.
     object_history_template = "admin/articles/article/object_history.html"
+    change_list_template = "admin/articles/article/change_list.html"
     # In the order editors work: the words, the photo, the filing, then publishing.
     fieldsets = [
         (None, {"fields": ["headline", "kicker", "dek", "body", "opened_version", "edited_since"]}),

@@ -23,6 +23,8 @@ PAGES = {
     "admin-photos": lambda site: "/admin/articles/photo/",
     "admin-photo-form": lambda site: f"/admin/articles/photo/{site.story.hero_photo_id}/change/",
     "admin-live-blog": lambda site: f"/admin/articles/liveentry/story/{live_blog_story(site).pk}/",
+    "admin-articles": lambda site: "/admin/articles/article/",
+    "admin-article-history": lambda site: f"/admin/articles/article/{site.story.pk}/history/",
 }
 LIBRARY = [  # a caption, a colour and the days its rights have left
     ("Delegates arrive for the talks in Geneva", "#6d7f8c", None),
@@ -62,6 +64,10 @@ def test_the_admin_page_fits_1280_px_has_no_axe_violations_and_is_screenshotted(
 
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{name} scrolls {overflow} px sideways at 1280 px"
+    hidden = page.evaluate(  # a list's table scrolls inside its box rather than the page
+        "[...document.querySelectorAll('.results')].map(r => r.scrollWidth - r.clientWidth)"
+    )
+    assert all(px <= 0 for px in hidden), f"{name}'s list hides {hidden} px of its columns"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}-1280.png"
     partial = path.with_name(f".{path.name}.{os.getpid()}")
