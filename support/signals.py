@@ -5,7 +5,13 @@
 
 from django.db.models.signals import post_delete, post_save
 
-from support.models import Appeal, LadderAmount, SiteCurrency, SupportSettings
+from support.models import (
+    Appeal,
+    AppealLadderAmount,
+    LadderAmount,
+    SiteCurrency,
+    SupportSettings,
+)
 
 
 def _appeals_changed(sender, **kwargs):
@@ -16,7 +22,7 @@ def _appeals_changed(sender, **kwargs):
     weights_changed()
 
 
-for _model in (Appeal, SupportSettings, SiteCurrency, LadderAmount):
+for _model in (Appeal, AppealLadderAmount, SupportSettings, SiteCurrency, LadderAmount):
     post_save.connect(_appeals_changed, sender=_model, dispatch_uid=f"pages-{_model.__name__}")
     post_delete.connect(
         _appeals_changed, sender=_model, dispatch_uid=f"pages-del-{_model.__name__}"

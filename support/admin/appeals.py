@@ -8,7 +8,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from support import experiments
-from support.models import Appeal, Audience, SupportSettings
+from support.models import Appeal, AppealLadderAmount, Audience, SupportSettings
+from support.models.appeals import recurring_errors_by_currency
 from support.money import format_money
 from support.views import appeals as appeal_views
 
@@ -70,9 +71,38 @@ class AppealForm(forms.ModelForm):
         ]
 
 
+class CurrencyAmountsFormSet(forms.BaseInlineFormSet):
+    """A variant for monthly and yearly donors keeps its upgrade ask in each currency too."""
+
+    def clean(self):
+        super().clean()
+        if "recurring" not in (self.instance.donor_states or []):
+            return
+        rows = [
+            (data["currency"], data["frequency"], data.get("amount"))
+            for data in (form.cleaned_data for form in self.forms if form.is_valid())
+            if data and not data.get("DELETE") and data.get("currency") and data.get("frequency")
+        ]
+        errors = recurring_errors_by_currency(rows)
+        if errors:
+            raise forms.ValidationError(errors)
+
+
+class AppealLadderAmountInline(admin.TabularInline):
+    """The variant's own amounts in a currency other than the base one; a frequency it names
+    none for in a currency keeps that currency's ladder."""
+
+    model = AppealLadderAmount
+    formset = CurrencyAmountsFormSet
+    extra = 1
+    fields = ["currency", "frequency", "amount", "position"]
+    ordering = ["currency", "frequency", "position", "amount"]
+
+
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
     form = AppealForm
+    inlines = [AppealLadderAmountInline]
     change_list_template = "admin/support/appeal/change_list.html"
     list_display = ["__str__", "active", "position", "starts_at", "ends_at", "preview_link"]
     list_filter = ["placement", "active"]

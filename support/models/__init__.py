@@ -1,4 +1,10 @@
-from support.models.appeals import Appeal, AppealCount, Audience, SupportSettings
+from support.models.appeals import (
+    Appeal,
+    AppealCount,
+    AppealLadderAmount,
+    Audience,
+    SupportSettings,
+)
 from support.models.choices import Frequency, Placement
 from support.models.currencies import LadderAmount, SiteCurrency
 from support.models.ledger import Donation, Donor, Payment
@@ -8,6 +14,7 @@ from support.models.stripe_events import StripeEvent
 __all__ = [
     "Appeal",
     "AppealCount",
+    "AppealLadderAmount",
     "Audience",
     "Donation",
     "Donor",

@@ -253,6 +253,21 @@ class Appeal(models.Model):
                 ladder[frequency] = own
         return ladder
 
+    def ladder_in(self, site_currency, base: dict[str, list[Decimal]]) -> dict[str, list[Decimal]]:
+        """The amounts offered per frequency in a currency: in the base currency (or with no
+        currency rows) `ladder`; in another, this variant's own amounts in it where it names
+        them for a frequency, else that currency's (`base`, its ladder)."""
+        if site_currency is None or site_currency.is_base:
+            return self.ladder(base)
+        ladder = {frequency: list(amounts) for frequency, amounts in base.items()}
+        own: dict[str, list[Decimal]] = {}
+        for row in self.currency_amounts.filter(currency=site_currency):
+            if site_currency.amount_errors(row.amount):
+                continue  # stored around the admin's checks: never offered
+            own.setdefault(row.frequency, []).append(row.amount)
+        ladder.update(own)
+        return ladder
+
     def preset(self, site: "SupportSettings") -> tuple[str, Decimal]:
         """The frequency and amount chosen when a reader follows this variant."""
         frequency = self.default_frequency or site.default_frequency
@@ -326,6 +341,76 @@ class Appeal(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+
+class AppealLadderAmount(models.Model):
+    """One amount a variant offers in a currency other than the base one ("€7 monthly");
+    where a variant names none for a frequency in a currency, that currency's ladder applies."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="currency_amounts")
+    currency = models.ForeignKey(
+        "support.SiteCurrency", on_delete=models.CASCADE, related_name="appeal_amounts"
+    )
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "amount in another currency"
+        verbose_name_plural = "amounts in other currencies"
+        ordering = ["currency", "frequency", "position", "amount"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal", "currency", "frequency", "amount"],
+                name="appeal_ladder_amount_once",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="appeal_ladder_amount_positive"),
+        ]
+
+    def __str__(self):
+        label = Frequency(self.frequency).label.lower() if self.frequency else ""
+        if not self.currency_id:
+            return label
+        return f"{self.currency.money(self.amount)} {label}".strip()
+
+    def clean(self):
+        # In the admin's inline the currency is chosen in the same form: it may be missing.
+        chosen = getattr(self, "currency", None)
+        if chosen is None or self.amount is None:
+            return
+        if chosen.is_base:
+            raise ValidationError(
+                {
+                    "currency": f"This variant's amounts in {chosen.code.upper()} (the base "
+                    "currency) are the monthly, annual and one-time amounts above."
+                }
+            )
+        errors = chosen.amount_errors(self.amount)
+        if errors:
+            raise ValidationError({"amount": errors})
+
+
+def recurring_errors_by_currency(rows) -> list[str]:
+    """Monthly donors never see a currency's smallest monthly ask: where a variant for them
+    names monthly amounts in a currency (`rows`: (currency, frequency, amount)), the
+    smallest must be above that currency's own smallest monthly amount."""
+    from support.models.currencies import LadderAmount
+
+    own: dict = {}
+    for site_currency, frequency, amount in rows:
+        if frequency == Frequency.MONTHLY and amount is not None:
+            own.setdefault(site_currency, []).append(amount)
+    errors = []
+    for site_currency, amounts in own.items():
+        ladder = LadderAmount.objects.filter(currency=site_currency, frequency=Frequency.MONTHLY)
+        floor = min(ladder.values_list("amount", flat=True), default=None)
+        if floor is not None and min(amounts) <= floor:
+            code, money = site_currency.code.upper(), site_currency.money(floor)
+            errors.append(
+                f"Monthly donors never see the {money} ask: give this variant monthly amounts "
+                f"in {code} above {money} (an upgrade ask)."
+            )
+    return errors
 
 
 class AppealCount(models.Model):

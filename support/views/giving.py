@@ -92,11 +92,11 @@ def give(request):
 
 
 def _offer(chosen, variant):
-    """The currency's ladders, or the variant's own where it names amounts (in the base
-    currency: another currency keeps its own ladder)."""
+    """The currency's ladders, or the variant's own in that currency where it names amounts
+    for a frequency (in the base currency its amount fields, in another its rows)."""
     offer = currencies.offer_for(chosen)
-    if variant is not None and offer.code == settings.DONATION_CURRENCY:
-        offer = replace(offer, presets=variant.ladder(offer.presets))
+    if variant is not None:
+        offer = replace(offer, presets=variant.ladder_in(chosen, offer.presets))
     return offer
 
 

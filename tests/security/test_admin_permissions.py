@@ -75,6 +75,15 @@ MATRIX = {
     "axes.AccessFailureLog": {},
 }
 CASES = [(label, role) for label in MATRIX for role in ROLES]
+# Rows edited inside another model's page (its inlines): what each role may do with them.
+INLINES = {
+    "articles.Byline": {"writer": ALL, "editor": ALL},
+    "articles.Correction": {"writer": {"view"}, "editor": ALL},
+    "newsletters.EditionStory": {"editor": ALL},
+    "support.LadderAmount": {"editor": ALL},  # a currency's ladder
+    "support.AppealLadderAmount": {"editor": ALL},  # a variant's amounts in other currencies
+    "support.Payment": {"editor": {"view"}},
+}
 
 
 def user_for(role):
@@ -109,6 +118,31 @@ def test_each_role_has_exactly_the_permissions_and_actions_of_the_matrix(label, 
     actions = set(ma.get_actions(request)) if permissions else set()
 
     assert (permissions, actions) == expected(label, role)
+
+
+def inline_admins():
+    """Every inline of every admin page, as (its model's label, the inline)."""
+    for model, ma in admin.site._registry.items():
+        for inline_class in ma.inlines:
+            inline = inline_class(model, admin.site)
+            yield inline.model._meta.label, inline
+
+
+def test_the_matrix_names_every_inline_in_the_admin():
+    assert {label for label, _ in inline_admins()} == set(INLINES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_has_exactly_the_inline_permissions_of_the_matrix(role):
+    request = RequestFactory().get("/admin/")
+    request.user = user_for(role)
+
+    found = {
+        label: {p for p in CRUD if getattr(inline, f"has_{p}_permission")(request, None)}
+        for label, inline in inline_admins()
+    }
+
+    assert found == {label: set(INLINES[label].get(role, ())) for label in INLINES}
 
 
 @pytest.mark.parametrize("label, role", CASES)

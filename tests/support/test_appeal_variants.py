@@ -171,6 +171,9 @@ def variant_form(appeal: Appeal, **changes) -> dict:
         "cap_views": "",
         "cap_days": "",
         "gap_days": "",
+        # Its amounts in other currencies (an inline): none.
+        "currency_amounts-TOTAL_FORMS": "0",
+        "currency_amounts-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return data

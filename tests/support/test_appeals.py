@@ -107,6 +107,8 @@ def test_an_appeal_switched_off_by_an_editor_disappears(client, article, admin_c
             "footnote": appeal.footnote,
             "remind_prompt": "",
             "remind_label": "",
+            "currency_amounts-TOTAL_FORMS": "0",
+            "currency_amounts-INITIAL_FORMS": "0",
         },
     )
 
