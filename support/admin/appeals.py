@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from support import experiments
-from support.models import Appeal, AppealLadderAmount, Audience, SupportSettings
+from support.models import Appeal, AppealLadderAmount, Audience, SiteCurrency, SupportSettings
 from support.models.appeals import recurring_errors_by_currency
 from support.money import format_money
 from support.views import appeals as appeal_views
@@ -39,6 +39,15 @@ class AppealForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="None ticked: any.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at"):  # a date box and a time box: each named
+            if name in self.fields and hasattr(self.fields[name].widget, "widgets"):
+                label = str(self.fields[name].label or name).capitalize()
+                date, time = self.fields[name].widget.widgets
+                date.attrs["aria-label"] = f"{label}: date"
+                time.attrs["aria-label"] = f"{label}: time"
 
     class Meta:
         model = Appeal
@@ -74,6 +83,13 @@ class AppealForm(forms.ModelForm):
 class CurrencyAmountsFormSet(forms.BaseInlineFormSet):
     """A variant for monthly and yearly donors keeps its upgrade ask in each currency too."""
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # A table's cells have no <label>: each box says what it is.
+        for name, field in form.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the admin's wrapper
+            widget.attrs.setdefault("aria-label", str(field.label or name).capitalize())
+
     def clean(self):
         super().clean()
         if "recurring" not in (self.instance.donor_states or []):
@@ -97,6 +113,18 @@ class AppealLadderAmountInline(admin.TabularInline):
     extra = 1
     fields = ["currency", "frequency", "amount", "position"]
     ordering = ["currency", "frequency", "position", "amount"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "currency":  # the base currency's are the fields above
+            kwargs["queryset"] = SiteCurrency.objects.exclude(code=settings.DONATION_CURRENCY)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "currency":  # a currency is edited on its own page
+            field.widget.can_add_related = field.widget.can_change_related = False
+            field.widget.can_view_related = False
+        return field
 
 
 @admin.register(Appeal)

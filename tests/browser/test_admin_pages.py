@@ -25,7 +25,23 @@ PAGES = {
     "admin-live-blog": lambda site: f"/admin/articles/liveentry/story/{live_blog_story(site).pk}/",
     "admin-articles": lambda site: "/admin/articles/article/",
     "admin-article-history": lambda site: f"/admin/articles/article/{site.story.pk}/history/",
+    # A variant, with its amounts in other currencies (an inline).
+    "admin-appeal-form": lambda site: f"/admin/support/appeal/{_a_variant().pk}/change/",
 }
+
+
+def _a_variant():
+    from support.models import Appeal, AppealLadderAmount, SiteCurrency
+
+    appeal = Appeal.objects.get(placement="end_of_article", position=0)
+    eur = SiteCurrency.objects.get(code="eur")
+    for position, amount in enumerate((7, 15, 30)):
+        AppealLadderAmount.objects.create(
+            appeal=appeal, currency=eur, frequency="monthly", amount=amount, position=position
+        )
+    return appeal
+
+
 LIBRARY = [  # a caption, a colour and the days its rights have left
     ("Delegates arrive for the talks in Geneva", "#6d7f8c", None),
     ("Grain barges on the Volga near Samara at dawn", "#a38c5b", 9),

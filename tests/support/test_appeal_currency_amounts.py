@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from support.models import AppealLadderAmount, SiteCurrency
@@ -136,8 +137,20 @@ def test_amounts_a_currency_cannot_take_are_form_errors_and_nothing_is_saved(adm
     assert response.status_code == 200
     assert "The smallest gift we can take is €2" in text
     assert "amounts in yen are whole numbers" in text
-    assert "USD (the base currency) are the monthly, annual and one-time amounts above" in text
+    assert "Select a valid choice" in text  # dollars: the variant's fields above
     assert not AppealLadderAmount.objects.exists()
+
+
+def test_a_variant_s_amounts_in_the_base_currency_are_its_fields_not_rows():
+    b = second_variant()
+    row = AppealLadderAmount(
+        appeal=b, currency=SiteCurrency.objects.get(code="usd"), frequency="monthly", amount=10
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        row.full_clean()
+
+    assert "are the monthly, annual and one-time amounts above" in str(refused.value)
 
 
 def test_a_variant_for_monthly_donors_keeps_its_upgrade_ask_in_each_currency(admin_client):
