@@ -4,7 +4,6 @@ opening the form offers a newer slot back (Restore, Discard), and a save clears 
 import json
 
 import pytest
-import reversion
 from django.test import Client
 from reversion.models import Version
 
@@ -17,22 +16,6 @@ from tests.articles.test_conflicts import annas_edit, comparison
 from tests.articles.test_edit_version import hidden, open_and_save, stored
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def anna():
-    return UserFactory(groups=["Editors"], first_name="Anna", last_name="Petrova")
-
-
-@pytest.fixture
-def ben():
-    return UserFactory(groups=["Editors"], first_name="Ben", last_name="Okafor")
-
-
-@pytest.fixture
-def article():
-    with reversion.create_revision():
-        return ArticleFactory(headline="Ceasefire holds", dek="As it was.", kicker="War")
 
 
 def autosave_url(article):

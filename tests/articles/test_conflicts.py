@@ -2,30 +2,12 @@
 pressing the button again saves the mix over their version (and only that version)."""
 
 import pytest
-import reversion
 
-from tests.articles.factories import ArticleFactory, UserFactory
 from tests.articles.html import find
 from tests.articles.test_admin import change_url, errors, form_data
 from tests.articles.test_edit_version import hidden, open_and_save, stored
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def anna():
-    return UserFactory(groups=["Editors"], first_name="Anna", last_name="Petrova")
-
-
-@pytest.fixture
-def ben():
-    return UserFactory(groups=["Editors"], first_name="Ben", last_name="Okafor")
-
-
-@pytest.fixture
-def article():
-    with reversion.create_revision():
-        return ArticleFactory(headline="Ceasefire holds", dek="As it was.", kicker="War")
 
 
 def opened_by(client, user, article) -> dict:

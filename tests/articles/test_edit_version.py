@@ -26,16 +26,6 @@ from tests.articles.test_admin import change_url, errors, form_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def anna():
-    return UserFactory(groups=["Editors"], first_name="Anna", last_name="Petrova")
-
-
-@pytest.fixture
-def ben():
-    return UserFactory(groups=["Editors"], first_name="Ben", last_name="Okafor")
-
-
 def hidden(page: bytes, name: str) -> str:
     return find(page, "input", name=name)[0]["attrs"]["value"]
 
