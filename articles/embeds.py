@@ -17,9 +17,10 @@ import nh3
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from articles.models import Embed, Provider
+from articles.photo_files import UnsupportedImage, open_image
 from articles.safe_fetch import FetchError, fetch
 from articles.sanitize import embed_ids
 from newsroom.queue import after_commit
@@ -238,14 +239,14 @@ def _keep_thumbnail(embed: Embed, spec: Spec, url: str) -> None:
     """Keep a re-encoded copy of the thumbnail; a bad one is left out, not an error."""
     try:
         raw = fetch(url, hosts=set(spec.thumbnail_hosts), limit=THUMBNAIL_LIMIT, accept="image/*")
-        with Image.open(io.BytesIO(raw)) as image:
+        with open_image(io.BytesIO(raw)) as image:  # the photo library's formats only
             if image.width * image.height > THUMBNAIL_PIXELS:
                 return
             image = image.convert("RGB")
             image.thumbnail(THUMBNAIL_BOX)
             out = io.BytesIO()
             image.save(out, "JPEG", quality=80)
-    except (FetchError, UnidentifiedImageError, OSError, Image.DecompressionBombError):
+    except (FetchError, UnsupportedImage, OSError, Image.DecompressionBombError):
         return
     previous = embed.thumbnail.name
     embed.thumbnail.save(f"{embed.provider}.jpg", ContentFile(out.getvalue()), save=False)

@@ -23,6 +23,7 @@ class FakeProvider:
     def __init__(self):
         self.requests: list[str] = []
         self.mode = "ok"
+        self.thumbnail = _jpeg()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.origin = f"http://127.0.0.1:{self.server.server_port}"
 
@@ -36,7 +37,7 @@ class FakeProvider:
                 if path == "/oembed":
                     return provider.oembed(self)
                 if path == "/thumb.jpg":
-                    return self.answer(200, _jpeg(), "image/jpeg")
+                    return self.answer(200, provider.thumbnail, "image/jpeg")
                 if path.startswith("/embed/"):
                     return self.answer(
                         200, b"<!doctype html><title>Player</title><p>Playing", "text/html"

@@ -1,7 +1,10 @@
 """Embeds resolved when an editor adds them: allow-listed hosts, https, no private
 addresses, no redirects, a size cap; a provider that is down leaves a link and a retry."""
 
+import io
+
 import pytest
+from PIL import Image
 
 from articles.embeds import (
     EmbedUrlError,
@@ -45,6 +48,17 @@ def test_a_youtube_url_is_resolved_once_and_kept_with_a_local_thumbnail(provider
 
     assert embed_for_url(url=VIDEO) == embed
     assert len(provider.requests) == seen  # kept, not asked again
+
+
+def test_a_thumbnail_in_a_format_the_photo_library_refuses_is_not_kept(provider):
+    tiff = io.BytesIO()
+    Image.new("RGB", (480, 360), (40, 40, 200)).save(tiff, "TIFF")
+    provider.thumbnail = tiff.getvalue()  # served as image/jpeg all the same
+
+    embed = embed_for_url(url=VIDEO)
+
+    assert embed.error == "" and embed.title.startswith("Council")
+    assert not embed.thumbnail
 
 
 def test_a_provider_that_is_down_leaves_the_error_and_a_retry_resolves_it(provider):
